@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from alliance.api.views import AllianceViewSet
+from governance.api.views import BodyViewSet, SeatViewSet
+from members.api.views import MembershipViewSet, MeView, OrganizationViewSet, TokenView
+
+router = DefaultRouter()
+router.register("alliances", AllianceViewSet, basename="alliance")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("seats", SeatViewSet, basename="seat")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("", include(router.urls)),
+]

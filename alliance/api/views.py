@@ -1,0 +1,86 @@
+import django_filters
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from alliance import services
+from alliance.api.serializers import (
+    AllianceInputSerializer,
+    AllianceOutputSerializer,
+    AllianceTransitionSerializer,
+    StatusChangeSerializer,
+)
+from alliance.models import Alliance
+from alliance.selectors import alliance_get_for_user, alliances_for_user
+
+
+class AllianceFilter(django_filters.FilterSet):
+    city = django_filters.CharFilter(method="filter_city", help_text="City id or name")
+
+    class Meta:
+        model = Alliance
+        fields = ["city", "level", "status"]
+
+    def filter_city(self, queryset, name, value):
+        if value.isdigit():
+            return queryset.filter(city_id=int(value))
+        return queryset.filter(city__name=value)
+
+
+class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Alliances: anyone reads the public ones; officials register and edit; the lifecycle moves by `transition`."""
+
+    serializer_class = AllianceOutputSerializer
+    filterset_class = AllianceFilter
+    search_fields = ["name", "name_en"]
+    ordering_fields = ["name", "id", "member_count"]
+    ordering = ["name"]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        return alliances_for_user(self.request.user)
+
+    def get_object(self):
+        return alliance_get_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=AllianceInputSerializer, responses={201: AllianceOutputSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = AllianceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        alliance = services.alliance_create(actor=request.user, **data)
+        return Response(self._output(alliance.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AllianceInputSerializer, responses=AllianceOutputSerializer)
+    def update(self, request, *args, **kwargs):
+        alliance = self.get_object()
+        serializer = AllianceInputSerializer(alliance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("city", None)
+        services.alliance_update(alliance=alliance, actor=request.user, **data)
+        return Response(self._output(alliance.pk))
+
+    @extend_schema(request=AllianceTransitionSerializer, responses=AllianceOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the alliance along its lifecycle (`to_status`, `reason`); 409 when not allowed from its state."""
+        serializer = AllianceTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            alliance = alliance_get_for_user(request.user, pk, for_update=True)
+            services.alliance_transition(alliance=alliance, actor=request.user, **serializer.validated_data)
+        return Response(self._output(pk))
+
+    @extend_schema(responses=StatusChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="status-history", pagination_class=None)
+    def status_history(self, request, pk=None):
+        alliance = self.get_object()
+        changes = alliance.status_changes.select_related("actor")
+        return Response(StatusChangeSerializer(changes, many=True).data)
+
+    def _output(self, pk):
+        return AllianceOutputSerializer(alliance_get_for_user(self.request.user, pk)).data

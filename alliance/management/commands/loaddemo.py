@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from alliance.demo import DEMO_LOGINS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the Zibo demo (idempotent: running it twice changes nothing)."
+
+    def handle(self, *args, **options):
+        counts = load_demo()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations."
+        ))
+        self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
+        for username, role in DEMO_LOGINS:
+            self.stdout.write(f"  {username:24} {role}")

@@ -1,0 +1,83 @@
+"""Reads of alliances, scoped to what the user may see."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from alliance.models import Alliance
+from alliance.scope import scope_of
+
+
+def visible_alliance_filter(user) -> Q:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    visible = Q(status__in=Alliance.PUBLIC_STATUSES)
+    if scope.official_city_ids:
+        visible |= Q(city_id__in=scope.official_city_ids)
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        visible |= Q(id__in=own)
+    if scope.contact_organization_ids:
+        from members.models import Membership
+
+        visible |= Q(
+            id__in=Membership.objects.filter(organization_id__in=scope.contact_organization_ids).values(
+                "alliance_id"
+            )
+        )
+    return visible
+
+
+def with_member_count(queryset: QuerySet) -> QuerySet:
+    from members.models import Membership
+
+    active = (
+        Membership.objects.filter(alliance=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        .order_by()
+        .values("alliance")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), 0))
+
+
+def alliances_for_user(user) -> QuerySet[Alliance]:
+    return with_member_count(
+        Alliance.objects.filter(visible_alliance_filter(user)).select_related(
+            "city", "park", "lead_school", "lead_enterprise", "lead_park_admin"
+        )
+    )
+
+
+def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:
+    """The alliance if this user may see it; 404 for missing and hidden alike."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    queryset = Alliance.objects.filter(visible_alliance_filter(user))
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    else:
+        queryset = alliances_for_user(user)
+    alliance = queryset.filter(pk=pk).first()
+    if alliance is None:
+        raise Http404
+    return alliance
+
+
+def alliances_managed_by(user) -> QuerySet[Alliance]:
+    """Alliances whose register this user keeps (secretariat)."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Alliance.objects.all()
+    return Alliance.objects.filter(id__in=scope.secretariat_alliance_ids)
+
+
+def alliances_overseen_by(user) -> QuerySet[Alliance]:
+    """Alliances the user edits: secretariat of them or official of their city."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Alliance.objects.all()
+    return Alliance.objects.filter(Q(id__in=scope.secretariat_alliance_ids) | Q(city_id__in=scope.official_city_ids))

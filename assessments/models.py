@@ -1,0 +1,1 @@
+# Indicator frameworks, cycles and reviews arrive with the assessments issue.

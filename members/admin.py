@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from members.models import Contact, Membership, Organization, RoleGrant, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ("full_name", "phone", "language")}),)
+    list_display = ["username", "full_name", "email", "is_staff"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "type", "size", "city"]
+    list_filter = ["type", "size"]
+    search_fields = ["name", "uscc"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["organization", "alliance", "role", "status", "joined_on"]
+    list_filter = ["status", "role"]
+    raw_id_fields = ["organization", "alliance", "decided_by"]
+    readonly_fields = ["status"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "title"]
+    raw_id_fields = ["user", "organization"]
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "alliance", "city", "granted_at"]
+    list_filter = ["role"]
+    raw_id_fields = ["user", "alliance", "city", "granted_by"]

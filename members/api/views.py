@@ -1,0 +1,184 @@
+import django_filters
+from django.contrib.auth import authenticate
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from rest_framework import mixins, permissions, status, throttling, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alliance.permissions import can_manage_members
+from alliance.scope import scope_of
+from alliance.selectors import alliance_get_for_user
+from members import services
+from members.api.serializers import (
+    MembershipDecisionSerializer,
+    MembershipInputSerializer,
+    MembershipOutputSerializer,
+    MeSerializer,
+    OrganizationInputSerializer,
+    OrganizationOutputSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+from members.models import Membership, Organization
+from members.selectors import (
+    membership_get_for_user,
+    memberships_for_user,
+    organization_get_for_user,
+    organizations_for_user,
+)
+
+
+class LoginThrottle(throttling.AnonRateThrottle):
+    scope = "login"
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None or not user.is_active:
+            raise AuthenticationFailed()
+        instance, token = AuthToken.objects.create(user)
+        return Response({"token": token, "expiry": instance.expiry})
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        scope = scope_of(request.user)
+        return Response(
+            {
+                "id": request.user.id,
+                "username": request.user.username,
+                "full_name": request.user.full_name,
+                "roles": scope.roles,
+                "seats": sorted(scope.seat_ids),
+                "secretariat_of": sorted(scope.secretariat_alliance_ids),
+                "official_of": sorted(scope.official_city_ids),
+                "contact_for": sorted(scope.contact_organization_ids),
+            }
+        )
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    alliance = django_filters.NumberFilter(method="filter_alliance", help_text="Active members of this alliance")
+
+    class Meta:
+        model = Organization
+        fields = ["type", "size", "city", "alliance"]
+
+    def filter_alliance(self, queryset, name, value):
+        return queryset.filter(
+            id__in=Membership.objects.filter(alliance_id=value, status=Membership.Status.ACTIVE).values(
+                "organization_id"
+            )
+        )
+
+
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    serializer_class = OrganizationOutputSerializer
+    filterset_class = OrganizationFilter
+    search_fields = ["name", "name_en", "=uscc"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return organizations_for_user(self.request.user)
+
+    def get_object(self):
+        return organization_get_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationOutputSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = OrganizationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organization = services.organization_create(actor=request.user, **serializer.validated_data)
+        return Response(OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OrganizationInputSerializer, responses=OrganizationOutputSerializer)
+    def update(self, request, *args, **kwargs):
+        organization = self.get_object()
+        serializer = OrganizationInputSerializer(organization, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        services.organization_update(organization=organization, actor=request.user, **serializer.validated_data)
+        return Response(OrganizationOutputSerializer(organization).data)
+
+
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        viewsets.GenericViewSet):
+    """Memberships. POST by a unit's contact applies; POST by the secretariat enrols directly."""
+
+    serializer_class = MembershipOutputSerializer
+    filterset_fields = ["alliance", "organization", "role", "status"]
+    search_fields = ["organization__name", "=organization__uscc"]
+    ordering_fields = ["id", "joined_on", "organization__name"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return memberships_for_user(self.request.user)
+
+    def get_object(self):
+        return membership_get_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(request=MembershipInputSerializer, responses={201: MembershipOutputSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = MembershipInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        alliance = alliance_get_for_user(request.user, data["alliance"].pk)
+        if can_manage_members(request.user, alliance):
+            membership = services.membership_add(
+                alliance=alliance, organization=data["organization"], actor=request.user,
+                role=data.get("role", Membership.Role.MEMBER),
+            )
+        else:
+            membership = services.membership_apply(
+                alliance=alliance, organization=data["organization"], actor=request.user,
+                statement=data.get("statement", ""),
+            )
+        return Response(MembershipOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, pk, service, **extra):
+        serializer = MembershipDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            membership = membership_get_for_user(request.user, pk, for_update=True)
+            service(membership=membership, actor=request.user, reason=serializer.validated_data["reason"], **{
+                key: serializer.validated_data[key] for key in extra if key in serializer.validated_data
+            })
+        return Response(MembershipOutputSerializer(membership_get_for_user(request.user, pk)).data)
+
+    @extend_schema(request=MembershipDecisionSerializer, responses=MembershipOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, pk, services.membership_approve, role=True)
+
+    @extend_schema(request=MembershipDecisionSerializer, responses=MembershipOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, pk, services.membership_reject)
+
+    @extend_schema(request=MembershipDecisionSerializer, responses=MembershipOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._decide(request, pk, services.membership_withdraw)
+
+    @extend_schema(request=MembershipDecisionSerializer, responses=MembershipOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def expel(self, request, pk=None):
+        return self._decide(request, pk, services.membership_expel)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "members"
+    verbose_name = _("Member unit")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from members.models import Contact, Membership, Organization, RoleGrant
+
+        auditlog.register(Organization)
+        auditlog.register(Membership)
+        auditlog.register(RoleGrant)
+        auditlog.register(Contact)

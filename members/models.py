@@ -1,0 +1,213 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.uscc import validate_uscc
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("Full name"), max_length=100, blank=True)
+    phone = models.CharField(_("Phone"), max_length=30, blank=True)
+    language = models.CharField(_("Language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+
+    class Meta:
+        verbose_name = _("User")
+        verbose_name_plural = _("User")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+# Spelled out for the database check constraints (a Meta class cannot see its model's enums).
+ORGANIZATION_TYPES = (
+    "government", "park", "enterprise", "secondary_vocational", "higher_vocational", "vocational_undergraduate",
+    "undergraduate", "research_institute", "industry_association", "financial_institution", "other",
+)
+MEMBERSHIP_STATUSES = ("applied", "active", "rejected", "withdrawn", "expelled")
+MEMBERSHIP_ROLES = ("chair", "vice_chair", "standing_director", "director", "member")
+
+
+class Organization(models.Model):
+    """A real unit (government agency, school, enterprise ...), recorded once."""
+
+    class Type(models.TextChoices):
+        GOVERNMENT = "government", _("Government agency")
+        PARK = "park", _("Park administration")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        SECONDARY_VOCATIONAL = "secondary_vocational", _("Secondary vocational school")
+        HIGHER_VOCATIONAL = "higher_vocational", _("Higher vocational college")
+        VOCATIONAL_UNDERGRADUATE = "vocational_undergraduate", _("Vocational undergraduate university")
+        UNDERGRADUATE = "undergraduate", _("Undergraduate university")
+        RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+        INDUSTRY_ASSOCIATION = "industry_association", _("Industry association")
+        FINANCIAL_INSTITUTION = "financial_institution", _("Financial institution")
+        OTHER = "other", _("Other")
+
+    class Size(models.TextChoices):
+        LARGE = "large", _("Large")
+        MEDIUM = "medium", _("Medium")
+        SMALL = "small", _("Small")
+        MICRO = "micro", _("Micro")
+
+    SCHOOL_TYPES = (
+        Type.SECONDARY_VOCATIONAL,
+        Type.HIGHER_VOCATIONAL,
+        Type.VOCATIONAL_UNDERGRADUATE,
+        Type.UNDERGRADUATE,
+    )
+
+    name = models.CharField(_("Name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    uscc = models.CharField(_("Unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
+    type = models.CharField(_("Type"), max_length=30, choices=Type.choices)
+    size = models.CharField(_("Enterprise size"), max_length=10, choices=Size.choices, blank=True)
+    city = models.ForeignKey(
+        "alliance.City", on_delete=models.PROTECT, null=True, blank=True, related_name="organizations",
+        verbose_name=_("City"),
+    )
+    address = models.CharField(_("Address"), max_length=300, blank=True)
+    website = models.URLField(_("Website"), blank=True)
+    description = models.TextField(_("Description"), blank=True)
+    is_demo = models.BooleanField(_("Demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Member unit")
+        verbose_name_plural = _("Member unit")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type="enterprise") | Q(size=""), name="organization_size_only_for_enterprises"
+            ),
+            models.CheckConstraint(condition=Q(type__in=list(ORGANIZATION_TYPES)), name="organization_type_valid"),
+        ]
+        indexes = [models.Index(fields=["type"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair unit")
+        VICE_CHAIR = "vice_chair", _("Vice-chair unit")
+        STANDING_DIRECTOR = "standing_director", _("Standing director unit")
+        DIRECTOR = "director", _("Director unit")
+        MEMBER = "member", _("Member unit")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPELLED = "expelled", _("Expelled")
+
+    OPEN_STATUSES = (Status.APPLIED, Status.ACTIVE)
+
+    alliance = models.ForeignKey(
+        "alliance.Alliance", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("Alliance")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("Member unit")
+    )
+    role = models.CharField(_("Role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.APPLIED)
+    applied_on = models.DateField(_("Applied on"), null=True, blank=True)
+    joined_on = models.DateField(_("Joined on"), null=True, blank=True)
+    left_on = models.DateField(_("Left on"), null=True, blank=True)
+    statement = models.TextField(_("Statement"), blank=True)
+    decision_reason = models.TextField(_("Decision note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Membership")
+        verbose_name_plural = _("Membership")
+        ordering = ["alliance_id", "organization__name", "id"]
+        constraints = [
+            # One open (applied or active) membership per organisation and alliance.
+            models.UniqueConstraint(
+                fields=["alliance", "organization"],
+                condition=Q(status__in=["applied", "active"]),
+                name="membership_one_open_per_alliance",
+            ),
+            models.CheckConstraint(condition=Q(status__in=list(MEMBERSHIP_STATUSES)), name="membership_status_valid"),
+            models.CheckConstraint(condition=Q(role__in=list(MEMBERSHIP_ROLES)), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(joined_on__isnull=False), name="membership_active_has_joined_on"
+            ),
+        ]
+        indexes = [models.Index(fields=["alliance", "status"]), models.Index(fields=["organization", "status"])]
+
+    def __str__(self):
+        return f"{self.organization} @ {self.alliance}"
+
+
+class Contact(models.Model):
+    """A user who acts for a member unit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="contacts")
+    title = models.CharField(_("Office"), max_length=100, blank=True)
+    is_primary = models.BooleanField(_("Primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("Contact")
+        verbose_name_plural = _("Contact")
+        constraints = [models.UniqueConstraint(fields=["user", "organization"], name="contact_unique")]
+
+    def __str__(self):
+        return f"{self.user} ({self.organization})"
+
+
+class RoleGrant(models.Model):
+    """A scoped role: secretariat of an alliance, official of a city, expert reviewer."""
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secretariat")
+        OFFICIAL = "official", _("Municipal official")
+        EXPERT = "expert", _("Expert reviewer")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("Role"), max_length=20, choices=Role.choices)
+    alliance = models.ForeignKey(
+        "alliance.Alliance", on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants",
+        verbose_name=_("Alliance"),
+    )
+    city = models.ForeignKey(
+        "alliance.City", on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants",
+        verbose_name=_("City"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Role grant")
+        verbose_name_plural = _("Role grant")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="secretariat", alliance__isnull=False, city__isnull=True)
+                    | Q(role="official", alliance__isnull=True, city__isnull=False)
+                    | Q(role="expert", alliance__isnull=True, city__isnull=True)
+                ),
+                name="role_grant_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "alliance"], condition=Q(role="secretariat"), name="role_grant_unique_secretariat"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "city"], condition=Q(role="official"), name="role_grant_unique_official"
+            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(role="expert"), name="role_grant_unique_expert"),
+        ]
+
+    def __str__(self):
+        scope = self.alliance or self.city or ""
+        return f"{self.user} · {self.get_role_display()} {scope}".strip()

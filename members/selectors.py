@@ -1,0 +1,112 @@
+"""Reads of organisations, memberships and role grants, scoped to the user."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from alliance.models import Alliance
+from alliance.scope import scope_of
+from members.models import Membership, Organization, RoleGrant
+
+
+def _private_alliance_ids_q(scope, prefix: str) -> Q:
+    """Alliances whose full register the user may read (all statuses)."""
+    q = Q(pk__in=[])
+    if scope.official_city_ids:
+        q |= Q(**{f"{prefix}city_id__in": scope.official_city_ids})
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        q |= Q(**{f"{prefix}id__in": own})
+    return q
+
+
+def memberships_for_user(user) -> QuerySet[Membership]:
+    scope = scope_of(user)
+    queryset = Membership.objects.select_related("organization", "alliance")
+    if scope.is_superuser:
+        return queryset
+    visible = Q(status=Membership.Status.ACTIVE, alliance__status__in=Alliance.PUBLIC_STATUSES)
+    if scope.official_city_ids:
+        visible |= Q(alliance__city_id__in=scope.official_city_ids)
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        visible |= Q(alliance_id__in=own)
+    if scope.contact_organization_ids:
+        visible |= Q(organization_id__in=scope.contact_organization_ids)
+    return queryset.filter(visible)
+
+
+def membership_get_for_user(user, pk, *, for_update: bool = False) -> Membership:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    queryset = memberships_for_user(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    membership = queryset.filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def organizations_for_user(user) -> QuerySet[Organization]:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Organization.objects.all()
+    public_member = Membership.objects.filter(
+        organization=OuterRef("pk"),
+        status=Membership.Status.ACTIVE,
+        alliance__status__in=Alliance.PUBLIC_STATUSES,
+    )
+    visible = Q(Exists(public_member))
+    if scope.is_authenticated:
+        private_alliances = Alliance.objects.filter(_private_alliance_ids_q(scope, ""))
+        visible |= Q(Exists(Membership.objects.filter(organization=OuterRef("pk"), alliance__in=private_alliances)))
+        if scope.official_city_ids:
+            visible |= Q(city_id__in=scope.official_city_ids)
+        if scope.contact_organization_ids:
+            visible |= Q(id__in=scope.contact_organization_ids)
+    return Organization.objects.filter(visible)
+
+
+def organization_get_for_user(user, pk) -> Organization:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    organization = organizations_for_user(user).filter(pk=pk).select_related("city").first()
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def role_grants_for_user(user) -> QuerySet[RoleGrant]:
+    """Grants the user may see and manage: their city's and their alliance's."""
+    scope = scope_of(user)
+    queryset = RoleGrant.objects.select_related("user", "alliance", "city", "granted_by").order_by("role", "id")
+    if scope.is_superuser:
+        return queryset
+    visible = Q(pk__in=[])
+    if scope.official_city_ids:
+        visible |= Q(city_id__in=scope.official_city_ids) | Q(alliance__city_id__in=scope.official_city_ids)
+        visible |= Q(role=RoleGrant.Role.EXPERT)
+    if scope.secretariat_alliance_ids:
+        visible |= Q(alliance_id__in=scope.secretariat_alliance_ids)
+    return queryset.filter(visible)
+
+
+def members_by_type(alliance: Alliance) -> list[dict]:
+    """Active member units of the alliance counted by type, in the order of the type list."""
+    from django.db.models import Count
+
+    counts = dict(
+        alliance.memberships.filter(status=Membership.Status.ACTIVE)
+        .values_list("organization__type")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {"type": value, "label": label, "count": counts[value]}
+        for value, label in Organization.Type.choices
+        if counts.get(value)
+    ]

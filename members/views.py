@@ -1,0 +1,269 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alliance.errors import DomainError
+from alliance.models import Alliance, City
+from alliance.permissions import can_manage_members
+from alliance.scope import scope_of
+from alliance.selectors import alliance_get_for_user, alliances_for_user, alliances_overseen_by
+from members import excel, services
+from members.forms import (
+    ApplicationForm,
+    DecisionForm,
+    ImportForm,
+    MemberAddForm,
+    OrganizationForm,
+    RegisterFilterForm,
+    RoleGrantForm,
+)
+from members.models import Membership, Organization
+from members.permissions import can_act_for, can_edit_organization
+from members.selectors import (
+    membership_get_for_user,
+    memberships_for_user,
+    organization_get_for_user,
+    role_grants_for_user,
+)
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _filtered_register(request):
+    form = RegisterFilterForm(request.GET or None, alliances=alliances_for_user(request.user).order_by("name"))
+    memberships = memberships_for_user(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            memberships = memberships.filter(
+                Q(organization__name__icontains=data["q"]) | Q(organization__uscc=data["q"].upper())
+                | Q(organization__name_en__icontains=data["q"])
+            )
+        if data["alliance"]:
+            memberships = memberships.filter(alliance=data["alliance"])
+        for field, lookup in (("type", "organization__type"), ("role", "role"), ("status", "status")):
+            if data[field]:
+                memberships = memberships.filter(**{lookup: data[field]})
+    return form, memberships.order_by("organization__name", "id")
+
+
+def register(request):
+    form, memberships = _filtered_register(request)
+    page = Paginator(memberships, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "members/_register_table.html" if request.htmx else "members/register.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def register_export(request):
+    _form, memberships = _filtered_register(request)
+    response = HttpResponse(
+        excel.export_register(memberships),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"member-register-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def register_import(request, pk):
+    alliance = alliance_get_for_user(request.user, pk)
+    if not can_manage_members(request.user, alliance):
+        return HttpResponseForbidden(_("Only the alliance's secretariat can enrol members."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = excel.import_register(alliance=alliance, uploaded=form.cleaned_data["file"], actor=request.user)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if result.ok:
+                messages.success(request, _("%(count)d member units were imported.") % {"count": result.created})
+                return redirect("alliance-detail", pk=alliance.pk)
+    status = 400 if request.method == "POST" and (form.errors or (result and not result.ok)) else 200
+    return render(request, "members/import.html", {"alliance": alliance, "form": form, "result": result},
+                  status=status)
+
+
+@login_required
+def member_add(request, pk):
+    alliance = alliance_get_for_user(request.user, pk)
+    if not can_manage_members(request.user, alliance):
+        return HttpResponseForbidden(_("Only the alliance's secretariat can enrol members."))
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                organization = Organization.objects.filter(uscc=data["uscc"]).first()
+                if organization is None:
+                    organization = services.organization_create(
+                        actor=request.user, name=data["name"], uscc=data["uscc"], type=data["type"],
+                        size=data["size"], city=alliance.city,
+                    )
+                services.membership_add(alliance=alliance, organization=organization, actor=request.user,
+                                        role=data["role"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("“%(name)s” was enrolled as a member.") % {"name": organization.name})
+            return redirect("alliance-detail", pk=alliance.pk)
+    return render(request, "members/member_add.html", {"alliance": alliance, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def organization_detail(request, pk):
+    organization = organization_get_for_user(request.user, pk)
+    memberships = memberships_for_user(request.user).filter(organization=organization).order_by("-id")
+    return render(
+        request,
+        "members/organization_detail.html",
+        {
+            "organization": organization,
+            "memberships": memberships,
+            "contacts": organization.contacts.select_related("user") if can_edit_organization(
+                request.user, organization) else None,
+            "can_edit": can_edit_organization(request.user, organization),
+            "can_apply": can_act_for(request.user, organization),
+        },
+    )
+
+
+@login_required
+def organization_edit(request, pk):
+    organization = organization_get_for_user(request.user, pk)
+    if not can_edit_organization(request.user, organization):
+        return HttpResponseForbidden(_("You may not change this unit's profile."))
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.organization_update(organization=organization, actor=request.user, **changes)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("organization-detail", pk=organization.pk)
+    return render(request, "members/organization_form.html", {"organization": organization, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def membership_apply(request):
+    scope = scope_of(request.user)
+    if not scope.contact_organization_ids:
+        return HttpResponseForbidden(_("Only a contact of the unit can apply on its behalf."))
+    form = ApplicationForm(
+        request.POST or None,
+        organizations=Organization.objects.filter(id__in=scope.contact_organization_ids),
+        alliances=alliances_for_user(request.user).exclude(
+            status__in=[Alliance.Status.REVOKED, Alliance.Status.WITHDRAWN]
+        ).order_by("name"),
+        initial={"alliance": request.GET.get("alliance")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_apply(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The application was submitted."))
+            return redirect("membership-detail", pk=membership.pk)
+    return render(request, "members/apply.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def membership_detail(request, pk):
+    membership = membership_get_for_user(request.user, pk)
+    return render(
+        request,
+        "members/membership_detail.html",
+        {
+            "membership": membership,
+            "can_decide": can_manage_members(request.user, membership.alliance),
+            "can_withdraw": membership.status in Membership.OPEN_STATUSES and (
+                can_act_for(request.user, membership.organization)
+                or can_manage_members(request.user, membership.alliance)
+            ),
+            "form": DecisionForm(initial={"role": membership.role}),
+        },
+    )
+
+
+DECISIONS = {
+    "approve": services.membership_approve,
+    "reject": services.membership_reject,
+    "expel": services.membership_expel,
+    "withdraw": services.membership_withdraw,
+}
+
+
+@login_required
+@require_POST
+def membership_decide(request, pk, decision):
+    service = DECISIONS.get(decision)
+    membership = membership_get_for_user(request.user, pk)
+    if service is None:
+        return HttpResponse(status=404)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("membership-detail", pk=pk)
+    extra = {"role": form.cleaned_data["role"]} if decision == "approve" and form.cleaned_data["role"] else {}
+    try:
+        service(membership=membership, actor=request.user, reason=form.cleaned_data["reason"], **extra)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        if exc.status_code == 403:
+            return HttpResponseForbidden(exc.message)
+    else:
+        messages.success(request, _("Done: the membership is now “%(status)s”.")
+                         % {"status": Membership.objects.get(pk=pk).get_status_display()})
+    return redirect("membership-detail", pk=pk)
+
+
+@login_required
+def roles(request):
+    scope = scope_of(request.user)
+    if not (scope.is_superuser or scope.official_city_ids or scope.secretariat_alliance_ids):
+        return HttpResponseForbidden(_("Only officials and secretariats manage roles."))
+    cities = City.objects.all() if scope.is_superuser else City.objects.filter(id__in=scope.official_city_ids)
+    form = RoleGrantForm(request.POST or None, alliances=alliances_overseen_by(request.user).order_by("name"),
+                         cities=cities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.role_grant_create(actor=request.user, user=data["username"], role=data["role"],
+                                       alliance=data["alliance"], city=data["city"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The role was granted."))
+            return redirect("roles")
+    return render(request, "members/roles.html", {"grants": role_grants_for_user(request.user), "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def role_revoke(request, pk):
+    grant = role_grants_for_user(request.user).filter(pk=pk).first()
+    if grant is None:
+        return HttpResponse(status=404)
+    try:
+        services.role_grant_revoke(grant=grant, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The role was revoked."))
+    return redirect("roles")
