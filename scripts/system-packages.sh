@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages the test suite needs, when they are missing:
+# Chromium for the Playwright tests, the Noto CJK fonts for Chinese PDFs and
+# screenshots, gettext for the message catalogues.
+set -euo pipefail
+needed=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || needed+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || needed+=(fonts-noto-cjk)
+command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
+if [ ${#needed[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing system packages: ${needed[*]}"
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${needed[@]}"

@@ -1,0 +1,106 @@
+"""The shared cast: the Zibo demo (one user per role) plus outsiders from another city.
+
+The demo is loaded once per session into the test database; tests that use
+`db` run inside a transaction on top of it. Transactional tests (live server,
+Celery worker) flush the database afterwards, so they load what they need
+themselves (`load_demo` is idempotent).
+"""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from alliance.demo import HIGH_TECH, load_demo
+from alliance.models import Alliance, City
+from members.models import RoleGrant, User
+from members.uscc import make_uscc
+
+PASSWORD = settings.DEMO_PASSWORD
+OTHER_CITY_ALLIANCE = "潍坊市域产教联合体（测试）"
+
+
+def load_cast() -> None:
+    load_demo()
+    weifang, _ = City.objects.get_or_create(name="潍坊市", defaults={"name_en": "Weifang"})
+    other, _ = Alliance.objects.get_or_create(
+        name=OTHER_CITY_ALLIANCE, defaults={"city": weifang, "status": Alliance.Status.PROPOSED}
+    )
+    for username in ("outsider", "weifang_official", "weifang_secretariat"):
+        user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@test.invalid"})
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+    RoleGrant.objects.get_or_create(user=User.objects.get(username="weifang_official"), role="official", city=weifang)
+    RoleGrant.objects.get_or_create(
+        user=User.objects.get(username="weifang_secretariat"), role="secretariat", alliance=other
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit("The suite runs on PostgreSQL: run it with `make test` (DATABASE_URL).", returncode=2)
+        load_cast()
+
+
+@pytest.fixture
+def cast(db):
+    """Users by role name; 'anonymous' is None."""
+    names = ["official", "secretariat", "director1", "contact", "expert1", "outsider", "weifang_official",
+             "weifang_secretariat"]
+    users = {user.username: user for user in User.objects.filter(username__in=names)}
+    users["director"] = users["director1"]
+    users["expert"] = users["expert1"]
+    users["anonymous"] = None
+    return users
+
+
+@pytest.fixture
+def high_tech(db):
+    return Alliance.objects.get(name=HIGH_TECH)
+
+
+@pytest.fixture
+def other_alliance(db):
+    return Alliance.objects.get(name=OTHER_CITY_ALLIANCE)
+
+
+@pytest.fixture
+def client_for(client):
+    """A page client logged in as the given user (or anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        browser = Client()
+        if user is not None:
+            browser.force_login(user)
+        return browser
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    def make(user):
+        api = APIClient()
+        if user is not None:
+            api.force_authenticate(user)
+        return api
+
+    return make
+
+
+_counter = iter(range(10_000_000))
+
+
+def new_uscc() -> str:
+    """A fresh valid unified social credit code for test data."""
+    return make_uscc(f"91370300MA{next(_counter):07d}")
