@@ -9,6 +9,12 @@ def can_act_for(user, organization: Organization) -> bool:
     return organization.id in scope_of(user).contact_organization_ids
 
 
+def can_register_organization(user) -> bool:
+    """Secretariats and officials record new units; everyone else asks them."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.secretariat_alliance_ids or scope.official_city_ids)
+
+
 def can_edit_organization(user, organization: Organization) -> bool:
     scope = scope_of(user)
     if scope.is_superuser or can_act_for(user, organization):

@@ -16,7 +16,7 @@ from alliance.permissions import can_manage_members, is_official_of, is_secretar
 from alliance.scope import forget_scope, scope_of
 from members import tasks
 from members.models import Contact, Membership, Organization, RoleGrant
-from members.permissions import can_act_for, can_edit_organization
+from members.permissions import can_act_for, can_edit_organization, can_register_organization
 from members.uscc import normalize
 
 ORGANIZATION_FIELDS = ("name", "name_en", "uscc", "type", "size", "city", "address", "website", "description")
@@ -31,6 +31,8 @@ def _validated(instance) -> None:
 
 @transaction.atomic
 def organization_create(*, actor, **fields) -> Organization:
+    if not can_register_organization(actor):
+        raise NotAllowed(_("Only secretariats and officials can register member units."))
     unknown = set(fields) - set(ORGANIZATION_FIELDS) - {"is_demo"}
     if unknown:
         raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})

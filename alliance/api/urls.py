@@ -6,12 +6,14 @@ from alliance.api.views import AllianceViewSet
 from governance.api.views import BodyViewSet, SeatViewSet
 from members.api.views import MembershipViewSet, MeView, OrganizationViewSet, TokenView
 
+# "api-" prefix: the page routes already use "alliance-detail", "organization-detail", ... (alliance/urls.py),
+# and the later include would otherwise win every reverse() and {% url %} of those names.
 router = DefaultRouter()
-router.register("alliances", AllianceViewSet, basename="alliance")
-router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("memberships", MembershipViewSet, basename="membership")
-router.register("bodies", BodyViewSet, basename="body")
-router.register("seats", SeatViewSet, basename="seat")
+router.register("alliances", AllianceViewSet, basename="api-alliance")
+router.register("organizations", OrganizationViewSet, basename="api-organization")
+router.register("memberships", MembershipViewSet, basename="api-membership")
+router.register("bodies", BodyViewSet, basename="api-body")
+router.register("seats", SeatViewSet, basename="api-seat")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
