@@ -7,6 +7,7 @@ and DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -232,7 +233,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "alliance.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env_str("API_LOGIN_THROTTLE", "10/min")},
 }
-REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": None}
+REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 30))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
     "DESCRIPTION": "市域产教联合体 REST API v1. See shared/API.md for the contract.",

@@ -1,0 +1,54 @@
+# The application image: web (gunicorn), Celery worker and Celery beat all run from it.
+# See docs/deploy.md. Build: docker build -t alliance .
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# fonts-noto-cjk: Chinese glyphs for PDFs and charts; gettext: compilemessages.
+# (When WeasyPrint is added to the dependencies, add libpango-1.0-0 and libpangoft2-1.0-0 here.)
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system app \
+    && useradd --system --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
+
+WORKDIR /app
+
+# Dependencies first, so that code changes do not reinstall them. pyproject.toml declares
+# `packages = []`: pip installs the dependencies only and the code runs from /app.
+COPY pyproject.toml ./
+RUN pip install . && rm -rf build *.egg-info
+
+# The source tree (listed one by one: nothing from the developer's checkout such as .venv,
+# db.sqlite3, media/ or var/ ends up in the image). tests/test_deploy.py checks that every
+# local app in INSTALLED_APPS is copied here.
+COPY manage.py ./
+COPY alliance ./alliance
+COPY members ./members
+COPY governance ./governance
+COPY assessments ./assessments
+COPY templates ./templates
+COPY static ./static
+COPY locale ./locale
+
+# Static files are collected with the production storage (whitenoise's compressed manifest),
+# which is what the running container serves; the values below exist only for this step.
+# The message catalogues (locale/, see `make messages`) are compiled here.
+RUN export DJANGO_ENV=production SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
+           DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    && python manage.py collectstatic --noinput --verbosity 0 \
+    && python manage.py compilemessages --verbosity 0 \
+    && rm -rf /app/var /tmp/build.sqlite3 \
+    && mkdir -p /app/media /app/var \
+    && chown app:app /app/media /app/var
+
+# The code stays owned by root and read-only for the service user; it writes only to
+# media/ (uploads, a volume) and var/ (the file-system broker, used only without REDIS_URL).
+USER app
+
+EXPOSE 8000
+CMD ["gunicorn", "alliance.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
