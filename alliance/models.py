@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +124,10 @@ class Alliance(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.park_id and self.city_id and self.park.city_id != self.city_id:
+            raise ValidationError({"park": _("The park must be in the alliance's city.")})
 
     @property
     def is_public(self) -> bool:

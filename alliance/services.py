@@ -4,7 +4,7 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance, AllianceDocument, AllianceStatusChange
 from alliance.permissions import can_create_alliance, can_edit_alliance, status_targets_for
 
@@ -20,7 +20,7 @@ def alliance_create(*, actor, city, name: str, reason: str = "", chains=(), **fi
         raise NotAllowed(_("Only the city's officials can register an alliance."))
     with set_actor(actor):
         alliance = Alliance(city=city, name=name, status=Alliance.Status.PROPOSED, **fields)
-        alliance.full_clean()
+        full_clean_or_raise(alliance)
         alliance.save()
         alliance.chains.set(chains)
         AllianceStatusChange.objects.create(
@@ -40,7 +40,7 @@ def alliance_update(*, alliance: Alliance, actor, chains=None, **changes) -> All
     with set_actor(actor):
         for name, value in changes.items():
             setattr(alliance, name, value)
-        alliance.full_clean()
+        full_clean_or_raise(alliance)
         alliance.save()
         if chains is not None:
             alliance.chains.set(chains)
@@ -83,6 +83,6 @@ def alliance_document_add(*, alliance: Alliance, actor, kind: str, title: str, f
         alliance=alliance, kind=kind, title=title, file=file, approved_on=approved_on,
         version=(latest or 0) + 1, uploaded_by=actor,
     )
-    document.full_clean()
+    full_clean_or_raise(document)
     document.save()
     return document

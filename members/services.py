@@ -5,12 +5,11 @@ with a translated message and leaves an audit record (django-auditlog).
 """
 
 from auditlog.context import set_actor
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
 from alliance.permissions import can_manage_members, is_official_of, is_secretariat_of
 from alliance.scope import forget_scope, scope_of
@@ -20,13 +19,6 @@ from members.permissions import can_act_for, can_edit_organization, can_register
 from members.uscc import normalize
 
 ORGANIZATION_FIELDS = ("name", "name_en", "uscc", "type", "size", "city", "address", "website", "description")
-
-
-def _validated(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages)) from exc
 
 
 @transaction.atomic
@@ -41,7 +33,7 @@ def organization_create(*, actor, **fields) -> Organization:
         fields["size"] = ""
     with set_actor(actor):
         organization = Organization(**fields)
-        _validated(organization)
+        full_clean_or_raise(organization)
         organization.save()
     return organization
 
@@ -60,7 +52,7 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
             setattr(organization, name, value)
         if organization.type != Organization.Type.ENTERPRISE:
             organization.size = ""
-        _validated(organization)
+        full_clean_or_raise(organization)
         organization.save()
     return organization
 
@@ -124,7 +116,7 @@ def membership_add(*, alliance: Alliance, organization: Organization, actor, rol
             alliance=alliance, organization=organization, role=role, status=Membership.Status.ACTIVE,
             applied_on=today, joined_on=joined_on or today, decided_by=actor,
         )
-        _validated(membership)
+        full_clean_or_raise(membership)
         _save_new_membership(membership)
     return membership
 

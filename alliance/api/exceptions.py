@@ -10,7 +10,10 @@ from alliance.errors import DomainError
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = {exc.field: [str(exc.message)]} if exc.field and exc.status_code == 400 else {"detail": str(exc.message)}
+        if exc.errors and exc.status_code == 400:
+            body = {field: [str(message) for message in messages] for field, messages in exc.errors.items()}
+        else:
+            body = {"detail": str(exc.message)}
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

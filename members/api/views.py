@@ -43,6 +43,9 @@ class TokenView(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [LoginThrottle]
 
+    def get_authenticate_header(self, request):
+        return "Token"
+
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
