@@ -1,0 +1,70 @@
+"""Celery on a real worker, consuming from the Redis broker (no eager mode)."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core import mail
+
+from alliance.celery import app
+from alliance.models import Alliance
+from members import services
+from members.models import Organization, User
+from tests.conftest import load_cast
+
+
+def wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def electronic_with_a_secretary() -> Alliance:
+    from members.models import RoleGrant
+
+    electronic = Alliance.objects.get(name="淄博电子信息产教联合体")
+    secretary = User.objects.create(username="electronic_secretary", email="sec@electronic.test", language="en")
+    RoleGrant.objects.create(user=secretary, role="secretariat", alliance=electronic)
+    return electronic
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_application_is_mailed_to_the_secretariat_by_a_worker_after_commit():
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "this test needs REDIS_URL"
+    load_cast()
+    app.control.purge()
+    contact = User.objects.get(username="contact")
+    contact_org = Organization.objects.get(contacts__user=contact)
+    electronic = electronic_with_a_secretary()
+    mail.outbox = []
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        membership = services.membership_apply(alliance=electronic, organization=contact_org, actor=contact)
+        assert wait_for(lambda: len(mail.outbox) >= 1), "the worker sent no mail"
+
+    message = mail.outbox[0]
+    assert message.to == ["sec@electronic.test"]
+    assert contact_org.name in message.subject
+    assert "applied to join" in message.subject  # rendered in the recipient's language (English)
+    assert membership.alliance.name in message.body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_queued_when_the_transaction_rolls_back():
+    from django.db import transaction
+
+    load_cast()
+    app.control.purge()
+    contact = User.objects.get(username="contact")
+    contact_org = Organization.objects.get(contacts__user=contact)
+    electronic = electronic_with_a_secretary()
+    mail.outbox = []
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.membership_apply(alliance=electronic, organization=contact_org, actor=contact)
+            raise RuntimeError("abort")
+        assert not wait_for(lambda: len(mail.outbox) >= 1, timeout=3)
