@@ -40,7 +40,7 @@ bench: system-packages install
 
 ## make messages: refresh the catalogues after changing user-facing strings.
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## make vendor: copy front-end files from npm packages into static/vendor (the copies are committed).
