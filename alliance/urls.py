@@ -9,7 +9,7 @@ urlpatterns = [
     path("", alliance_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", alliance_views.language_switch, name="set_language"),
     path("alliances/", alliance_views.alliance_list, name="alliance-list"),
     path("alliances/new/", alliance_views.alliance_create, name="alliance-create"),
     path("alliances/<int:pk>/", alliance_views.alliance_detail, name="alliance-detail"),

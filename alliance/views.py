@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -6,6 +7,7 @@ from django.http import FileResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from alliance import services
 from alliance.errors import DomainError
@@ -16,6 +18,16 @@ from alliance.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user
 from members.models import Membership
 from members.selectors import members_by_type
+
+
+def language_switch(request):
+    """Django's set_language, also remembering the choice on the user (their mail follows it)."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
 
 
 def home(request):

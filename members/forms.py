@@ -8,6 +8,8 @@ from members.uscc import normalize, validate_uscc
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["name", "name_en", "uscc", "type", "size", "city", "address", "website", "description"]

@@ -65,3 +65,10 @@ def test_choice_labels_are_translated(client):
     assert "已成立" in client.get("/alliances/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Established" in client.get("/alliances/").content.decode()
+
+
+def test_a_signed_in_users_choice_is_remembered_for_their_mail(cast, client_for):
+    browser = client_for(cast["official"])
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    cast["official"].refresh_from_db()
+    assert cast["official"].language == "en"
