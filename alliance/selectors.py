@@ -81,3 +81,24 @@ def alliances_overseen_by(user) -> QuerySet[Alliance]:
     if scope.is_superuser:
         return Alliance.objects.all()
     return Alliance.objects.filter(Q(id__in=scope.secretariat_alliance_ids) | Q(city_id__in=scope.official_city_ids))
+
+
+def audit_entries_for_alliance(alliance: Alliance):
+    """The audit log of an alliance: its own record, documents, memberships and role grants."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from alliance.models import AllianceDocument
+    from members.models import Membership, RoleGrant
+
+    types = ContentType.objects.get_for_models(Alliance, AllianceDocument, Membership, RoleGrant)
+    related = Q(content_type=types[Alliance], object_id=alliance.pk)
+    for model, owned in (
+        (AllianceDocument, AllianceDocument.objects.filter(alliance=alliance)),
+        (Membership, Membership.objects.filter(alliance=alliance)),
+    ):
+        related |= Q(content_type=types[model], object_id__in=owned.values("pk"))
+    # Grants are deleted when revoked, so they are found by the alliance in their logged [old, new] values.
+    pk = str(alliance.pk)
+    related |= Q(content_type=types[RoleGrant]) & (Q(changes__alliance__0=pk) | Q(changes__alliance__1=pk))
+    return LogEntry.objects.filter(related).select_related("actor", "content_type").order_by("-timestamp", "-id")

@@ -15,7 +15,7 @@ from alliance.forms import AllianceForm, DocumentForm, TransitionForm
 from alliance.models import Alliance, City
 from alliance.permissions import can_create_alliance, can_edit_alliance, can_manage_members, status_targets_for
 from alliance.scope import scope_of
-from alliance.selectors import alliance_get_for_user, alliances_for_user
+from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
 from members.models import Membership
 from members.selectors import members_by_type
 
@@ -182,3 +182,13 @@ def alliance_document_download(request, pk, document_pk):
     alliance = alliance_get_for_user(request.user, pk)
     document = get_object_or_404(alliance.documents, pk=document_pk)
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def alliance_history(request, pk):
+    """The audit log, for the people who answer for the alliance."""
+    alliance = alliance_get_for_user(request.user, pk)
+    if not can_edit_alliance(request.user, alliance):
+        return HttpResponseForbidden(_("Only the alliance's secretariat and the city's officials see its audit log."))
+    page = Paginator(audit_entries_for_alliance(alliance), 50).get_page(request.GET.get("page"))
+    return render(request, "alliance/alliance_history.html", {"alliance": alliance, "page": page, "query": ""})

@@ -103,3 +103,14 @@ class RoleGrantForm(forms.Form):
         if user is None:
             raise forms.ValidationError(_("No user has this username."))
         return user
+
+
+class ContactForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    title = forms.CharField(label=_("Position"), max_length=100, required=False)
+
+    def clean_username(self):
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"]).first()
+        if user is None:
+            raise forms.ValidationError(_("No user has this username."))
+        return user

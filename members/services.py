@@ -200,12 +200,27 @@ def _end_seats_of(membership: Membership) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def contact_add(*, organization: Organization, user, actor, title: str = "") -> Contact:
     if not can_edit_organization(actor, organization):
         raise NotAllowed(_("You may not add contacts to this unit."))
-    contact, _created = Contact.objects.get_or_create(user=user, organization=organization, defaults={"title": title})
+    if Contact.objects.filter(user=user, organization=organization).exists():
+        raise StateConflict(_("%(user)s is already a contact of this unit.") % {"user": user})
+    with set_actor(actor):
+        contact = Contact(user=user, organization=organization, title=title)
+        full_clean_or_raise(contact, validate_unique=False)
+        contact.save()
     forget_scope(user)
     return contact
+
+
+@transaction.atomic
+def contact_remove(*, contact: Contact, actor) -> None:
+    if not can_edit_organization(actor, contact.organization):
+        raise NotAllowed(_("You may not change this unit's contacts."))
+    with set_actor(actor):
+        contact.delete()
+    forget_scope(contact.user)
 
 
 def can_grant(actor, *, role: str, alliance: Alliance | None, city) -> bool:

@@ -17,6 +17,7 @@ from alliance.selectors import alliance_get_for_user, alliances_for_user, allian
 from members import excel, services
 from members.forms import (
     ApplicationForm,
+    ContactForm,
     DecisionForm,
     ImportForm,
     MemberAddForm,
@@ -136,8 +137,44 @@ def organization_detail(request, pk):
                 request.user, organization) else None,
             "can_edit": can_edit_organization(request.user, organization),
             "can_apply": can_act_for(request.user, organization),
+            "contact_form": ContactForm() if can_edit_organization(request.user, organization) else None,
         },
     )
+
+
+@login_required
+@require_POST
+def contact_add(request, pk):
+    organization = organization_get_for_user(request.user, pk)
+    if not can_edit_organization(request.user, organization):
+        return HttpResponseForbidden(_("You may not add contacts to this unit."))
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_add(organization=organization, actor=request.user, user=form.cleaned_data["username"],
+                                 title=form.cleaned_data["title"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The contact was added."))
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect("organization-detail", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def contact_remove(request, pk, contact_pk):
+    organization = organization_get_for_user(request.user, pk)
+    contact = organization.contacts.filter(pk=contact_pk).select_related("user", "organization").first()
+    if contact is None:
+        return HttpResponse(status=404)
+    try:
+        services.contact_remove(contact=contact, actor=request.user)
+    except DomainError as exc:
+        return HttpResponseForbidden(exc.message)
+    messages.success(request, _("The contact was removed."))
+    return redirect("organization-detail", pk=organization.pk)
 
 
 @login_required
