@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from alliance.models import Alliance, AllianceDocument, AllianceStatusChange, City, IndustrialChain, Park
+from alliance.models import (
+    Alliance,
+    AllianceDocument,
+    AllianceStatusChange,
+    City,
+    IndustrialChain,
+    Park,
+)
 
 
 @admin.register(City)

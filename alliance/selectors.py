@@ -50,21 +50,23 @@ def alliances_for_user(user) -> QuerySet[Alliance]:
     )
 
 
-def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:
-    """The alliance if this user may see it; 404 for missing and hidden alike."""
+def get_or_404(queryset: QuerySet, pk):
+    """One row of an already user-scoped queryset; 404 for a missing, hidden or malformed id alike."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    queryset = Alliance.objects.filter(visible_alliance_filter(user))
-    if for_update:
-        queryset = queryset.select_for_update(of=("self",))
-    else:
-        queryset = alliances_for_user(user)
-    alliance = queryset.filter(pk=pk).first()
-    if alliance is None:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
         raise Http404
-    return alliance
+    return found
+
+
+def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:
+    """The alliance if this user may see it; 404 for missing and hidden alike."""
+    if for_update:
+        return get_or_404(Alliance.objects.filter(visible_alliance_filter(user)).select_for_update(), pk)
+    return get_or_404(alliances_for_user(user), pk)
 
 
 def alliances_managed_by(user) -> QuerySet[Alliance]:

@@ -13,7 +13,12 @@ from alliance import services
 from alliance.errors import DomainError
 from alliance.forms import AllianceForm, DocumentForm, TransitionForm
 from alliance.models import Alliance, City
-from alliance.permissions import can_create_alliance, can_edit_alliance, can_manage_members, status_targets_for
+from alliance.permissions import (
+    can_create_alliance,
+    can_edit_alliance,
+    can_manage_members,
+    status_targets_for,
+)
 from alliance.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
 from members.models import Membership

@@ -1,10 +1,10 @@
 """Reads of organisations, memberships and role grants, scoped to the user."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from alliance.models import Alliance
 from alliance.scope import scope_of
+from alliance.selectors import get_or_404
 from members.models import Membership, Organization, RoleGrant
 
 
@@ -36,17 +36,10 @@ def memberships_for_user(user) -> QuerySet[Membership]:
 
 
 def membership_get_for_user(user, pk, *, for_update: bool = False) -> Membership:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
     queryset = memberships_for_user(user)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
-    membership = queryset.filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    return membership
+    return get_or_404(queryset, pk)
 
 
 def organizations_for_user(user) -> QuerySet[Organization]:
@@ -70,14 +63,7 @@ def organizations_for_user(user) -> QuerySet[Organization]:
 
 
 def organization_get_for_user(user, pk) -> Organization:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    organization = organizations_for_user(user).filter(pk=pk).select_related("city").first()
-    if organization is None:
-        raise Http404
-    return organization
+    return get_or_404(organizations_for_user(user).select_related("city"), pk)
 
 
 def role_grants_for_user(user) -> QuerySet[RoleGrant]:
