@@ -50,6 +50,11 @@ def alliances_for_user(user) -> QuerySet[Alliance]:
     )
 
 
+def alliance_choices_for_user(user) -> QuerySet[Alliance]:
+    """Visible alliances for a drop-down: names only, no counts or joins."""
+    return Alliance.objects.filter(visible_alliance_filter(user)).only("id", "name").order_by("name")
+
+
 def get_or_404(queryset: QuerySet, pk):
     """One row of an already user-scoped queryset; 404 for a missing, hidden or malformed id alike."""
     try:

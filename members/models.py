@@ -83,7 +83,7 @@ class Organization(models.Model):
             ),
             models.CheckConstraint(condition=Q(type__in=list(ORGANIZATION_TYPES)), name="organization_type_valid"),
         ]
-        indexes = [models.Index(fields=["type"])]
+        indexes = [models.Index(fields=["type"]), models.Index(fields=["name", "id"], name="organization_name_id")]
 
     def __str__(self):
         return self.name

@@ -13,7 +13,12 @@ from alliance.errors import DomainError
 from alliance.models import Alliance, City
 from alliance.permissions import can_manage_members
 from alliance.scope import scope_of
-from alliance.selectors import alliance_get_for_user, alliances_for_user, alliances_overseen_by
+from alliance.selectors import (
+    alliance_choices_for_user,
+    alliance_get_for_user,
+    alliances_for_user,
+    alliances_overseen_by,
+)
 from members import excel, services
 from members.forms import (
     ApplicationForm,
@@ -38,7 +43,7 @@ REGISTER_PAGE_SIZE = 50
 
 
 def _filtered_register(request):
-    form = RegisterFilterForm(request.GET or None, alliances=alliances_for_user(request.user).order_by("name"))
+    form = RegisterFilterForm(request.GET or None, alliances=alliance_choices_for_user(request.user))
     memberships = memberships_for_user(request.user)
     if form.is_valid():
         data = form.cleaned_data

@@ -1,0 +1,772 @@
+"""The national-scale benchmark: `make bench` (see docs/benchmarks.md).
+
+One run:
+
+1. drops and recreates the database named in DATABASE_URL (its name must end in
+   ``_bench``), migrates it and loads a national-scale data set with COPY:
+   30 cities, 150 alliances, 15,000 organisations, 20,000 memberships,
+   30,000 users, role grants, contacts, councils and seats;
+2. starts gunicorn (2 workers, DEBUG off) on a free loopback port with
+   ``bench.settings`` (the application's URLs plus a one-query "floor" view);
+3. times the register page and the organisations API, anonymous and as a
+   city official, against the floor, over HTTP with keep-alive (sequential
+   requests, interleaved across the endpoints);
+4. counts the SQL queries of each endpoint in-process, for the full list and
+   for a filter down to a single unit, to show the count does not grow
+   with the data;
+5. prints a Markdown table and writes it to bench-results/latest.md (plus the
+   EXPLAIN ANALYZE of each endpoint's slowest query to bench-results/explain.md).
+
+gunicorn is always stopped at the end.
+"""
+
+import argparse
+import datetime
+import http.client
+import os
+import platform
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench-results"
+sys.path.insert(0, str(BASE_DIR))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/alliance_bench"
+PASSWORD = "bench-pass-2025"
+SEED = 20250601
+
+N_ALLIANCES_PER_CITY = 5  # x 30 cities = 150 alliances
+N_ORGANIZATIONS = 15_000
+N_MEMBERSHIPS = 20_000
+N_HISTORICAL = 1_000  # closed memberships of pairs that have an open one again
+N_USERS = 30_000
+N_CONTACTS = 6_000
+
+CITIES = [
+    ("北京市", "Beijing", "北京市", "110100"), ("天津市", "Tianjin", "天津市", "120100"),
+    ("石家庄市", "Shijiazhuang", "河北省", "130100"), ("太原市", "Taiyuan", "山西省", "140100"),
+    ("沈阳市", "Shenyang", "辽宁省", "210100"), ("长春市", "Changchun", "吉林省", "220100"),
+    ("哈尔滨市", "Harbin", "黑龙江省", "230100"), ("上海市", "Shanghai", "上海市", "310100"),
+    ("南京市", "Nanjing", "江苏省", "320100"), ("苏州市", "Suzhou", "江苏省", "320500"),
+    ("杭州市", "Hangzhou", "浙江省", "330100"), ("宁波市", "Ningbo", "浙江省", "330200"),
+    ("合肥市", "Hefei", "安徽省", "340100"), ("福州市", "Fuzhou", "福建省", "350100"),
+    ("厦门市", "Xiamen", "福建省", "350200"), ("南昌市", "Nanchang", "江西省", "360100"),
+    ("济南市", "Jinan", "山东省", "370100"), ("青岛市", "Qingdao", "山东省", "370200"),
+    ("淄博市", "Zibo", "山东省", "370300"), ("郑州市", "Zhengzhou", "河南省", "410100"),
+    ("武汉市", "Wuhan", "湖北省", "420100"), ("长沙市", "Changsha", "湖南省", "430100"),
+    ("广州市", "Guangzhou", "广东省", "440100"), ("深圳市", "Shenzhen", "广东省", "440300"),
+    ("南宁市", "Nanning", "广西壮族自治区", "450100"), ("重庆市", "Chongqing", "重庆市", "500100"),
+    ("成都市", "Chengdu", "四川省", "510100"), ("贵阳市", "Guiyang", "贵州省", "520100"),
+    ("昆明市", "Kunming", "云南省", "530100"), ("西安市", "Xi'an", "陕西省", "610100"),
+]
+INDUSTRIES = [
+    ("新材料", "New materials"), ("电子信息", "Electronic information"), ("高端装备", "High-end equipment"),
+    ("智能制造", "Intelligent manufacturing"), ("医药健康", "Medicine and health"), ("精细化工", "Fine chemicals"),
+    ("新能源汽车", "New-energy vehicles"), ("现代农业", "Modern agriculture"), ("数字经济", "Digital economy"),
+    ("现代物流", "Modern logistics"),
+]
+ALLIANCE_STATUSES = [("established", 80), ("rectifying", 6), ("proposed", 5), ("under_review", 4),
+                     ("revoked", 3), ("withdrawn", 2)]
+ORGANIZATION_TYPES = [
+    ("enterprise", 62), ("secondary_vocational", 8), ("higher_vocational", 6), ("vocational_undergraduate", 1),
+    ("undergraduate", 3), ("research_institute", 6), ("industry_association", 4), ("government", 4), ("park", 2),
+    ("financial_institution", 2), ("other", 2),
+]
+TYPE_SUFFIX = {
+    "enterprise": "有限公司", "secondary_vocational": "职业中等专业学校", "higher_vocational": "职业技术学院",
+    "vocational_undergraduate": "职业技术大学", "undergraduate": "大学", "research_institute": "研究院",
+    "industry_association": "行业协会", "government": "局", "park": "开发区管理委员会",
+    "financial_institution": "银行支行", "other": "服务中心",
+}
+SCHOOL_TYPES = ("secondary_vocational", "higher_vocational", "vocational_undergraduate", "undergraduate")
+SIZES = [("large", 10), ("medium", 25), ("small", 40), ("micro", 25)]
+MEMBERSHIP_STATUSES = [("active", 88), ("applied", 5), ("withdrawn", 3), ("rejected", 2), ("expelled", 2)]
+SYLLABLES = "华鑫恒泰瑞康宏达丰盛源通利昌隆兴博远誉金信诚嘉德安瑞智创新科联东方中天海润明阳光宇星辰峰岳"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宁"
+
+
+def weighted(rng: random.Random, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. The database and the data set
+# ---------------------------------------------------------------------------------------------------------------
+
+def recreate_database(database_url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(database_url)
+    name = config["NAME"]
+    if not name.endswith("_bench") and os.environ.get("BENCH_ALLOW_DROP") != "1":
+        sys.exit(f"Refusing to drop database {name!r}: its name does not end in '_bench' (set BENCH_ALLOW_DROP=1).")
+    params = {"dbname": "postgres", "user": config.get("USER") or None, "password": config.get("PASSWORD") or None,
+              "host": config.get("HOST") or None, "port": config.get("PORT") or None}
+    with psycopg.connect(autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+class Copier:
+    """Rows as dicts keyed by attname; missing fields take the field's default. Loaded with COPY."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+
+    def __call__(self, model, rows) -> int:
+        fields = model._meta.concrete_fields
+        defaults = {}
+        for field in fields:
+            if field.has_default() and not callable(field.default):
+                defaults[field.attname] = field.default
+            elif not field.primary_key:
+                defaults[field.attname] = field.get_default()
+        columns = ", ".join(f'"{field.column}"' for field in fields)
+        count = 0
+        with self.cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[f.attname] if f.attname in row else defaults[f.attname] for f in fields])
+                count += 1
+        return count
+
+
+def uscc_for(number: int, type_: str, region: str) -> str:
+    from members.uscc import ALPHABET, make_uscc
+
+    prefix = "91" if type_ in ("enterprise", "financial_institution") else {
+        "government": "11", "park": "11", "industry_association": "51"}.get(type_, "12")
+    body = ""
+    for _ in range(9):
+        number, digit = divmod(number, 31)
+        body = ALPHABET[digit] + body
+    return make_uscc(prefix + region + body)
+
+
+def build_dataset() -> dict:
+    """Load the data set in one transaction; returns how many rows of each kind."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from alliance.models import Alliance, AllianceStatusChange, City, IndustrialChain, Park
+    from governance.models import Body, Seat
+    from members.models import Contact, Membership, Organization, RoleGrant, User
+
+    rng = random.Random(SEED)
+    now = datetime.datetime.now(datetime.UTC)
+    counts = {}
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        load = Copier(cursor)
+
+        # Cities, parks, industrial chains.
+        counts["cities"] = load(City, ({"id": i + 1, "name": name, "name_en": en, "province": province}
+                                       for i, (name, en, province, _region) in enumerate(CITIES)))
+        load(Park, ({"id": i + 1, "city_id": i + 1, "name": f"{name[:-1]}高新技术产业开发区",
+                     "name_en": f"{en} High-tech Zone"} for i, (name, en, _p, _r) in enumerate(CITIES)))
+        chains = []
+        for city_index in range(len(CITIES)):
+            for industry, en in INDUSTRIES:
+                chains.append({"id": len(chains) + 1, "city_id": city_index + 1, "name": f"{industry}产业链",
+                               "name_en": f"{en} chain"})
+        load(IndustrialChain, chains)
+
+        # Organisations: ~500 per city, 62 % enterprises (only they have a size).
+        organizations = []
+        by_city_type: dict[tuple[int, str], list[int]] = {}
+        for number in range(N_ORGANIZATIONS):
+            city_index = number % len(CITIES)
+            city_name, city_en, _province, region = CITIES[city_index]
+            type_ = weighted(rng, ORGANIZATION_TYPES)
+            words = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+            org_id = number + 1
+            organizations.append({
+                "id": org_id, "name": f"{city_name[:-1]}{words}{TYPE_SUFFIX[type_]}{number:05d}",
+                "name_en": f"{city_en} {type_.replace('_', ' ')} {number:05d}",
+                "uscc": uscc_for(number, type_, region), "type": type_,
+                "size": weighted(rng, SIZES) if type_ == "enterprise" else "",
+                "city_id": city_index + 1, "address": f"{city_name}{words}路{rng.randint(1, 999)}号",
+                "created_at": now,
+            })
+            by_city_type.setdefault((city_index + 1, type_), []).append(org_id)
+        counts["organizations"] = load(Organization, organizations)
+        org_city = {o["id"]: o["city_id"] for o in organizations}
+
+        # Alliances: 5 per city, mostly established, led by a school, an enterprise and a park of the city.
+        alliances = []
+        for city_index, (city_name, city_en, _p, _r) in enumerate(CITIES):
+            city_id = city_index + 1
+            schools = [o for t in SCHOOL_TYPES for o in by_city_type.get((city_id, t), [])]
+            for k, (industry, en) in enumerate(rng.sample(INDUSTRIES, N_ALLIANCES_PER_CITY)):
+                alliances.append({
+                    "id": len(alliances) + 1, "name": f"{city_name[:-1]}{industry}市域产教联合体",
+                    "name_en": f"{city_en} {en} Industry-Education Alliance", "city_id": city_id,
+                    "park_id": city_id if k == 0 else None,
+                    "level": "provincial" if k < 2 else "municipal", "status": weighted(rng, ALLIANCE_STATUSES),
+                    "entity_form": "理事会领导下的秘书处实体化运作",
+                    "lead_school_id": rng.choice(schools) if schools else None,
+                    "lead_enterprise_id": rng.choice(by_city_type.get((city_id, "enterprise"), [None])),
+                    "lead_park_admin_id": rng.choice(by_city_type.get((city_id, "park"), [None])),
+                    "founded_on": datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randint(0, 700)),
+                    "created_at": now,
+                })
+        counts["alliances"] = load(Alliance, alliances)
+        counts["alliances established"] = sum(a["status"] == "established" for a in alliances)
+        through = Alliance.chains.through
+        load(through, ({"id": a["id"], "alliance_id": a["id"],
+                        "industrialchain_id": (a["city_id"] - 1) * len(INDUSTRIES) + 1 + a["id"] % len(INDUSTRIES)}
+                       for a in alliances))
+        load(AllianceStatusChange, ({"id": a["id"], "alliance_id": a["id"], "from_status": "",
+                                     "to_status": a["status"], "reason": "基准数据", "changed_at": now}
+                                    for a in alliances))
+
+        # Memberships: distinct (alliance, organisation) pairs, mostly from the alliance's city; then closed
+        # historical rows for some open pairs (at most one applied/active row per pair).
+        orgs_of_city: dict[int, list[int]] = {}
+        for org_id, city_id in org_city.items():
+            orgs_of_city.setdefault(city_id, []).append(org_id)
+        per_alliance = (N_MEMBERSHIPS - N_HISTORICAL) // len(alliances)
+        extra = (N_MEMBERSHIPS - N_HISTORICAL) - per_alliance * len(alliances)
+        memberships = []
+        for a in alliances:
+            wanted = per_alliance + (1 if a["id"] <= extra else 0)
+            chosen: set[int] = set()
+            local = orgs_of_city[a["city_id"]]
+            while len(chosen) < wanted:
+                chosen.add(rng.choice(local) if rng.random() < 0.95 else rng.randint(1, N_ORGANIZATIONS))
+            rank = 0
+            for org_id in chosen:
+                status = weighted(rng, MEMBERSHIP_STATUSES)
+                applied = a["founded_on"] + datetime.timedelta(days=rng.randint(0, 300))
+                role = "member"
+                if status == "active":
+                    role = ("chair" if rank == 0 else "vice_chair" if rank < 3 else "standing_director" if rank < 7
+                            else "director" if rank < 17 else "member")
+                    rank += 1
+                memberships.append({
+                    "id": len(memberships) + 1, "alliance_id": a["id"], "organization_id": org_id, "role": role,
+                    "status": status, "applied_on": applied,
+                    "joined_on": applied + datetime.timedelta(days=14) if status in ("active", "withdrawn",
+                                                                                     "expelled") else None,
+                    "left_on": applied + datetime.timedelta(days=200) if status in ("withdrawn", "expelled") else None,
+                    "created_at": now,
+                })
+        open_rows = [m for m in memberships if m["status"] in ("active", "applied")]
+        for m in rng.sample(open_rows, N_HISTORICAL):
+            earlier = m["applied_on"] - datetime.timedelta(days=400)
+            status = rng.choice(["withdrawn", "rejected", "expelled"])
+            memberships.append({
+                "id": len(memberships) + 1, "alliance_id": m["alliance_id"], "organization_id": m["organization_id"],
+                "role": "member", "status": status, "applied_on": earlier,
+                "joined_on": None if status == "rejected" else earlier + datetime.timedelta(days=10),
+                "left_on": None if status == "rejected" else earlier + datetime.timedelta(days=200),
+                "decision_reason": "基准数据：历史记录", "created_at": now,
+            })
+        counts["memberships"] = load(Membership, memberships)
+        counts["memberships active"] = sum(m["status"] == "active" for m in memberships)
+
+        # Users: one password hash for all.
+        password = make_password(PASSWORD)
+        users = []
+        for number in range(1, N_USERS + 1):
+            if number <= len(CITIES):
+                username = f"official-{number:02d}"
+            elif number <= len(CITIES) + len(alliances):
+                username = f"secretariat-{number - len(CITIES):03d}"
+            else:
+                username = f"user-{number:05d}"
+            users.append({
+                "id": number, "username": username, "password": password, "email": f"{username}@bench.invalid",
+                "full_name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2))),
+                "date_joined": now, "is_active": True, "language": "zh-hans",
+            })
+        counts["users"] = load(User, users)
+
+        # Role grants: one official per city, one secretariat per alliance.
+        grants = [{"id": i + 1, "user_id": i + 1, "role": "official", "city_id": i + 1, "granted_at": now}
+                  for i in range(len(CITIES))]
+        grants += [{"id": len(CITIES) + a["id"], "user_id": len(CITIES) + a["id"], "role": "secretariat",
+                    "alliance_id": a["id"], "granted_at": now} for a in alliances]
+        counts["role grants"] = load(RoleGrant, grants)
+
+        # Contacts: one user for each of 6,000 organisations.
+        first_free_user = len(CITIES) + len(alliances) + 1
+        contact_orgs = rng.sample(range(1, N_ORGANIZATIONS + 1), N_CONTACTS)
+        counts["contacts"] = load(Contact, ({"id": i + 1, "user_id": first_free_user + i, "organization_id": org_id,
+                                             "title": "联络员", "is_primary": True}
+                                            for i, org_id in enumerate(contact_orgs)))
+        contact_user = {org_id: first_free_user + i for i, org_id in enumerate(contact_orgs)}
+
+        # Councils and seats: the units with a governing role hold a seat, through their contact or a new user.
+        bodies, seats = [], []
+        next_user = first_free_user + N_CONTACTS
+        governing: dict[int, list[dict]] = {}
+        for m in memberships:
+            if m["status"] == "active" and m["role"] != "member":
+                governing.setdefault(m["alliance_id"], []).append(m)
+        for a in alliances:
+            bodies.append({"id": len(bodies) + 1, "alliance_id": a["id"], "kind": "council", "name": "理事会",
+                           "quorum_fraction": "2/3"})
+            council = len(bodies)
+            bodies.append({"id": len(bodies) + 1, "alliance_id": a["id"], "kind": "secretariat", "name": "秘书处",
+                           "quorum_fraction": "2/3"})
+            for m in governing.get(a["id"], []):
+                user_id = contact_user.get(m["organization_id"])
+                if user_id is None:
+                    user_id, next_user = next_user, next_user + 1
+                seats.append({"id": len(seats) + 1, "body_id": council, "user_id": user_id,
+                              "organization_id": m["organization_id"], "office": m["role"],
+                              "term_start": m["joined_on"]})
+        load(Body, bodies)
+        counts["seats"] = load(Seat, seats)
+
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [City, Park, IndustrialChain, Organization, Alliance, through, AllianceStatusChange,
+                         Membership, User, RoleGrant, Contact, Body, Seat]
+        ):
+            cursor.execute(sql)
+
+    return counts
+
+
+def table_counts() -> dict:
+    """The size of the data set, read back (also when the database is reused)."""
+    from alliance.models import Alliance, City
+    from governance.models import Seat
+    from members.models import Contact, Membership, Organization, RoleGrant, User
+
+    return {
+        "cities": City.objects.count(), "organizations": Organization.objects.count(),
+        "alliances": Alliance.objects.count(),
+        "alliances established": Alliance.objects.filter(status="established").count(),
+        "memberships": Membership.objects.count(),
+        "memberships active": Membership.objects.filter(status="active").count(),
+        "users": User.objects.count(), "role grants": RoleGrant.objects.count(),
+        "contacts": Contact.objects.count(), "seats": Seat.objects.count(),
+    }
+
+
+def pick_subjects() -> dict:
+    """The official of the city with the most memberships, and a credit code that official and anonymous both see."""
+    from django.db.models import Count
+
+    from alliance.models import Alliance
+    from members.models import Membership, RoleGrant
+
+    busiest = (Membership.objects.values("alliance__city_id").annotate(n=Count("id")).order_by("-n", "alliance__city_id")
+               .first())
+    grant = (RoleGrant.objects.filter(role="official", city_id=busiest["alliance__city_id"])
+             .select_related("user", "city").order_by("id").first())
+    sample = (Membership.objects.filter(status="active", alliance__status__in=Alliance.PUBLIC_STATUSES,
+                                        alliance__city_id=grant.city_id)
+              .select_related("organization").order_by("id").first())
+    return {"official": grant.user.username, "official_city": grant.city.name,
+            "narrow_uscc": sample.organization.uscc}
+
+
+def vacuum_analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. gunicorn
+# ---------------------------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.pop("DJANGO_ENV", None)
+    env.update({
+        "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings", "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), env.get("PYTHONPATH")])),
+    })
+    return env
+
+
+def start_gunicorn(database_url: str, port: int, log_file) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn), "alliance.wsgi:application", "--bind", f"127.0.0.1:{port}", "--chdir", str(BASE_DIR),
+        "--workers", "2", "--worker-class", "gthread", "--threads", "1", "--keep-alive", "300",
+        "--timeout", "60", "--log-level", "warning",
+    ]
+    return subprocess.Popen(command, env=server_env(database_url), stdout=log_file, stderr=subprocess.STDOUT,
+                            cwd=BASE_DIR)
+
+
+def wait_until_up(process: subprocess.Popen, base: str, timeout: float = 60) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with code {process.returncode}")
+        try:
+            if requests.get(base + "/bench/floor/", timeout=10).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Latency over HTTP
+# ---------------------------------------------------------------------------------------------------------------
+
+def login_session(base: str, username: str):
+    import requests
+
+    session = requests.Session()
+    page = session.get(base + "/accounts/login/", timeout=10)
+    page.raise_for_status()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(base + "/accounts/login/", timeout=30, allow_redirects=False,
+                            data={"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD})
+    if response.status_code != 302 or "sessionid" not in session.cookies:
+        raise RuntimeError(f"login of {username} failed: HTTP {response.status_code}")
+    return session
+
+
+def token_session(base: str, username: str):
+    import requests
+
+    response = requests.post(base + "/api/v1/auth/token/", json={"username": username, "password": PASSWORD},
+                             timeout=30)
+    response.raise_for_status()
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {response.json()['token']}"
+    return session
+
+
+def headers_of(session) -> dict:
+    """The headers a requests session would send, for http.client (lighter on the client's CPU)."""
+    headers = {key: value for key, value in session.headers.items() if key == "Authorization"}
+    if session.cookies:
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+    return headers
+
+
+class Endpoint:
+    """One keep-alive connection to one URL (reopened if the server closes it)."""
+
+    def __init__(self, port: int, path: str, headers: dict):
+        self.port, self.path, self.headers = port, path, headers
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.timings: list[float] = []
+        self.spent = 0.0
+
+    def reconnect(self) -> None:
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def get(self) -> float:
+        try:
+            start = time.perf_counter()
+            self.connection.request("GET", self.path, headers=self.headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server dropped the idle kept-alive connection: time the request again on a new one.
+            self.reconnect()
+            start = time.perf_counter()
+            self.connection.request("GET", self.path, headers=self.headers)
+            response = self.connection.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - start
+        if response.status != 200:
+            raise RuntimeError(f"{self.path}: HTTP {response.status}")
+        if response.will_close:
+            self.reconnect()
+        return elapsed
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def time_endpoints(endpoints: list[Endpoint], *, requests_count: int, warmup: int, budget: float,
+                   batch: int = 10) -> None:
+    """Sequential requests, interleaved in batches across the endpoints so that they all see the same machine
+    (a background load that comes and goes then shifts every endpoint alike, not just one)."""
+    for endpoint in endpoints:
+        warm_until = time.monotonic() + min(budget, 10)
+        for _ in range(warmup):
+            endpoint.get()
+            if time.monotonic() > warm_until:
+                break
+    while True:
+        active = [e for e in endpoints if len(e.timings) < requests_count and e.spent < budget]
+        if not active:
+            return
+        for endpoint in active:
+            for _ in range(min(batch, requests_count - len(endpoint.timings))):
+                elapsed = endpoint.get()
+                endpoint.timings.append(elapsed * 1000)
+                endpoint.spent += elapsed
+                if endpoint.spent >= budget:
+                    break
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 4. Queries per request, in-process
+# ---------------------------------------------------------------------------------------------------------------
+
+def capture(client, path: str, headers: dict):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path, **headers)  # warm: first-request work is not what we count
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, **headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status_code} in-process")
+    return ctx.captured_queries
+
+
+def explain(sql: str) -> str:
+    from django.db import connection
+
+    sql = re.sub(r"^DECLARE .*? CURSOR WITH(OUT)? HOLD FOR ", "", sql)  # ModelChoiceField iterates a named cursor
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------------------------
+
+def machine() -> str:
+    memory = ""
+    try:
+        kib = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return f"{os.cpu_count()} CPU cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint (default 200)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per endpoint first (default 20)")
+    parser.add_argument("--budget", type=float, default=60,
+                        help="seconds of timed requests at most per endpoint (default 60)")
+    parser.add_argument("--reuse-db", action="store_true",
+                        help="keep the database of the previous run instead of rebuilding it (for trying a fix)")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.pop("DJANGO_ENV", None)
+    os.environ.update({"DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1,testserver", "LOG_LEVEL": "WARNING",
+                       "DJANGO_SETTINGS_MODULE": "bench.settings"})
+    started = time.perf_counter()
+
+    # 1. Build.
+    if not args.reuse_db:
+        log(f"Recreating {database_url.rsplit('/', 1)[-1]} ...")
+        recreate_database(database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if args.reuse_db:
+        build_note = "Data set reused from the previous run (--reuse-db)"
+    else:
+        t0 = time.perf_counter()
+        call_command("migrate", interactive=False, verbosity=0)
+        t_migrate = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        build_dataset()
+        t_load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        vacuum_analyze()
+        t_analyze = time.perf_counter() - t0
+        t_build = time.perf_counter() - started
+        build_note = (f"Data set built in {t_build:.1f} s (migrate {t_migrate:.1f} s, load with COPY {t_load:.1f} s, "
+                      f"VACUUM ANALYZE {t_analyze:.1f} s)")
+    counts = table_counts()
+    data = pick_subjects()
+    log(f"{build_note}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    connection.close()
+
+    # 4. Query counts, in-process (before the server, so the two never compete for the two cores).
+    from django.test import Client
+    from knox.models import AuthToken
+
+    from members.models import Organization, User
+    from members.selectors import memberships_for_user, organizations_for_user
+
+    official = User.objects.get(username=data["official"])
+    anonymous_client, official_client, token_client = Client(), Client(), Client()
+    official_client.force_login(official, backend="django.contrib.auth.backends.ModelBackend")
+    _instance, api_token = AuthToken.objects.create(official)
+    token_header = {"HTTP_AUTHORIZATION": f"Token {api_token}"}
+    narrow = data["narrow_uscc"]
+    endpoints = [
+        # (label, path, in-process client, headers, narrow path, rows in scope)
+        ("floor (one query)", "/bench/floor/", anonymous_client, {}, None, Organization.objects.count()),
+        ("register, anonymous", "/register/", anonymous_client, {}, f"/register/?q={narrow}",
+         memberships_for_user(None).count()),
+        (f"register, official ({data['official_city']})", "/register/", official_client, {},
+         f"/register/?q={narrow}", memberships_for_user(official).count()),
+        ("API organizations, anonymous", "/api/v1/organizations/", anonymous_client, {},
+         f"/api/v1/organizations/?search={narrow}", organizations_for_user(None).count()),
+        (f"API organizations, official ({data['official_city']})", "/api/v1/organizations/", token_client,
+         token_header, f"/api/v1/organizations/?search={narrow}", organizations_for_user(official).count()),
+    ]
+    query_rows, explains = [], []
+    for label, path, client, headers, narrow_path, rows in endpoints:
+        full = capture(client, path, headers)
+        few = capture(client, narrow_path, headers) if narrow_path else full
+        sql_ms = sum(float(q["time"]) for q in full) * 1000
+        slowest = max(full, key=lambda q: float(q["time"]))
+        plan = explain(slowest["sql"])
+        explains.append((label, path, float(slowest["time"]) * 1000, slowest["sql"], plan))
+        query_rows.append({"label": label, "rows": rows, "full": len(full), "few": len(few), "sql_ms": sql_ms,
+                           "slowest_ms": float(slowest["time"]) * 1000, "jit": "\nJIT:" in plan})
+    AuthToken.objects.filter(user=official).delete()
+    connection.close()
+    log(f"Counted queries in-process (narrow filter: credit code {narrow}).")
+
+    # 2-3. Serve and time.
+    RESULTS_DIR.mkdir(exist_ok=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = RESULTS_DIR / "gunicorn.log"
+    timings = {}
+    with open(log_path, "w") as log_file:
+        server = start_gunicorn(database_url, port, log_file)
+        try:
+            wait_until_up(server, base)
+            log(f"gunicorn up on {base} (2 workers, DEBUG off, bench.settings).")
+            import requests
+
+            for _ in range(4):  # both workers: first request of each loads templates, opens its connection
+                for path in ("/bench/floor/", "/register/", "/api/v1/organizations/"):
+                    requests.get(base + path, timeout=30).raise_for_status()
+            headers = {
+                "anonymous": {},
+                "official-session": headers_of(login_session(base, data["official"])),
+                "official-token": headers_of(token_session(base, data["official"])),
+            }
+            who = ["anonymous", "anonymous", "official-session", "anonymous", "official-token"]
+            load_before = os.getloadavg()[0]
+            timed = [Endpoint(port, path, headers[key]) for (_label, path, *_rest), key in zip(endpoints, who,
+                                                                                              strict=True)]
+            try:
+                time_endpoints(timed, requests_count=args.requests, warmup=args.warmup, budget=args.budget)
+            finally:
+                for endpoint in timed:
+                    endpoint.close()
+            load_after = os.getloadavg()[0]
+            for (label, *_rest), endpoint in zip(endpoints, timed, strict=True):
+                timings[label] = endpoint.timings
+                log(f"  {label}: {len(endpoint.timings)} requests, median {statistics.median(endpoint.timings):.1f} ms")
+        except BaseException:
+            log(f"The server log is in {log_path}.")
+            raise
+        finally:
+            stop_gunicorn(server)
+    log("gunicorn stopped.")
+
+    # 5. Report.
+    floor = statistics.median(timings[endpoints[0][0]])
+    lines = [
+        f"# Benchmark results — {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        "",
+        f"Machine: {machine()}; PostgreSQL {pg_version}; 1-minute load average {load_before:.2f} before timing, "
+        f"{load_after:.2f} after. "
+        f"gunicorn: 2 gthread workers, DEBUG off; sequential keep-alive requests on loopback (http.client), "
+        f"{args.warmup} warm-up + up to {args.requests} timed requests (at most {args.budget:.0f} s) per endpoint, "
+        "interleaved in batches of 10.",
+        "",
+        f"{build_note}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
+        "",
+        "| Endpoint | Rows in scope | Requests | Median ms | p95 ms | Median / floor | Queries (full list) "
+        "| Queries (one unit) | SQL ms in-process | Slowest query ms | Aim met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    all_met = True
+    for (label, path, *_rest), q in zip(endpoints, query_rows, strict=True):
+        values = timings[label]
+        median = statistics.median(values)
+        ratio = median / floor
+        met = ratio <= 3 and q["full"] == q["few"]
+        all_met &= met
+        lines.append(
+            f"| {label} `{path}` | {q['rows']:,} | {len(values)} | {median:.1f} | {p95(values):.1f} | {ratio:.2f}× "
+            f"| {q['full']} | {q['few']} | {q['sql_ms']:.0f} | {q['slowest_ms']:.0f}{' (JIT)' if q['jit'] else ''} | {'yes' if met else '**no**'} |"
+        )
+    lines += [
+        "",
+        "Aim: each endpoint's median within 3× the floor's, and the same number of queries for the full list as for "
+        f"a filter down to one unit (credit code {narrow}). Overall: {'met' if all_met else '**not met**'}.",
+        "",
+        "Rows in scope: what the user may see before pagination (memberships for the register, organisations for "
+        "the API). SQL ms and the slowest query are from one in-process request (django.test.Client; Django "
+        "records query times to the millisecond); \"(JIT)\" marks a query PostgreSQL JIT-compiles. The EXPLAIN "
+        "ANALYZE of each endpoint's slowest query is in bench-results/explain.md.",
+        "",
+        f"Total run time: {time.perf_counter() - started:.0f} s.",
+    ]
+    report = "\n".join(lines) + "\n"
+    print()
+    print(report)
+    (RESULTS_DIR / "latest.md").write_text(report)
+    explain_lines = ["# EXPLAIN ANALYZE of each endpoint's slowest query", ""]
+    for label, path, ms, sql, plan in explains:
+        explain_lines += [f"## {label} `{path}` ({ms:.1f} ms in-process)", "", "```sql", sql, "```", "",
+                          "```", plan, "```", ""]
+    (RESULTS_DIR / "explain.md").write_text("\n".join(explain_lines))
+    log(f"Written to {RESULTS_DIR / 'latest.md'} and {RESULTS_DIR / 'explain.md'}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
