@@ -9,10 +9,13 @@ synthetic, flagged ``is_demo``; every credit code here is synthetic too.
 
 import datetime
 import hashlib
+import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from alliance.models import Alliance, AllianceStatusChange, City, IndustrialChain, Park
 from governance.models import Body, Seat
@@ -25,6 +28,7 @@ ZIBO_CHAINS = [
 ]
 
 HIGH_TECH = "淄博高新技术产业开发区市域产教联合体"
+SEED_FRAMEWORK = Path(__file__).resolve().parent.parent / "assessments" / "data" / "seed_000.json"
 FOUNDED = datetime.date(2023, 5, 18)
 
 # (name, english name, type, size, named by the seeds)
@@ -184,7 +188,22 @@ def load_demo() -> dict:
     for number in range(1, 4):
         expert = _user(f"expert{number}", f"评审专家{number}")
         RoleGrant.objects.get_or_create(user=expert, role=RoleGrant.Role.EXPERT)
+    load_seed_framework()
     return {"alliances": Alliance.objects.count(), "organizations": Organization.objects.count()}
+
+
+def load_seed_framework():
+    """The indicator framework built from seed 000 §5.4, published, for any city to use."""
+    from assessments.frameworks import create_from_data
+    from assessments.models import Framework
+
+    data = json.loads(SEED_FRAMEWORK.read_text(encoding="utf-8"))
+    framework = Framework.objects.filter(name=data["name"], version=data["version"]).first()
+    if framework is None:
+        framework = create_from_data(data, actor=None, version=data["version"])
+        Framework.objects.filter(pk=framework.pk).update(status=Framework.Status.PUBLISHED,
+                                                        published_at=timezone.now())
+    return framework
 
 
 DEMO_LOGINS = [

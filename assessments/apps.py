@@ -3,6 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'assessments'
-    verbose_name = _('Assessments')
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"
+    verbose_name = _("Assessments")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
+
+        auditlog.register(Framework)
+        auditlog.register(Cycle)
+        auditlog.register(Assessment)
+        auditlog.register(Review)
+        auditlog.register(RectificationItem)

@@ -1,1 +1,211 @@
-# Indicator frameworks, cycles and reviews arrive with the assessments issue.
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from alliance.validators import validate_upload_size
+
+
+class Framework(models.Model):
+    """A versioned indicator tree. A published version never changes; editing makes a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    name = models.CharField(_("Name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    description = models.TextField(_("Description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
+    city = models.ForeignKey("alliance.City", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="frameworks", verbose_name=_("City"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Indicator framework")
+        verbose_name_plural = _("Indicator frameworks")
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="framework_unique_version")]
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+
+class Indicator(models.Model):
+    """A node of the tree: a group, an indicator or an observation point (leaves are scored)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    code = models.CharField(_("Code"), max_length=30)
+    name = models.CharField(_("Name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    weight = models.DecimalField(_("Weight"), max_digits=7, decimal_places=2, default=0)
+    max_score = models.DecimalField(_("Maximum score"), max_digits=7, decimal_places=2, default=0)
+    veto = models.BooleanField(_("Veto"), default=False)
+    guidance = models.TextField(_("Scoring guidance"), blank=True)
+    guidance_en = models.TextField(_("English guidance"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Indicator")
+        verbose_name_plural = _("Indicators")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(condition=Q(weight__gte=0) & Q(max_score__gte=0), name="indicator_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Cycle(models.Model):
+    """An assessment round a city's official opens for a set of alliances."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles",
+                                  verbose_name=_("Indicator framework"))
+    city = models.ForeignKey("alliance.City", on_delete=models.PROTECT, related_name="cycles", verbose_name=_("City"))
+    title = models.CharField(_("Title"), max_length=200)
+    opens_on = models.DateField(_("Opens on"))
+    self_assessment_due = models.DateField(_("Self-assessment due"))
+    review_due = models.DateField(_("Review due"))
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    excellent_from = models.DecimalField(_("Excellent from"), max_digits=5, decimal_places=2, default=90)
+    qualified_from = models.DecimalField(_("Qualified from"), max_digits=5, decimal_places=2, default=75)
+    rectify_from = models.DecimalField(_("Rectify from"), max_digits=5, decimal_places=2, default=60)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Assessment cycle")
+        verbose_name_plural = _("Assessment cycles")
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=F("self_assessment_due")) & Q(self_assessment_due__lte=F("review_due")),
+                name="cycle_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_from__gte=F("qualified_from")) & Q(qualified_from__gte=F("rectify_from"))
+                & Q(rectify_from__gte=0) & Q(excellent_from__lte=100),
+                name="cycle_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        DECIDED = "decided", _("Decided")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        QUALIFIED = "qualified", _("Qualified")
+        RECTIFY = "rectify", _("Rectify within a time limit")
+        UNQUALIFIED = "unqualified", _("Unqualified")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="assessments")
+    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    self_scores = models.JSONField(_("Self-assessment scores"), default=dict, blank=True)
+    self_narratives = models.JSONField(_("Self-assessment narratives"), default=dict, blank=True)
+    computed_metrics = models.JSONField(_("Computed figures"), default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(_("Reason for returning"), blank=True)
+    times_returned = models.PositiveSmallIntegerField(default=0)
+    final_score = models.DecimalField(_("Final score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    veto_failed = models.BooleanField(_("Failed a veto indicator"), null=True, blank=True)
+    working = models.JSONField(_("Working"), default=list, blank=True)
+    grade = models.CharField(_("Grade"), max_length=20, choices=Grade.choices, blank=True)
+    decision_note = models.TextField(_("Decision note"), blank=True)
+    rectify_by = models.DateField(_("Rectify by"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Assessment")
+        verbose_name_plural = _("Assessments")
+        ordering = ["cycle_id", "alliance__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "alliance"], name="assessment_one_per_alliance_and_cycle"),
+            models.CheckConstraint(condition=~Q(grade="rectify") | Q(rectify_by__isnull=False),
+                                   name="assessment_rectify_has_deadline"),
+            models.CheckConstraint(condition=Q(published_at__isnull=True) | Q(status="decided"),
+                                   name="assessment_published_only_when_decided"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.alliance}"
+
+
+class Evidence(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    indicator_code = models.CharField(_("Indicator"), max_length=30)
+    title = models.CharField(_("Title"), max_length=200)
+    file = models.FileField(
+        _("File"), upload_to="assessment-evidence/%Y/",
+        validators=[FileExtensionValidator(settings.DOCUMENT_EXTENSIONS), validate_upload_size],
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Evidence")
+        verbose_name_plural = _("Evidence")
+        ordering = ["indicator_code", "id"]
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        SUBMITTED = "submitted", _("Submitted")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reviews")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    declared_no_conflict = models.BooleanField(_("Declared no conflict of interest"), default=False)
+    scores = models.JSONField(_("Scores"), default=dict, blank=True)
+    comments = models.JSONField(_("Comments per indicator"), default=dict, blank=True)
+    comment = models.TextField(_("Overall comment"), blank=True)
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Expert review")
+        verbose_name_plural = _("Expert reviews")
+        ordering = ["assessment_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "expert"], name="review_one_per_expert"),
+            models.CheckConstraint(condition=Q(status="assigned") | Q(declared_no_conflict=True),
+                                   name="review_submitted_declared_no_conflict"),
+        ]
+
+
+class RectificationItem(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rectification_items")
+    text = models.TextField(_("Item"))
+    due_on = models.DateField(_("Due on"))
+    done_at = models.DateTimeField(_("Done at"), null=True, blank=True)
+    done_note = models.TextField(_("What was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("Rectification item")
+        verbose_name_plural = _("Rectification items")
+        ordering = ["due_on", "id"]

@@ -1,0 +1,31 @@
+"""Who may do what in an assessment. Pages and the API both ask these."""
+
+from alliance.scope import scope_of
+from assessments.models import Assessment, Cycle, Review
+
+
+def is_official_for_city(user, city_id: int) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or city_id in scope.official_city_ids
+
+
+def can_manage_cycle(user, cycle: Cycle) -> bool:
+    return is_official_for_city(user, cycle.city_id)
+
+
+def can_fill_self_assessment(user, assessment: Assessment) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or assessment.alliance_id in scope.secretariat_alliance_ids
+
+
+def can_decide(user, assessment: Assessment) -> bool:
+    return is_official_for_city(user, assessment.cycle.city_id)
+
+
+def can_score(user, review: Review) -> bool:
+    return review.expert_id == getattr(user, "id", None)
+
+
+def can_author_frameworks(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.official_city_ids)

@@ -1,0 +1,75 @@
+"""Reads of frameworks, cycles, assessments and reviews, scoped to the user.
+
+Experts see what they are assigned; secretariats their alliance's; officials their
+city's; everyone else only published results.
+"""
+
+from django.db.models import Q, QuerySet
+
+from alliance.scope import scope_of
+from alliance.selectors import get_or_404
+from assessments.models import Assessment, Cycle, Framework, Review
+
+
+def frameworks_for_user(user) -> QuerySet[Framework]:
+    """Published frameworks are public (the criteria are no secret); drafts only to officials."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Framework.objects.all()
+    visible = Q(status=Framework.Status.PUBLISHED)
+    if scope.official_city_ids:
+        visible |= Q(city_id__in=scope.official_city_ids) | Q(city__isnull=True)
+    return Framework.objects.filter(visible)
+
+
+def assessments_for_user(user) -> QuerySet[Assessment]:
+    scope = scope_of(user)
+    queryset = Assessment.objects.select_related("cycle", "alliance", "cycle__framework")
+    if scope.is_superuser:
+        return queryset
+    visible = Q(published_at__isnull=False)
+    if scope.official_city_ids:
+        visible |= Q(cycle__city_id__in=scope.official_city_ids)
+    if scope.secretariat_alliance_ids:
+        visible |= Q(alliance_id__in=scope.secretariat_alliance_ids)
+    if scope.is_authenticated:
+        visible |= Q(id__in=Review.objects.filter(expert=user).values("assessment_id"))
+    return queryset.filter(visible)
+
+
+def assessment_get_for_user(user, pk, *, for_update: bool = False) -> Assessment:
+    queryset = assessments_for_user(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return get_or_404(queryset, pk)
+
+
+def cycles_for_user(user) -> QuerySet[Cycle]:
+    scope = scope_of(user)
+    queryset = Cycle.objects.select_related("framework", "city")
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(city_id__in=scope.official_city_ids) | Q(id__in=assessments_for_user(user).values("cycle_id"))
+    )
+
+
+def reviews_for_user(user) -> QuerySet[Review]:
+    """Experts see their own reviews; officials those of their city. Nobody else."""
+    scope = scope_of(user)
+    queryset = Review.objects.select_related("assessment__cycle", "assessment__alliance", "expert")
+    if scope.is_superuser:
+        return queryset
+    visible = Q(pk__in=[])
+    if scope.is_authenticated:
+        visible |= Q(expert=user)
+    if scope.official_city_ids:
+        visible |= Q(assessment__cycle__city_id__in=scope.official_city_ids)
+    return queryset.filter(visible)
+
+
+def review_get_for_user(user, pk, *, for_update: bool = False) -> Review:
+    queryset = reviews_for_user(user)
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    return get_or_404(queryset, pk)
