@@ -209,3 +209,43 @@ class RectificationItem(models.Model):
         verbose_name = _("Rectification item")
         verbose_name_plural = _("Rectification items")
         ordering = ["due_on", "id"]
+
+
+class Report(models.Model):
+    """A generated report file (PDF or Excel), built by Celery and cached until its data changes."""
+
+    class Kind(models.TextChoices):
+        ASSESSMENT_PDF = "assessment_pdf", _("Assessment report (PDF)")
+        CITY_PDF = "city_pdf", _("City comparison (PDF)")
+        CITY_XLSX = "city_xlsx", _("City comparison (Excel)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Generating")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("Type"), max_length=20, choices=Kind.choices)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    data_hash = models.CharField(max_length=64, help_text="Digest of the data the file was built from.")
+    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("Progress"), default=0)
+    file = models.FileField(_("File"), upload_to="reports/%Y/", blank=True)
+    error = models.TextField(_("Error"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Report")
+        verbose_name_plural = _("Reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="assessment_pdf", assessment__isnull=False, cycle__isnull=True)
+                           | Q(kind__in=["city_pdf", "city_xlsx"], assessment__isnull=True, cycle__isnull=False)),
+                name="report_subject_matches_kind",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+        ]
