@@ -278,6 +278,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2025")
+# Days before a self-assessment, review or rectification deadline that reminders go out.
+ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 3)
 
 LOGGING = {
     "version": 1,
