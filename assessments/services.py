@@ -277,6 +277,11 @@ def review_save(*, review: Review, actor, scores=None, comments=None, comment=No
                 declared_no_conflict=None) -> Review:
     review = _lock_review(review)
     _check_review_open(review, actor)
+    if declared_no_conflict is not None:
+        review.declared_no_conflict = bool(declared_no_conflict)
+    if scores and not review.declared_no_conflict:
+        raise DomainError(_("Declare that you have no conflict of interest before scoring."),
+                          field="declared_no_conflict")
     with set_actor(actor):
         if scores is not None:
             review.scores = {**review.scores, **_scores(review.assessment.cycle.framework, scores, field="scores")}
@@ -286,8 +291,6 @@ def review_save(*, review: Review, actor, scores=None, comments=None, comment=No
             review.comments = {**review.comments, **comments}
         if comment is not None:
             review.comment = comment
-        if declared_no_conflict is not None:
-            review.declared_no_conflict = bool(declared_no_conflict)
         review.save()
     return review
 

@@ -238,12 +238,18 @@ def test_a_user_without_the_expert_role_cannot_be_assigned(cast, assessment):
         services.experts_assign(assessment=assessment, actor=cast["official"], experts=[cast["outsider"]])
 
 
-def test_an_expert_must_declare_no_conflict_before_submitting(cast, assessment):
+def test_an_expert_must_declare_no_conflict_before_scoring(cast, assessment):
     submitted(assessment, cast)
     review = services.experts_assign(assessment=assessment, actor=cast["official"], experts=[cast["expert1"]])[0]
-    services.review_save(review=review, actor=cast["expert1"], scores=FULL)
+    with pytest.raises(DomainError):
+        services.review_save(review=review, actor=cast["expert1"], scores=FULL)
+    review.refresh_from_db()
+    assert review.scores == {}
+    services.review_save(review=review, actor=cast["expert1"], comment="初步意见")
     with pytest.raises(DomainError):
         services.review_submit(review=review, actor=cast["expert1"])
+    services.review_save(review=review, actor=cast["expert1"], scores=FULL, declared_no_conflict=True)
+    services.review_submit(review=review, actor=cast["expert1"])
     with pytest.raises(NotAllowed):
         services.review_save(review=review, actor=User.objects.get(username="expert2"), scores=FULL)
 
