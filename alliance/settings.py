@@ -231,7 +231,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "alliance.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "alliance.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "alliance.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env_str("API_LOGIN_THROTTLE", "10/min")},
 }

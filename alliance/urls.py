@@ -37,3 +37,6 @@ urlpatterns = [
     path("api/v1/", include("alliance.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "alliance.views.page_not_found"
+handler500 = "alliance.views.server_error"

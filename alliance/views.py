@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponseForbidden
+from django.http import FileResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,19 @@ from alliance.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
 from members.models import Membership
 from members.selectors import members_by_type
+
+
+def page_not_found(request, exception):
+    """404: JSON under /api/ (the API's error shape), the site's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Server error.")}, status=500)
+    return render(request, "500.html", status=500)
 
 
 def language_switch(request):

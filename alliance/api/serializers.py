@@ -11,7 +11,7 @@ class OrganizationRefSerializer(serializers.Serializer):
 
 class AllianceOutputSerializer(serializers.ModelSerializer):
     city = serializers.CharField(source="city.name")
-    park = serializers.CharField(source="park.name", default=None)
+    park = serializers.CharField(source="park.name", default=None, allow_null=True)
     lead_school = OrganizationRefSerializer(allow_null=True)
     lead_enterprise = OrganizationRefSerializer(allow_null=True)
     lead_park_admin = OrganizationRefSerializer(allow_null=True)

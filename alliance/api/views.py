@@ -24,7 +24,7 @@ class AllianceFilter(django_filters.FilterSet):
         fields = ["city", "level", "status"]
 
     def filter_city(self, queryset, name, value):
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return queryset.filter(city_id=int(value))
         return queryset.filter(city__name=value)
 
@@ -53,6 +53,10 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = dict(serializer.validated_data)
         alliance = services.alliance_create(actor=request.user, **data)
         return Response(self._output(alliance.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AllianceInputSerializer, responses=AllianceOutputSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
 
     @extend_schema(request=AllianceInputSerializer, responses=AllianceOutputSerializer)
     def update(self, request, *args, **kwargs):

@@ -114,6 +114,10 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         return Response(OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=OrganizationInputSerializer, responses=OrganizationOutputSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=OrganizationInputSerializer, responses=OrganizationOutputSerializer)
     def update(self, request, *args, **kwargs):
         organization = self.get_object()
         serializer = OrganizationInputSerializer(organization, data=request.data, partial=kwargs.get("partial", False))
