@@ -7,10 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# fonts-noto-cjk: Chinese glyphs for PDFs and charts; gettext: compilemessages.
-# (When WeasyPrint is added to the dependencies, add libpango-1.0-0 and libpangoft2-1.0-0 here.)
+# Pango for WeasyPrint (PDF reports), the Noto CJK fonts for Chinese PDFs, gettext for the catalogues.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk gettext \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system app \

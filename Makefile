@@ -40,7 +40,7 @@ bench: system-packages install
 
 ## make messages: refresh the catalogues after changing user-facing strings.
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 ## make vendor: copy front-end files from npm packages into static/vendor (the copies are committed).
@@ -48,6 +48,7 @@ vendor:
 	npm install --no-audit --no-fund
 	mkdir -p static/vendor/htmx
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -1,9 +1,26 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
 
 app = Celery("alliance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Written into django_celery_beat's tables each time beat starts. Both jobs are safe to run
+# twice (unique reminder keys, outbox rows claimed with SKIP LOCKED); a run that waited in the
+# queue past its period expires (expire_seconds), as the next one does the same work.
+app.conf.beat_schedule = {
+    "send-notifications": {
+        "task": "alliance.tasks.send_notifications",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 55},
+    },
+    "assessment-reminders": {
+        "task": "alliance.tasks.assessment_reminders",
+        "schedule": crontab(minute=7),
+        "options": {"expire_seconds": 3300},
+    },
+}

@@ -38,7 +38,7 @@ def _decimal(value, code: str, name: str) -> Decimal:
     except (InvalidOperation, ValueError):
         raise DomainError(_("Indicator %(code)s: %(name)s “%(value)s” is not a number.")
                           % {"code": code, "name": name, "value": value}) from None
-    if not number.is_finite() or number < 0 or number != number.quantize(Decimal("0.01")) or number >= 100000:
+    if not number.is_finite() or not 0 <= number < 100000 or number != number.quantize(Decimal("0.01")):
         raise DomainError(_("Indicator %(code)s: %(name)s must be a number from 0 with at most two decimals.")
                           % {"code": code, "name": name})
     return number

@@ -29,3 +29,10 @@ def can_score(user, review: Review) -> bool:
 def can_author_frameworks(user) -> bool:
     scope = scope_of(user)
     return scope.is_superuser or bool(scope.official_city_ids)
+
+
+def can_edit_framework(user, framework) -> bool:
+    """A draft belongs to its city's officials; a shared one (no city) only to administrators."""
+    if scope_of(user).is_superuser:
+        return True
+    return framework.city_id is not None and is_official_for_city(user, framework.city_id)

@@ -18,7 +18,7 @@ def frameworks_for_user(user) -> QuerySet[Framework]:
         return Framework.objects.all()
     visible = Q(status=Framework.Status.PUBLISHED)
     if scope.official_city_ids:
-        visible |= Q(city_id__in=scope.official_city_ids) | Q(city__isnull=True)
+        visible |= Q(city_id__in=scope.official_city_ids)
     return Framework.objects.filter(visible)
 
 

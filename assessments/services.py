@@ -17,6 +17,7 @@ from assessments.models import Assessment, Cycle, Framework, RectificationItem, 
 from assessments.permissions import (
     can_author_frameworks,
     can_decide,
+    can_edit_framework,
     can_fill_self_assessment,
     can_score,
     is_official_for_city,
@@ -26,10 +27,23 @@ from members.models import Contact, Membership, RoleGrant
 
 # Frameworks -----------------------------------------------------------------
 
+def _authoring_city(actor, city):
+    """An official's framework belongs to their city (one city: that one; several: they must choose)."""
+    if city is not None or scope_of(actor).is_superuser:
+        return city
+    cities = scope_of(actor).official_city_ids
+    if len(cities) != 1:
+        raise DomainError(_("Choose the city the framework is for."), field="city")
+    from alliance.models import City
+
+    return City.objects.get(pk=next(iter(cities)))
+
+
 @transaction.atomic
 def framework_import(*, actor, data, city=None) -> Framework:
-    if not can_author_frameworks(actor):
+    if not can_author_frameworks(actor) or (city is not None and not is_official_for_city(actor, city.id)):
         raise NotAllowed(_("Only officials author indicator frameworks."))
+    city = _authoring_city(actor, city)
     name = str(data.get("name", "")).strip() if isinstance(data, dict) else ""
     latest = Framework.objects.filter(name=name[:200]).order_by("-version").values_list("version", flat=True).first()
     with set_actor(actor):
@@ -40,8 +54,8 @@ def framework_import(*, actor, data, city=None) -> Framework:
 def framework_replace_tree(*, framework: Framework, actor, data) -> Framework:
     """Replace a draft's indicators; a published framework never changes."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    if not can_author_frameworks(actor):
-        raise NotAllowed(_("Only officials author indicator frameworks."))
+    if not can_edit_framework(actor, framework):
+        raise NotAllowed(_("Only the city's officials edit this framework."))
     if framework.status != Framework.Status.DRAFT:
         raise StateConflict(_("A published framework never changes: make a new version to edit it."))
     flat = frameworks.validate(data)
@@ -54,8 +68,8 @@ def framework_replace_tree(*, framework: Framework, actor, data) -> Framework:
 @transaction.atomic
 def framework_publish(*, framework: Framework, actor) -> Framework:
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
-    if not can_author_frameworks(actor):
-        raise NotAllowed(_("Only officials author indicator frameworks."))
+    if not can_edit_framework(actor, framework):
+        raise NotAllowed(_("Only the city's officials edit this framework."))
     if framework.status != Framework.Status.DRAFT:
         raise StateConflict(_("This framework is already published."))
     frameworks.validate(frameworks.export(framework))
@@ -68,10 +82,11 @@ def framework_publish(*, framework: Framework, actor) -> Framework:
 
 @transaction.atomic
 def framework_new_version(*, framework: Framework, actor) -> Framework:
-    """A draft copy of the framework, one version up, to edit."""
+    """A draft copy of the framework, one version up, to edit (in the official's own city)."""
     if not can_author_frameworks(actor):
         raise NotAllowed(_("Only officials author indicator frameworks."))
-    return framework_import(actor=actor, data=frameworks.export(framework), city=framework.city)
+    city = framework.city if framework.city and is_official_for_city(actor, framework.city_id) else None
+    return framework_import(actor=actor, data=frameworks.export(framework), city=city)
 
 
 # Cycles ---------------------------------------------------------------------
@@ -125,15 +140,15 @@ def _scores(framework: Framework, scores, *, field: str) -> dict[str, str]:
             score = Decimal(str(value))
         except (InvalidOperation, ValueError):
             raise DomainError(_("The score of %(code)s is not a number.") % {"code": code}, field=field) from None
-        if not score.is_finite() or score != score.quantize(Decimal("0.01")):
-            raise DomainError(_("The score of %(code)s may have at most two decimals.") % {"code": code},
-                              field=field)
         if leaf.veto and score not in (0, 1):
             raise DomainError(_("%(code)s is a veto indicator: score 1 (passed) or 0 (failed).") % {"code": code},
                               field=field)
-        if not 0 <= score <= leaf.max_score:
+        if not score.is_finite() or not 0 <= score <= leaf.max_score:
             raise DomainError(_("The score of %(code)s must be between 0 and %(max)s.")
                               % {"code": code, "max": leaf.max_score}, field=field)
+        if score != score.quantize(Decimal("0.01")):
+            raise DomainError(_("The score of %(code)s may have at most two decimals.") % {"code": code},
+                              field=field)
         checked[code] = str(score)
     return checked
 

@@ -1,3 +1,27 @@
 from django.urls import path
 
-urlpatterns: list = []
+from assessments import views
+
+# Namespaced: the API's router names ("framework-list", ...) would otherwise collide with the pages'.
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.assessment_home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("cycles/new/", views.cycle_open, name="cycle-open"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
+    path("<int:pk>/", views.assessment_detail, name="detail"),
+    path("<int:pk>/self-assessment/", views.assessment_self, name="self"),
+    path("<int:pk>/return/", views.assessment_return, name="return"),
+    path("<int:pk>/experts/", views.assessment_experts, name="experts"),
+    path("<int:pk>/decide/", views.assessment_decide, name="decide"),
+    path("<int:pk>/publish/", views.assessment_publish, name="publish"),
+    path("<int:pk>/rectification/<int:item_pk>/done/", views.rectification_done, name="rectification-done"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("frameworks/", views.framework_list, name="frameworks"),
+    path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
+    path("frameworks/<int:pk>/export.json", views.framework_export, name="framework-export"),
+    path("frameworks/<int:pk>/publish/", views.framework_publish, name="framework-publish"),
+    path("frameworks/<int:pk>/new-version/", views.framework_new_version, name="framework-new-version"),
+    path("frameworks/<int:pk>/replace/", views.framework_replace, name="framework-replace"),
+]

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs, when they are missing:
 # Chromium for the Playwright tests, the Noto CJK fonts for Chinese PDFs and
-# screenshots, gettext for the message catalogues.
+# screenshots, Pango for WeasyPrint (the PDF reports), gettext for the message catalogues.
 set -euo pipefail
 needed=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || needed+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || needed+=(fonts-noto-cjk)
+dpkg -s libpango-1.0-0 >/dev/null 2>&1 || needed+=(libpango-1.0-0)
+dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || needed+=(libpangoft2-1.0-0)
 command -v msgfmt >/dev/null 2>&1 || needed+=(gettext)
 if [ ${#needed[@]} -eq 0 ]; then
   exit 0

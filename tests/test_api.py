@@ -148,3 +148,9 @@ def test_the_docs_page_is_served_from_our_own_static_files(api_for):
     html = api_for(None).get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in html
     assert "cdn" not in html.lower()
+
+
+def test_json_nested_too_deeply_is_a_400_not_a_500(cast, api_for):
+    response = api_for(cast["secretariat"]).generic(
+        "POST", "/api/v1/organizations/", "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from alliance.api.views import AllianceViewSet
+from assessments.api.views import AssessmentViewSet, CycleViewSet, FrameworkViewSet, ReviewViewSet
 from governance.api.views import BodyViewSet, SeatViewSet
 from members.api.views import MembershipViewSet, MeView, OrganizationViewSet, TokenView
 
@@ -14,6 +15,10 @@ router.register("organizations", OrganizationViewSet, basename="api-organization
 router.register("memberships", MembershipViewSet, basename="api-membership")
 router.register("bodies", BodyViewSet, basename="api-body")
 router.register("seats", SeatViewSet, basename="api-seat")
+router.register("frameworks", FrameworkViewSet, basename="api-framework")
+router.register("cycles", CycleViewSet, basename="api-cycle")
+router.register("assessments", AssessmentViewSet, basename="api-assessment")
+router.register("reviews", ReviewViewSet, basename="api-review")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),

@@ -1,0 +1,189 @@
+"""The notification outbox: one row per message and user, shown in the app and mailed once.
+
+`notify` creates the row idempotently on its unique key, rendered in the recipient's
+language. `send_due_mail` (run by the beat every minute) claims one due row at a time with
+SELECT ... FOR UPDATE SKIP LOCKED, sends it and marks it sent in the same transaction, so
+two senders running at once never mail the same row twice. A failing mail server is retried
+with exponential back-off; after MAX_ATTEMPTS the row is marked failed and logged as an error.
+"""
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from alliance.errors import NotAllowed
+from alliance.models import Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+
+
+def _render(text, language: str) -> str:
+    """A str or lazy translation (gettext_lazy, format_lazy) rendered in the given language."""
+    with translation.override(language):
+        return str(text)
+
+
+def notify(*, user, key: str, subject, body, url: str = "") -> tuple[Notification, bool]:
+    """The notification with this key, created for the user if it does not exist yet.
+
+    Pass the subject and body as lazy translations (gettext_lazy, or format_lazy around
+    one): they are rendered here, in the recipient's language. Returns (row, created).
+    """
+    language = user.language or settings.LANGUAGE_CODE
+    # A mail header cannot hold a line break.
+    subject_text = " ".join(_render(subject, language).split())
+    return Notification.objects.get_or_create(
+        key=key,
+        defaults={
+            "user": user,
+            "subject": subject_text[: Notification._meta.get_field("subject").max_length],
+            "body": _render(body, language),
+            "url": url,
+            "mail_status": Notification.MailStatus.PENDING if user.email else Notification.MailStatus.SKIPPED,
+        },
+    )
+
+
+def existing_keys(keys) -> set[str]:
+    """Which of these keys already have a notification (to skip rendering them again)."""
+    return set(Notification.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after the first, second, third … failure, at most 6 hours."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def _due(now) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), mail_status=Notification.MailStatus.PENDING
+    )
+
+
+def _claim_next(now) -> Notification | None:
+    """Lock the next due row; rows another sender holds are skipped, not waited for."""
+    return (
+        _due(now)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+
+
+def _message(notification: Notification) -> EmailMessage:
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{getattr(settings, 'SITE_URL', '')}{notification.url}"
+    return EmailMessage(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+
+
+def _record_failure(notification: Notification, error: Exception, report: SendReport, *, permanent: bool) -> None:
+    notification.mail_attempts += 1
+    notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if permanent or notification.mail_attempts >= MAX_ATTEMPTS:
+        notification.mail_status = Notification.MailStatus.FAILED
+        notification.next_attempt_at = None
+        report.failed += 1
+        logger.error(
+            "notification %s to %s failed after %d attempts, giving up: %s",
+            notification.pk, notification.user.email, notification.mail_attempts, notification.last_error,
+        )
+    else:
+        notification.next_attempt_at = timezone.now() + retry_delay(notification.mail_attempts)
+        report.retrying += 1
+        logger.warning(
+            "notification %s to %s: attempt %d failed (%s); retrying at %s",
+            notification.pk, notification.user.email, notification.mail_attempts, notification.last_error,
+            notification.next_attempt_at.isoformat(),
+        )
+
+
+def _deliver(notification: Notification, report: SendReport) -> None:
+    if not notification.user.email:
+        notification.mail_status = Notification.MailStatus.SKIPPED
+        report.skipped += 1
+    else:
+        try:
+            _message(notification).send()
+        except (smtplib.SMTPException, OSError) as error:
+            _record_failure(notification, error, report, permanent=False)
+        except Exception as error:
+            # A message that can never be built (a bad address, say) must not block the outbox.
+            logger.exception("notification %s cannot be mailed", notification.pk)
+            _record_failure(notification, error, report, permanent=True)
+        else:
+            notification.mail_status = Notification.MailStatus.SENT
+            notification.mailed_at = timezone.now()
+            notification.mail_attempts += 1
+            report.sent += 1
+    notification.save(
+        update_fields=["mail_status", "mail_attempts", "next_attempt_at", "mailed_at", "last_error"]
+    )
+
+
+def send_due_mail(limit: int = 100) -> SendReport:
+    """Mail up to `limit` due notifications, each claimed, sent and marked in its own transaction."""
+    report = SendReport()
+    now = timezone.now()
+    for _position in range(limit):
+        with transaction.atomic():
+            notification = _claim_next(now)
+            if notification is None:
+                break
+            _deliver(notification, report)
+    if report.sent or report.retrying or report.failed:
+        logger.info("notifications mailed: %s", report)
+    return report
+
+
+# Reads and the reader's own writes ------------------------------------------------
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    """The user's own notifications, newest first; nobody sees anyone else's."""
+    if user is None or not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_read(*, user, notification: Notification) -> Notification:
+    """Mark the user's own notification read; reading it again keeps the first time."""
+    if notification.user_id != user.id:
+        raise NotAllowed(_("This notification is not yours."))
+    now = timezone.now()
+    if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
+        notification.read_at = now
+    else:
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def mark_all_read(*, user) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

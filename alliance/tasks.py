@@ -1,0 +1,171 @@
+"""Periodic jobs (scheduled in alliance/celery.py): mail the outbox, create assessment reminders.
+
+Both are safe to run twice, at once or after a worker died: a reminder's unique key makes
+it exist once, and the outbox is claimed row by row with SKIP LOCKED.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from alliance.notify import existing_keys, notify, send_due_mail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def send_notifications() -> dict:
+    return asdict(send_due_mail())
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user: object
+    key: str
+    subject: object
+    body: object
+    url: str
+
+
+def _secretaries_by_alliance(alliance_ids) -> dict[int, list]:
+    from members.models import RoleGrant
+
+    grants = RoleGrant.objects.filter(
+        role=RoleGrant.Role.SECRETARIAT, alliance_id__in=set(alliance_ids), user__is_active=True
+    ).select_related("user")
+    secretaries = defaultdict(list)
+    for grant in grants:
+        secretaries[grant.alliance_id].append(grant.user)
+    return secretaries
+
+
+def _self_assessment_reminders(today, last_day) -> list[Reminder]:
+    from assessments.models import Assessment, Cycle
+
+    drafts = list(
+        Assessment.objects.filter(
+            status=Assessment.Status.DRAFT,
+            cycle__status=Cycle.Status.OPEN,
+            cycle__self_assessment_due__range=(today, last_day),
+        ).select_related("cycle", "alliance")
+    )
+    secretaries = _secretaries_by_alliance(a.alliance_id for a in drafts)
+    return [
+        Reminder(
+            user=user,
+            key=f"assessment-self-due:{assessment.id}:{user.id}",
+            subject=format_lazy(
+                _("Self-assessment due on {due}: {alliance}"),
+                due=assessment.cycle.self_assessment_due, alliance=assessment.alliance.name,
+            ),
+            body=format_lazy(
+                _("The self-assessment of {alliance} in “{cycle}” is still a draft. It is due on {due}: "
+                  "please complete and submit it."),
+                alliance=assessment.alliance.name, cycle=assessment.cycle.title,
+                due=assessment.cycle.self_assessment_due,
+            ),
+            url=reverse("assessments:detail", args=[assessment.id]),
+        )
+        for assessment in drafts
+        for user in secretaries[assessment.alliance_id]
+    ]
+
+
+def _review_reminders(today, last_day) -> list[Reminder]:
+    from assessments.models import Cycle, Review
+
+    reviews = Review.objects.filter(
+        status=Review.Status.ASSIGNED,
+        expert__is_active=True,
+        assessment__cycle__status=Cycle.Status.OPEN,
+        assessment__cycle__review_due__range=(today, last_day),
+    ).select_related("assessment__cycle", "assessment__alliance", "expert")
+    return [
+        Reminder(
+            user=review.expert,
+            key=f"assessment-review-due:{review.id}:{review.expert_id}",
+            subject=format_lazy(
+                _("Expert review due on {due}: {alliance}"),
+                due=review.assessment.cycle.review_due, alliance=review.assessment.alliance.name,
+            ),
+            body=format_lazy(
+                _("Your review of {alliance} in “{cycle}” is not submitted yet. It is due on {due}."),
+                alliance=review.assessment.alliance.name, cycle=review.assessment.cycle.title,
+                due=review.assessment.cycle.review_due,
+            ),
+            url=reverse("assessments:review", args=[review.id]),
+        )
+        for review in reviews
+    ]
+
+
+def _rectification_reminders(today, last_day) -> list[Reminder]:
+    """One reminder per assessment and deadline, listing its items not done.
+
+    Not limited to open cycles: rectification deadlines fall after the cycle's own.
+    """
+    from assessments.models import Assessment, RectificationItem
+
+    items = RectificationItem.objects.filter(
+        done_at__isnull=True,
+        assessment__status=Assessment.Status.DECIDED,
+        due_on__range=(today, last_day),
+    ).select_related("assessment__cycle", "assessment__alliance")
+    open_items = defaultdict(list)
+    for item in items:
+        open_items[item.assessment, item.due_on].append(item.text)
+    secretaries = _secretaries_by_alliance(assessment.alliance_id for assessment, _due in open_items)
+    return [
+        Reminder(
+            user=user,
+            key=f"assessment-rectify-due:{assessment.id}:{due_on.isoformat()}:{user.id}",
+            subject=format_lazy(
+                _("Rectification due on {due}: {alliance}"), due=due_on, alliance=assessment.alliance.name
+            ),
+            body=format_lazy(
+                _("These rectification items of {alliance} (“{cycle}”) are not done yet; they are due on {due}:"
+                  "\n{items}"),
+                alliance=assessment.alliance.name, cycle=assessment.cycle.title, due=due_on,
+                items="\n".join(f"- {text}" for text in texts),
+            ),
+            url=reverse("assessments:detail", args=[assessment.id]),
+        )
+        for (assessment, due_on), texts in open_items.items()
+        for user in secretaries[assessment.alliance_id]
+    ]
+
+
+@shared_task
+def assessment_reminders() -> int:
+    """Remind who has not yet done their part, ASSESSMENT_REMINDER_DAYS before each deadline.
+
+    Covers self-assessments still in draft, reviews not submitted, rectification items not
+    done. Each reminder is created once, however often this runs; returns how many are new.
+    """
+    today = timezone.localdate()
+    last_day = today + timedelta(days=getattr(settings, "ASSESSMENT_REMINDER_DAYS", 3))
+    reminders = (
+        _self_assessment_reminders(today, last_day)
+        + _review_reminders(today, last_day)
+        + _rectification_reminders(today, last_day)
+    )
+    already = existing_keys(reminder.key for reminder in reminders)
+    created = 0
+    for reminder in reminders:
+        if reminder.key in already:
+            continue
+        _notification, is_new = notify(
+            user=reminder.user, key=reminder.key, subject=reminder.subject, body=reminder.body, url=reminder.url
+        )
+        created += is_new
+    if created:
+        logger.info("assessment reminders: %d created", created)
+    return created

@@ -1,0 +1,15 @@
+"""`{% notification_badge %}`: a link to the user's notifications with the number unread."""
+
+from django import template
+
+from alliance.notify import unread_count
+
+register = template.Library()
+
+
+@register.inclusion_tag("alliance/_notification_badge.html", takes_context=True)
+def notification_badge(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {"signed_in": signed_in, "unread": unread_count(user) if signed_in else 0}

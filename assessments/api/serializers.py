@@ -1,0 +1,252 @@
+"""Input and output serializers of the assessments API.
+
+Inputs only check shapes and types and turn ids into objects the user may see; the rules
+(ranges per indicator, states, deadlines, who may act) are the services'.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from alliance.models import Alliance, City
+from alliance.selectors import visible_alliance_filter
+from assessments import frameworks
+from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
+from assessments.selectors import frameworks_for_user
+from members.models import User
+
+MAX_ID = 2**31 - 1
+# The range of Indicator.weight and Indicator.max_score: anything wider is refused here, before the
+# services' exact arithmetic sees it.
+NUMBER = {"max_digits": 7, "decimal_places": 2}
+
+
+def _ids_field(**kwargs):
+    return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), **kwargs)
+
+
+def _scores_field(**kwargs):
+    return serializers.DictField(child=serializers.DecimalField(**NUMBER), **kwargs)
+
+
+def _texts_field(**kwargs):
+    return serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=20000), **kwargs)
+
+
+# Frameworks -----------------------------------------------------------------
+
+
+class IndicatorNodeSerializer(serializers.Serializer):
+    """A node of the indicator tree; `children` are nodes of the same shape. Leaves are scored."""
+
+    code = serializers.CharField(max_length=30)
+    name = serializers.CharField(max_length=300)
+    name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    weight = serializers.DecimalField(**NUMBER, min_value=Decimal(0), required=False)
+    max_score = serializers.DecimalField(**NUMBER, min_value=Decimal(0), required=False)
+    veto = serializers.BooleanField(required=False, default=False)
+    guidance = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    guidance_en = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["children"] = IndicatorNodeSerializer(many=True, required=False)
+        return fields
+
+
+def _check_tree_size(nodes) -> None:
+    """Refuse a tree deeper or larger than a framework may be before validating it node by node."""
+    level, depth, count = nodes if isinstance(nodes, list) else [], 0, 0
+    while level:
+        depth += 1
+        count += len(level)
+        if depth > frameworks.MAX_DEPTH:
+            raise serializers.ValidationError(
+                {"indicators": [_("Indicators are nested more than %(depth)d levels deep.")
+                                % {"depth": frameworks.MAX_DEPTH}]})
+        if count > frameworks.MAX_NODES:
+            raise serializers.ValidationError(
+                {"indicators": [_("A framework has at most %(max)d indicators.") % {"max": frameworks.MAX_NODES}]})
+        level = [child for node in level if isinstance(node, dict) and isinstance(node.get("children"), list)
+                 for child in node["children"]]
+
+
+class FrameworkTreeInputSerializer(serializers.Serializer):
+    indicators = IndicatorNodeSerializer(many=True, allow_empty=False)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            _check_tree_size(data.get("indicators"))
+        return super().to_internal_value(data)
+
+
+class FrameworkInputSerializer(FrameworkTreeInputSerializer):
+    name = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    description_en = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+def indicator_tree(indicators) -> list[dict]:
+    """Nest indicators given in position order (parents first), as frameworks.tree does, without a query."""
+    nodes, roots = {}, []
+    for indicator in indicators:
+        node = {
+            "code": indicator.code, "name": indicator.name, "name_en": indicator.name_en,
+            "weight": str(indicator.weight), "max_score": str(indicator.max_score), "veto": indicator.veto,
+            "guidance": indicator.guidance, "guidance_en": indicator.guidance_en, "children": [],
+        }
+        nodes[indicator.id] = node
+        (nodes[indicator.parent_id]["children"] if indicator.parent_id else roots).append(node)
+    return roots
+
+
+class FrameworkOutputSerializer(serializers.ModelSerializer):
+    indicators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Framework
+        fields = ["id", "name", "name_en", "version", "status", "description", "description_en", "city",
+                  "created_at", "published_at", "indicators"]
+
+    @extend_schema_field(IndicatorNodeSerializer(many=True))
+    def get_indicators(self, framework):
+        return indicator_tree(framework.indicators.all())
+
+
+# Cycles ---------------------------------------------------------------------
+
+
+class ThresholdsSerializer(serializers.Serializer):
+    """Lowest final score of each grade; below `rectify` is unqualified."""
+
+    excellent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0),
+                                         max_value=Decimal(100), default=Decimal(90), source="excellent_from")
+    qualified = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0),
+                                         max_value=Decimal(100), default=Decimal(75), source="qualified_from")
+    rectify = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0),
+                                       max_value=Decimal(100), default=Decimal(60), source="rectify_from")
+
+
+class CycleOutputSerializer(serializers.ModelSerializer):
+    framework_name = serializers.CharField(source="framework.name")
+    framework_version = serializers.IntegerField(source="framework.version")
+    city_name = serializers.CharField(source="city.name")
+    thresholds = ThresholdsSerializer(source="*")
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "framework", "framework_name", "framework_version", "city", "city_name", "title",
+                  "opens_on", "self_assessment_due", "review_due", "status", "thresholds", "created_at"]
+
+
+class CycleInputSerializer(serializers.Serializer):
+    """Needs the request in its context: the framework and the alliances must be visible to the caller."""
+
+    framework = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    city = serializers.PrimaryKeyRelatedField(queryset=City.objects.all())
+    title = serializers.CharField(max_length=200)
+    opens_on = serializers.DateField()
+    self_assessment_due = serializers.DateField()
+    review_due = serializers.DateField()
+    alliances = _ids_field(allow_empty=False, max_length=1000, help_text="One assessment is opened per alliance.")
+    thresholds = ThresholdsSerializer(required=False)
+
+    def validate_framework(self, pk):
+        framework = frameworks_for_user(self.context["request"].user).filter(pk=pk).first()
+        if framework is None:
+            raise serializers.ValidationError(_("There is no indicator framework with the id %(id)s.") % {"id": pk})
+        return framework
+
+    def validate_alliances(self, ids):
+        user = self.context["request"].user
+        found = {a.pk: a for a in Alliance.objects.filter(visible_alliance_filter(user), pk__in=ids)}
+        missing = [str(pk) for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(_("There is no alliance with the id %(ids)s.")
+                                              % {"ids": ", ".join(missing)})
+        return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+# Assessments ----------------------------------------------------------------
+
+
+class RectificationItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RectificationItem
+        fields = ["id", "text", "due_on", "done_at", "done_note"]
+
+
+class AssessmentOutputSerializer(serializers.ModelSerializer):
+    cycle_title = serializers.CharField(source="cycle.title")
+    alliance_name = serializers.CharField(source="alliance.name")
+    self_scores = serializers.DictField(child=serializers.CharField(), help_text="{indicator code: score}")
+    self_narratives = serializers.DictField(child=serializers.CharField(), help_text="{indicator code: text}")
+    computed_metrics = serializers.DictField(help_text="Figures computed from the alliance's own records.")
+    working = serializers.ListField(child=serializers.DictField(),
+                                    help_text="How the final score was reached, indicator by indicator.")
+    rectification_items = RectificationItemSerializer(many=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "cycle", "cycle_title", "alliance", "alliance_name", "status", "self_scores",
+                  "self_narratives", "computed_metrics", "submitted_at", "returned_reason", "final_score",
+                  "veto_failed", "grade", "rectify_by", "decision_note", "working", "decided_at", "published_at",
+                  "rectification_items"]
+
+
+class SelfAssessmentInputSerializer(serializers.Serializer):
+    """Merged into what is saved: send only the indicators that change."""
+
+    self_scores = _scores_field(required=False, help_text="{leaf indicator code: score}")
+    self_narratives = _texts_field(required=False, help_text="{indicator code: text}")
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExpertsInputSerializer(serializers.Serializer):
+    experts = _ids_field(allow_empty=False, max_length=50, help_text="User ids of expert reviewers.")
+
+    def validate_experts(self, ids):
+        found = {user.pk: user for user in User.objects.filter(pk__in=ids, is_active=True)}
+        missing = [str(pk) for pk in ids if pk not in found]
+        if missing:
+            raise serializers.ValidationError(_("There is no user with the id %(ids)s.") % {"ids": ", ".join(missing)})
+        return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    rectify_by = serializers.DateField(required=False, allow_null=True, default=None,
+                                       help_text="Required when the grade is rectify.")
+    rectification_items = serializers.ListField(
+        child=serializers.CharField(max_length=2000, allow_blank=True), required=False, default=list, max_length=100,
+        help_text="What the alliance must put right by rectify_by (kept when the grade is rectify).",
+    )
+
+
+# Reviews --------------------------------------------------------------------
+
+
+class ReviewOutputSerializer(serializers.ModelSerializer):
+    expert_name = serializers.CharField(source="expert.__str__")
+    scores = serializers.DictField(child=serializers.CharField(), help_text="{leaf indicator code: score}")
+    comments = serializers.DictField(child=serializers.CharField(), help_text="{indicator code: comment}")
+
+    class Meta:
+        model = Review
+        fields = ["id", "assessment", "expert", "expert_name", "declared_no_conflict", "scores", "comments",
+                  "comment", "status", "assigned_at", "submitted_at"]
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """Merged into what is saved: send only what changes."""
+
+    declared_no_conflict = serializers.BooleanField(required=False)
+    scores = _scores_field(required=False, help_text="{leaf indicator code: score}")
+    comments = _texts_field(required=False, help_text="{indicator code: comment}")
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=20000)

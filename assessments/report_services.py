@@ -1,0 +1,142 @@
+"""Reports of the assessments: who may get which, asking for one, and trying a failed one again.
+
+A report is built by Celery (`assessments.tasks.build_report`) and cached: asking again while the
+data it shows is unchanged (same kind, subject and data_hash) returns the report already built or
+being built. Who may get a report:
+- the city's officials: every report of their city's assessments and cycles;
+- an alliance's secretariat: its own assessment report, once the assessment is decided;
+- anyone: the report of a published assessment.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.errors import DomainError, NotAllowed, StateConflict
+from alliance.scope import scope_of
+from alliance.selectors import get_or_404
+from assessments import reports
+from assessments.models import Assessment, Cycle, Report
+from assessments.permissions import is_official_for_city
+from assessments.selectors import assessment_get_for_user, cycles_for_user
+
+logger = logging.getLogger(__name__)
+
+# A report still waiting or generating after this long lost its worker; asking again starts afresh.
+STALE_AFTER = timedelta(minutes=15)
+
+
+# Reads -----------------------------------------------------------------------------------
+
+def may_get_report(user, kind: str, *, assessment: Assessment | None = None, cycle: Cycle | None = None) -> bool:
+    if kind == Report.Kind.ASSESSMENT_PDF:
+        if is_official_for_city(user, assessment.cycle.city_id):
+            return True
+        if assessment.published_at is not None:
+            return True
+        return (assessment.status == Assessment.Status.DECIDED
+                and assessment.alliance_id in scope_of(user).secretariat_alliance_ids)
+    return is_official_for_city(user, cycle.city_id)
+
+
+def report_subject_for_user(user, kind: str, pk) -> dict:
+    """The assessment or cycle a report of this kind is about, if the user may see it; 404 otherwise."""
+    if kind == Report.Kind.ASSESSMENT_PDF:
+        return {"assessment": assessment_get_for_user(user, pk)}
+    if kind in (Report.Kind.CITY_PDF, Report.Kind.CITY_XLSX):
+        return {"cycle": get_or_404(cycles_for_user(user), pk)}
+    raise Http404
+
+
+def report_get_for_user(user, pk) -> Report:
+    """The report if the user may get it; 404 for missing, hidden and forbidden alike."""
+    report = get_or_404(Report.objects.all(), pk)
+    subject = report_subject_for_user(user, report.kind, report.assessment_id or report.cycle_id)
+    if not may_get_report(user, report.kind, **subject):
+        raise Http404
+    report.assessment = subject.get("assessment")
+    report.cycle = subject.get("cycle")
+    return report
+
+
+def download_name(report: Report) -> str:
+    """The file name the user saves: the subject's names, never the storage path."""
+    if report.assessment_id:
+        stem = f"{report.assessment.alliance.name}-{report.assessment.cycle.title}"
+    else:
+        stem = f"{report.cycle.city.name}-{report.cycle.title}"
+    stem = "".join("_" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in stem)
+    return f"{stem}.{reports.EXTENSIONS[report.kind]}"
+
+
+# Writes ----------------------------------------------------------------------------------
+
+def _check_subject(kind: str, assessment, cycle) -> None:
+    if kind not in Report.Kind.values:
+        raise DomainError(_("Unknown kind of report."), field="kind")
+    if kind == Report.Kind.ASSESSMENT_PDF and (assessment is None or cycle is not None):
+        raise DomainError(_("An assessment report is about one assessment."), field="assessment")
+    if kind != Report.Kind.ASSESSMENT_PDF and (cycle is None or assessment is not None):
+        raise DomainError(_("A city comparison is about one assessment cycle."), field="cycle")
+
+
+def _file_present(report: Report) -> bool:
+    return bool(report.file) and report.file.storage.exists(report.file.name)
+
+
+def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | None) -> Report:
+    """The report of this data: the one built or being built, else a new one queued after commit."""
+    from assessments.tasks import build_report
+
+    # Lock the subject so that two simultaneous requests cannot both queue a build.
+    if assessment is not None:
+        assessment = (Assessment.objects.select_for_update(of=("self",))
+                      .select_related("cycle__framework", "cycle__city", "alliance").get(pk=assessment.pk))
+    else:
+        cycle = Cycle.objects.select_for_update(of=("self",)).select_related("framework", "city").get(pk=cycle.pk)
+    data_hash = reports.digest(reports.data_for(kind, assessment=assessment, cycle=cycle))
+    existing = (Report.objects.filter(kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash)
+                .exclude(status=Report.Status.FAILED).order_by("-created_at").first())
+    if existing is not None:
+        if existing.status == Report.Status.DONE and _file_present(existing):
+            return existing
+        if existing.status != Report.Status.DONE and existing.created_at > timezone.now() - STALE_AFTER:
+            return existing
+        if existing.status != Report.Status.DONE:
+            existing.status = Report.Status.FAILED
+            existing.error = _("The generation did not finish in time.")
+            existing.finished_at = timezone.now()
+            existing.save(update_fields=["status", "error", "finished_at"])
+    report = Report.objects.create(
+        kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    build_report.delay_on_commit(report.id)
+    logger.info("report %s (%s) requested by %s", report.id, kind, actor)
+    return report
+
+
+@transaction.atomic
+def request_report(*, actor, kind: str, assessment: Assessment | None = None, cycle: Cycle | None = None) -> Report:
+    _check_subject(kind, assessment, cycle)
+    if kind == Report.Kind.ASSESSMENT_PDF:
+        reports.ensure_decided(assessment)  # say so to whoever may see it, before asking who may get it
+    if not may_get_report(actor, kind, assessment=assessment, cycle=cycle):
+        raise NotAllowed(_("You may not get this report."))
+    return _request(actor=actor, kind=kind, assessment=assessment, cycle=cycle)
+
+
+@transaction.atomic
+def retry_report(*, report: Report, actor) -> Report:
+    """Try a failed report again: built afresh from the current data (or the report of that data, if any)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    subject = {"assessment": report.assessment, "cycle": report.cycle}
+    if not may_get_report(actor, report.kind, **subject):
+        raise NotAllowed(_("You may not get this report."))
+    if report.status != Report.Status.FAILED:
+        raise StateConflict(_("Only a failed report can be tried again."))
+    return _request(actor=actor, kind=report.kind, **subject)

@@ -1,0 +1,68 @@
+"""Pages of the reports: ask for one, watch it being built (polled with HTMX), download it.
+
+Report files are served only here, after the permission check; never from MEDIA_URL.
+"""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alliance.errors import DomainError, StateConflict
+from assessments import report_services, reports
+from assessments.models import Report
+
+
+def _refused(request, exc: DomainError):
+    return render(request, "assessments/reports/refused.html", {"message": exc.message}, status=exc.status_code)
+
+
+def _status(request, report: Report):
+    context = {"report": report, "in_progress": report.status in (Report.Status.PENDING, Report.Status.RUNNING)}
+    template = "assessments/reports/_status.html" if request.htmx else "assessments/reports/status.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def report_request(request, kind, pk):
+    subject = report_services.report_subject_for_user(request.user, kind, pk)
+    try:
+        report = report_services.request_report(actor=request.user, kind=kind, **subject)
+    except DomainError as exc:
+        return _refused(request, exc)
+    if request.htmx:
+        return _status(request, report)
+    return redirect("report-status", pk=report.pk)
+
+
+@require_GET
+def report_status(request, pk):
+    return _status(request, report_services.report_get_for_user(request.user, pk))
+
+
+@require_POST
+def report_retry(request, pk):
+    report = report_services.report_get_for_user(request.user, pk)
+    try:
+        report = report_services.retry_report(report=report, actor=request.user)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return redirect("report-status", pk=report.pk)
+
+
+@require_GET
+def report_download(request, pk):
+    report = report_services.report_get_for_user(request.user, pk)
+    if report.status != Report.Status.DONE:
+        return _refused(request, StateConflict(_("The report is not ready yet.")))
+    try:
+        handle = report.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    extension = reports.EXTENSIONS[report.kind]
+    response = FileResponse(handle, as_attachment=True, filename=report_services.download_name(report),
+                            content_type=reports.CONTENT_TYPES[extension])
+    response["Cache-Control"] = "private, no-store"
+    return response
