@@ -10,10 +10,18 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
+        from assessments.models import (
+            Assessment,
+            Cycle,
+            Evidence,
+            Framework,
+            RectificationItem,
+            Review,
+        )
 
         auditlog.register(Framework)
         auditlog.register(Cycle)
         auditlog.register(Assessment)
         auditlog.register(Review)
         auditlog.register(RectificationItem)
+        auditlog.register(Evidence)

@@ -171,3 +171,13 @@ class FrameworkFileForm(forms.Form):
         if uploaded.size > FILE_MAX_BYTES:
             raise forms.ValidationError(_("The framework file is larger than 1 MB."))
         return uploaded
+
+
+class EvidenceForm(forms.Form):
+    indicator_code = forms.ChoiceField(label=_("Indicator"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, leaves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator_code"].choices = [(row["code"], f'{row["code"]} {row["name"]}') for row in leaves]

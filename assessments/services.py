@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
 from alliance.scope import scope_of
 from assessments import frameworks
 from assessments.metrics import alliance_metrics
-from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
+from assessments.models import Assessment, Cycle, Evidence, Framework, RectificationItem, Review
 from assessments.permissions import (
     can_author_frameworks,
     can_decide,
@@ -417,3 +417,23 @@ def rectification_done(*, item: RectificationItem, actor, note: str) -> Rectific
         item.save(update_fields=["done_at", "done_note"])
     return item
 
+
+
+@transaction.atomic
+def evidence_add(*, assessment: Assessment, actor, indicator_code: str, title: str, file) -> Evidence:
+    """The secretariat attaches an evidence file to one indicator of its draft self-assessment."""
+    assessment = _lock(assessment)
+    if not can_fill_self_assessment(actor, assessment):
+        raise NotAllowed(_("Only the alliance's secretariat fills in its self-assessment."))
+    if assessment.status != Assessment.Status.DRAFT:
+        raise StateConflict(_("The self-assessment is submitted and locked."))
+    codes = {leaf.code for leaf in frameworks.leaves(assessment.cycle.framework)}
+    if indicator_code not in codes:
+        raise DomainError(_("%(code)s is not a scored indicator of this framework.") % {"code": indicator_code},
+                          field="indicator_code")
+    with set_actor(actor):
+        evidence = Evidence(assessment=assessment, indicator_code=indicator_code, title=title.strip()[:200],
+                            file=file, uploaded_by=actor)
+        full_clean_or_raise(evidence)
+        evidence.save()
+    return evidence

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -27,6 +27,7 @@ from assessments import frameworks, services
 from assessments.forms import (
     CycleOpenForm,
     DecideForm,
+    EvidenceForm,
     ExpertsForm,
     FrameworkFileForm,
     ReturnForm,
@@ -291,7 +292,7 @@ def _self_context(request, assessment, rows, self_form=None, saved=False, refusa
 
 
 def _assessment_page(request, assessment, *, status=200, self_form=None, refusal=None, return_form=None,
-                     experts_form=None, decide_form=None):
+                     experts_form=None, decide_form=None, evidence_form=None):
     user = request.user
     framework = assessment.cycle.framework
     rows = _tree_rows(framework)
@@ -313,6 +314,9 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
     if insider:
         context.update(_self_context(request, assessment, rows, self_form, refusal=refusal))
         context["metrics"] = _metric_rows(assessment.computed_metrics or {})
+        context["evidence"] = list(assessment.evidence.all())
+        if can_fill and assessment.status == Assessment.Status.DRAFT:
+            context["evidence_form"] = evidence_form or EvidenceForm(leaves=[r for r in rows if r["leaf"]])
     if official:
         reviews = list(assessment.reviews.select_related("expert").order_by("id"))
         context["reviews"] = reviews
@@ -701,3 +705,34 @@ def framework_replace(request, pk):
             messages.success(request, _("The indicators of the draft were replaced."))
             return redirect("assessments:framework", pk=framework.pk)
     return _framework_page(request, framework, status=status, replace_form=form)
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    assessment = assessment_get_for_user(request.user, pk)
+    if not can_fill_self_assessment(request.user, assessment):
+        return HttpResponseForbidden(_("Only the alliance's secretariat fills in its self-assessment."))
+    leaves = [row for row in _tree_rows(assessment.cycle.framework) if row["leaf"]]
+    form = EvidenceForm(request.POST, request.FILES, leaves=leaves)
+    if form.is_valid():
+        try:
+            services.evidence_add(assessment=assessment, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return _assessment_page(request, assessment, status=exc.status_code, evidence_form=form)
+        messages.success(request, _("The evidence was attached."))
+        return redirect("assessments:detail", pk=assessment.pk)
+    return _assessment_page(request, assessment, status=400, evidence_form=form)
+
+
+@login_required
+def evidence_download(request, pk, evidence_pk):
+    """Evidence is for the people inside the assessment: its secretariat, officials, assigned experts."""
+    assessment = assessment_get_for_user(request.user, pk)
+    insider = (can_decide(request.user, assessment) or can_fill_self_assessment(request.user, assessment)
+               or assessment.reviews.filter(expert_id=request.user.id).exists())
+    evidence = assessment.evidence.filter(pk=evidence_pk).first() if insider else None
+    if evidence is None:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])

@@ -319,3 +319,46 @@ def test_only_the_citys_official_decides(cast, assessment):
             services.assessment_decide(assessment=under_review, actor=cast[who])
 
 
+
+
+# Evidence
+
+
+def test_the_secretariat_attaches_evidence_that_insiders_can_download(cast, assessment, client_for, settings,
+                                                                      tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    secretariat = client_for(cast["secretariat"])
+    response = secretariat.post(f"/assessments/{assessment.pk}/evidence/", {
+        "indicator_code": "A1", "title": "理事会章程", "file": SimpleUploadedFile("charter.pdf", b"%PDF-1.7 test")})
+    assert response.status_code == 302
+    evidence = assessment.evidence.get()
+    assert (evidence.indicator_code, evidence.title) == ("A1", "理事会章程")
+    url = f"/assessments/{assessment.pk}/evidence/{evidence.pk}/"
+    assert secretariat.get(url).status_code == 200
+    assert client_for(cast["official"]).get(url).status_code == 200
+    for who in ("expert", "director", "outsider", "weifang_official"):
+        assert client_for(cast[who]).get(url).status_code == 404, who
+
+
+@pytest.mark.parametrize(("name", "code"), [("virus.exe", "A1"), ("ok.pdf", "ZZ"), ("ok.pdf", "A")])
+def test_evidence_of_the_wrong_type_or_for_no_scored_indicator_is_refused(cast, assessment, client_for, name, code,
+                                                                          settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(cast["secretariat"]).post(f"/assessments/{assessment.pk}/evidence/", {
+        "indicator_code": code, "title": "x", "file": SimpleUploadedFile(name, b"data")})
+    assert response.status_code == 400
+    assert not assessment.evidence.exists()
+
+
+def test_evidence_cannot_be_attached_after_submitting(cast, assessment):
+    submitted(assessment, cast)
+    with pytest.raises(StateConflict):
+        services.evidence_add(assessment=assessment, actor=cast["secretariat"], indicator_code="A1", title="x",
+                              file=SimpleUploadedFile("a.pdf", b"%PDF"))
+
+
+@pytest.mark.parametrize(("role", "status"), [("secretariat", 400), ("official", 403), ("expert", 404),
+                                              ("outsider", 404), ("anonymous", 302)])
+def test_evidence_upload_permissions(cast, assessment, client_for, role, status):
+    response = client_for(cast[role]).post(f"/assessments/{assessment.pk}/evidence/", {"title": "x"})
+    assert response.status_code == status
