@@ -15,14 +15,23 @@ One run:
    for a filter down to a single unit, to show the count does not grow
    with the data;
 5. prints a Markdown table and writes it to bench-results/latest.md (plus the
-   EXPLAIN ANALYZE of each endpoint's slowest query to bench-results/explain.md).
+   EXPLAIN ANALYZE of each endpoint's slowest query to bench-results/explain.md);
+6. after the server is stopped (issue 4's benchmark): publishes the shipped indicator
+   framework, adds a city of 150 alliances (one with 300 active member units),
+   takes a cycle over all 150 through the assessment services (self-assessments,
+   expert assignments, reviews: five experts for that alliance, three for the
+   others) to their decisions by assessments.services.assessment_decide, then
+   builds, in-process as the Celery task does, the alliance's report (PDF) and the
+   city comparison (PDF and Excel): the median of several runs, with the query
+   count of one run; its table is printed and added to bench-results/latest.md.
 
-gunicorn is always stopped at the end.
+gunicorn is always stopped (in a finally) before step 6.
 """
 
 import argparse
 import datetime
 import http.client
+import io
 import os
 import platform
 import random
@@ -572,6 +581,333 @@ def explain(sql: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# 6. Assessment reports, in-process
+# ---------------------------------------------------------------------------------------------------------------
+
+# One city-scale set: a 31st city with 150 alliances (15 districts x 10 industries), assessed in one cycle.
+ASSESSMENT_CITY = ("潍坊市", "Weifang", "山东省", "370700")
+DISTRICTS = ["高新区", "奎文区", "潍城区", "寒亭区", "坊子区", "滨海区", "峡山区", "青州市", "诸城市", "寿光市",
+             "安丘市", "高密市", "昌邑市", "临朐县", "昌乐县"]
+N_CITY_ALLIANCES = len(DISTRICTS) * len(INDUSTRIES)  # 150
+N_BIG_MEMBERS = 300  # active member units of the one alliance whose report is timed
+N_CITY_ORGANIZATIONS = 330
+N_EXPERTS = 15
+BIG_EXPERTS = 5  # the one alliance: five experts (so the trimmed mean applies)
+CITY_EXPERTS = 3  # every other alliance: three
+CYCLE_TITLE = "2025年度市域产教联合体建设成效考核（基准）"
+REPORT_RUNS = {"assessment_pdf": 5, "city_pdf": 3, "city_xlsx": 3}  # timed runs, after one counted first run
+REPORT_BUDGET = 45.0  # seconds of timed runs at most per report (at least one run)
+REPORT_AIMS = {"assessment_pdf": 3.0, "city_pdf": 10.0, "city_xlsx": 10.0}  # seconds (issue 4)
+COMMENT_PARTS = [
+    "材料齐全，佐证充分", "理事会按章程召开会议，纪要和决议完整", "成员单位参与度较高，但部分企业仅挂名",
+    "校企共建项目已落地，建议扩大覆盖面", "培训人次与计划相比仍有差距", "技术攻关项目有明确成果，已在企业应用",
+    "平台数据更新不及时，部分院校未录入", "实践中心运行良好，对外开放程度有待提高", "产业学院建设进展明显",
+    "毕业生本地就业比例较上年有所提升", "双师型教师培养基地已挂牌，制度有待完善", "建议细化年度工作计划并明确责任分工",
+    "典型案例总结到位，具有推广价值", "与龙头企业合作深入，形成一定特色", "共享员工培训服务尚处于起步阶段",
+    "专业设置与产业需求匹配度监测已常态化", "资金投入渠道较单一，需拓展政策和社会资源",
+]
+
+
+def _comment(rng: random.Random, parts: int) -> str:
+    return "；".join(rng.sample(COMMENT_PARTS, parts)) + "。"
+
+
+def _expert_scores(rng: random.Random, leaves, quality: float, bias: float, veto_fail: str | None) -> dict:
+    """One expert's full score sheet: half points on 0..max around the alliance's quality; veto leaves 1 or 0."""
+    scores = {}
+    for leaf in leaves:
+        if leaf.veto:
+            scores[leaf.code] = "0" if leaf.code == veto_fail else "1"
+            continue
+        value = min(max(quality + bias + rng.gauss(0, 0.08), 0), 1) * float(leaf.max_score)
+        scores[leaf.code] = f"{round(value * 2) / 2:.2f}"
+    return scores
+
+
+def build_assessments() -> dict:
+    """The framework, the city of 150 alliances, the one alliance of 300 members, the cycle, reviews and decisions.
+
+    Users, units, alliances, members and role grants are bulk-inserted; everything of the assessment itself goes
+    through assessments.services, as the pages and the API do: the cycle (`cycle_open`, which computes each
+    alliance's figures), each secretariat's self-assessment (`self_assessment_save`, `self_assessment_submit`),
+    the experts (`experts_assign`, with the conflict check), their reviews (`review_save` with the no-conflict
+    declaration, `review_submit`) and the decisions (`assessment_decide`), so scores, working and grades are real.
+    """
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from alliance.demo import load_seed_framework
+    from alliance.models import Alliance, City
+    from assessments import frameworks, services
+    from assessments.models import Assessment, Framework
+    from members.models import Membership, Organization, RoleGrant, User
+
+    rng = random.Random(SEED + 4)
+    today = timezone.localdate()
+    city_name, city_en, province, region = ASSESSMENT_CITY
+    timings = {}
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        framework = Framework.objects.get(pk=load_seed_framework().pk)  # it publishes with an update()
+        if framework.status != Framework.Status.PUBLISHED:
+            raise RuntimeError("the shipped framework is not published")
+        leaves = frameworks.leaves(framework)
+        city = City.objects.create(name=city_name, name_en=city_en, province=province)
+
+        password = make_password(PASSWORD)
+        people = (["assessment-official"] + [f"assessment-secretariat-{n:03d}" for n in range(1, N_CITY_ALLIANCES + 1)]
+                  + [f"expert-{n:02d}" for n in range(1, N_EXPERTS + 1)])
+        User.objects.bulk_create([
+            User(username=name, password=password, email=f"{name}@bench.invalid", language="zh-hans",
+                 full_name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2))))
+            for name in people
+        ])
+        users = {u.username: u for u in User.objects.filter(username__in=people)}
+        official = users["assessment-official"]
+        secretariats = [users[f"assessment-secretariat-{n:03d}"] for n in range(1, N_CITY_ALLIANCES + 1)]
+        experts = [users[f"expert-{n:02d}"] for n in range(1, N_EXPERTS + 1)]
+
+        organizations = []
+        for number in range(N_CITY_ORGANIZATIONS):
+            type_ = weighted(rng, ORGANIZATION_TYPES)
+            words = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+            serial = N_ORGANIZATIONS + number
+            organizations.append(Organization(
+                name=f"{city_name[:-1]}{words}{TYPE_SUFFIX[type_]}{serial:05d}",
+                name_en=f"{city_en} {type_.replace('_', ' ')} {serial:05d}", uscc=uscc_for(serial, type_, region),
+                type=type_, size=weighted(rng, SIZES) if type_ == "enterprise" else "", city=city,
+                address=f"{city_name}{words}路{rng.randint(1, 999)}号",
+            ))
+        organizations = Organization.objects.bulk_create(organizations)
+        schools = [o for o in organizations if o.type in SCHOOL_TYPES]
+        enterprises = [o for o in organizations if o.type == "enterprise"]
+        alliances = Alliance.objects.bulk_create([
+            Alliance(name=f"{city_name[:-1]}{district}{industry}市域产教联合体",
+                     name_en=f"{city_en} {district} {en} Industry-Education Alliance", city=city,
+                     level="municipal", status=Alliance.Status.ESTABLISHED, entity_form="理事会领导下的秘书处实体化运作",
+                     lead_school=rng.choice(schools), lead_enterprise=rng.choice(enterprises),
+                     founded_on=datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randint(0, 700)))
+            for district in DISTRICTS for industry, en in INDUSTRIES
+        ])
+        big = alliances[0]
+        Membership.objects.bulk_create([
+            Membership(alliance=big, organization=org, status="active",
+                       role=("chair" if rank == 0 else "vice_chair" if rank < 3 else "standing_director" if rank < 7
+                             else "director" if rank < 17 else "member"),
+                       applied_on=big.founded_on, joined_on=big.founded_on + datetime.timedelta(days=14))
+            for rank, org in enumerate(rng.sample(organizations, N_BIG_MEMBERS))
+        ])
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(user=official, role="official", city=city)]
+            + [RoleGrant(user=user, role="secretariat", alliance=alliance)
+               for user, alliance in zip(secretariats, alliances, strict=True)]
+            + [RoleGrant(user=expert, role="expert") for expert in experts]
+        )
+        timings["data"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        cycle = services.cycle_open(
+            actor=official, framework=framework, city=city, title=CYCLE_TITLE,
+            opens_on=today - datetime.timedelta(days=60), self_assessment_due=today + datetime.timedelta(days=30),
+            review_due=today + datetime.timedelta(days=60), alliances=alliances,
+        )
+        timings["cycle_open"] = time.perf_counter() - t0
+
+        # Self-assessments and reviews. The one alliance (the first): five experts who comment on every
+        # indicator, graded "rectify" (its report then also lists rectification items). The others: three
+        # experts with a few comments each; about 4 % fail a veto indicator.
+        t0 = time.perf_counter()
+        by_alliance = {a.alliance_id: a for a in Assessment.objects.filter(cycle=cycle)}
+        veto_codes = [leaf.code for leaf in leaves if leaf.veto]
+        for index, (alliance, secretariat) in enumerate(zip(alliances, secretariats, strict=True)):
+            is_big = index == 0
+            assessment = by_alliance[alliance.id]
+            quality = 0.72 if is_big else min(max(rng.gauss(0.81, 0.085), 0.35), 0.99)
+            veto_fail = rng.choice(veto_codes) if not is_big and rng.random() < 0.04 else None
+            services.self_assessment_save(
+                assessment=assessment, actor=secretariat,
+                scores=_expert_scores(rng, leaves, quality + 0.06, 0, None),
+                narratives={leaf.code: _comment(rng, 3 if is_big else 1) for leaf in leaves},
+            )
+            services.self_assessment_submit(assessment=assessment, actor=secretariat)
+            chosen = (experts[:BIG_EXPERTS] if is_big
+                      else [experts[(index * CITY_EXPERTS + k) % N_EXPERTS] for k in range(CITY_EXPERTS)])
+            reviews = services.experts_assign(assessment=assessment, actor=official, experts=chosen)
+            for k, review in enumerate(reviews):
+                commented = leaves if is_big else rng.sample(leaves, 5)
+                services.review_save(
+                    review=review, actor=review.expert, declared_no_conflict=True,
+                    scores=_expert_scores(rng, leaves, quality, rng.gauss(0, 0.04), veto_fail if k < 2 else None),
+                    comments={leaf.code: _comment(rng, rng.randint(1, 3) if is_big else 1) for leaf in commented},
+                    comment="总体评价：" + _comment(rng, 5 if is_big else 2),
+                )
+                services.review_submit(review=review, actor=review.expert)
+        timings["reviews"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        for assessment in Assessment.objects.filter(cycle=cycle).order_by("id"):
+            services.assessment_decide(
+                assessment=assessment, actor=official, note="经专家评审和综合评议，确定考核等级如上。",
+                rectify_by=today + datetime.timedelta(days=90),
+                rectification_items=["完善理事会议事规则并按章程召开会议", "补齐成员单位参与工作的佐证材料",
+                                     "制定职业技能培训年度计划并报送完成情况"],
+            )
+        timings["decide"] = time.perf_counter() - t0
+
+    return {**existing_assessments(), "timings": timings}
+
+
+def existing_assessments() -> dict | None:
+    """What the assessment set holds (also that of a previous run, with --reuse-db); None if there is none."""
+    from django.db.models import Count
+
+    from assessments import frameworks
+    from assessments.models import Assessment, Cycle, Review
+    from members.models import Membership
+
+    cycle = Cycle.objects.filter(title=CYCLE_TITLE).select_related("city", "framework").first()
+    if cycle is None:
+        return None
+    assessment = (Assessment.objects.filter(cycle=cycle).annotate(n=Count("reviews")).filter(n=BIG_EXPERTS)
+                  .select_related("alliance").get())
+    small = (Assessment.objects.filter(cycle=cycle).annotate(n=Count("reviews")).filter(n=CITY_EXPERTS)
+             .order_by("id").values_list("id", flat=True).first())
+    return {
+        "cycle_id": cycle.id, "assessment_id": assessment.id, "small_assessment_id": small,
+        "alliance": assessment.alliance.name,
+        "city": cycle.city.name, "leaves": len(frameworks.leaves(cycle.framework)),
+        "grades": dict(Assessment.objects.filter(cycle=cycle).values_list("grade").annotate(n=Count("id")).order_by()),
+        "big_grade": assessment.grade, "big_score": str(assessment.final_score),
+        "big_members": Membership.objects.filter(alliance=assessment.alliance, status="active").count(),
+        "big_reviews": assessment.reviews.filter(status=Review.Status.SUBMITTED).count(),
+        "big_comments": sum(len(r.comments) for r in assessment.reviews.all()),
+        "alliances": Assessment.objects.filter(cycle=cycle, status=Assessment.Status.DECIDED).count(),
+        "reviews": Review.objects.filter(assessment__cycle=cycle, status=Review.Status.SUBMITTED).count(),
+        "timings": None,
+    }
+
+
+def build_report_once(kind: str, pk: int):
+    """One report built the way assessments.tasks.build_report builds it, minus storing the file:
+    load the subject, gather the data, render the file, digest the data. Returns (content, data s, render s)."""
+    from django.utils import translation
+
+    from assessments import reports
+    from assessments.models import Assessment, Cycle
+
+    start = time.perf_counter()
+    with translation.override(reports.LANGUAGE):
+        if kind == "assessment_pdf":
+            subject = {"assessment": Assessment.objects.get(pk=pk)}
+        else:
+            subject = {"cycle": Cycle.objects.get(pk=pk)}
+        data = reports.data_for(kind, **subject)
+        reports.digest(data)
+        gathered = time.perf_counter()
+        content = reports.render(kind, data)
+    return content, gathered - start, time.perf_counter() - gathered
+
+
+def describe_file(kind: str, content: bytes, expected_rows: int) -> str:
+    """Pages of a PDF (checked to hold the expected text), rows of the workbook's ranking (checked)."""
+    if kind == "city_xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        rows = workbook.worksheets[0].max_row - 1
+        if rows != expected_rows:
+            raise RuntimeError(f"the workbook ranks {rows} alliances, not {expected_rows}")
+        return f"{len(workbook.sheetnames)} sheets, {rows} rows"
+    from pypdf import PdfReader
+
+    if not content.startswith(b"%PDF"):
+        raise RuntimeError(f"{kind}: not a PDF")
+    reader = PdfReader(io.BytesIO(content))
+    return f"{len(reader.pages)} pages"
+
+
+def time_reports(subjects: dict, *, runs: dict, budget: float) -> list[dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = [
+        ("assessment_pdf", "Alliance report (PDF)", subjects["assessment_id"],
+         f"{subjects['alliance']}: {subjects['big_members']} active members, {subjects['big_reviews']} experts, "
+         f"{subjects['big_comments']} indicator comments"),
+        ("city_pdf", "City comparison (PDF)", subjects["cycle_id"],
+         f"{subjects['city']}: {subjects['alliances']} alliances decided"),
+        ("city_xlsx", "City comparison (Excel)", subjects["cycle_id"],
+         f"{subjects['city']}: {subjects['alliances']} alliances decided"),
+    ]
+    rows = []
+    for kind, label, pk, subject in plan:
+        # The first run: its queries are counted (rendering runs none) and its time reported apart (it pays
+        # for imports and, for the first PDF, WeasyPrint's font loading).
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            content, _data_s, _render_s = build_report_once(kind, pk)
+        first = time.perf_counter() - start
+        totals, datas, renders = [], [], []
+        spent = 0.0
+        while len(totals) < runs[kind] and (not totals or spent < budget):
+            content, data_s, render_s = build_report_once(kind, pk)
+            totals.append(data_s + render_s)
+            datas.append(data_s)
+            renders.append(render_s)
+            spent += data_s + render_s
+        row = {
+            "kind": kind, "label": label, "subject": subject, "runs": len(totals), "first": first,
+            "median": statistics.median(totals), "min": min(totals), "max": max(totals),
+            "data": statistics.median(datas), "render": statistics.median(renders),
+            "queries": len(ctx.captured_queries), "sql_ms": sum(float(q["time"]) for q in ctx.captured_queries) * 1000,
+            "bytes": len(content), "file": describe_file(kind, content, subjects["alliances"]),
+            "aim": REPORT_AIMS[kind],
+        }
+        row["met"] = row["median"] < row["aim"]
+        if kind == "assessment_pdf":
+            # The same report of an alliance with three experts, a few comments and no members: the count must
+            # not depend on the members, experts or comments.
+            with CaptureQueriesContext(connection) as small:
+                build_report_once(kind, subjects["small_assessment_id"])
+            row["queries_small"] = len(small.captured_queries)
+        rows.append(row)
+        log(f"  {label}: {row['runs']} runs, median {row['median']:.2f} s (first {first:.2f} s), "
+            f"{row['queries']} queries, {row['file']}")
+    return rows
+
+
+def assessment_markdown(subjects: dict, rows: list[dict], note: str) -> list[str]:
+    lines = [
+        "## Assessment reports",
+        "",
+        note,
+        "",
+        "| Report | Subject | Runs | Median s | Min–max s | Data s | Render s | First run s | Queries | SQL ms "
+        "| File | Aim | Aim met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['label']} | {r['subject']} | {r['runs']} | {r['median']:.2f} | {r['min']:.2f}–{r['max']:.2f} "
+            f"| {r['data']:.2f} | {r['render']:.2f} | {r['first']:.2f} | {r['queries']} | {r['sql_ms']:.0f} "
+            f"| {r['file']}, {r['bytes'] / 1024:,.0f} KiB | < {r['aim']:.0f} s | {'yes' if r['met'] else '**no**'} |"
+        )
+    lines += [
+        "",
+        "Built in-process the way the Celery task builds them (`assessments.reports.data_for`, `render`, `digest`; "
+        "the file is not stored). Data: loading the subject and gathering what the document shows (SQL and "
+        "Python); render: the HTML template and WeasyPrint, or openpyxl. Median, min–max, data and render are over "
+        "the timed runs; the first run, whose queries are counted (CaptureQueriesContext), is timed apart.",
+    ]
+    small = next((r["queries_small"] for r in rows if "queries_small" in r), None)
+    if small is not None:
+        lines += ["", f"Queries of the report of an alliance with three experts, a few comments and no members: {small} "
+                  "(the count does not grow with members, experts or comments)."]
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The run
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -593,6 +929,8 @@ def main() -> int:
                         help="seconds of timed requests at most per endpoint (default 60)")
     parser.add_argument("--reuse-db", action="store_true",
                         help="keep the database of the previous run instead of rebuilding it (for trying a fix)")
+    parser.add_argument("--skip-assessments", action="store_true",
+                        help="leave out step 6, the assessment reports (for trying a fix to the HTTP endpoints)")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -715,6 +1053,44 @@ def main() -> int:
             stop_gunicorn(server)
     log("gunicorn stopped.")
 
+    # 6. Assessment reports, in-process: build the assessment set (or reuse it), then time the three documents.
+    assessment_lines = []
+    if not args.skip_assessments:
+        step_started = time.perf_counter()
+        subjects = existing_assessments() if args.reuse_db else None
+        if subjects is None:
+            log("Building the assessment set (framework, 150 alliances, reviews, decisions through the service) ...")
+            subjects = build_assessments()
+            t0 = time.perf_counter()
+            vacuum_analyze()
+            subjects["timings"]["analyze"] = time.perf_counter() - t0
+            t = subjects["timings"]
+            built = (f"Assessment set built in {sum(t.values()):.1f} s (users, units, alliances, members and grants "
+                     f"in bulk {t['data']:.1f} s; `cycle_open` {t['cycle_open']:.1f} s; {subjects['alliances']} "
+                     f"self-assessments, expert assignments and {subjects['reviews']} reviews through the services "
+                     f"{t['reviews']:.1f} s; {subjects['alliances']} × `assessment_decide` {t['decide']:.1f} s; "
+                     f"VACUUM ANALYZE {t['analyze']:.1f} s)")
+        else:
+            built = "Assessment set reused from the previous run (--reuse-db)"
+        grades = ", ".join(f"{subjects['grades'].get(g, 0)} {g}"
+                           for g in ("excellent", "qualified", "rectify", "unqualified"))
+        log(f"{built}: grades {grades}; the one alliance {subjects['big_score']} ({subjects['big_grade']}).")
+        connection.close()
+        report_load_before = os.getloadavg()[0]
+        report_rows = time_reports(subjects, runs=REPORT_RUNS, budget=REPORT_BUDGET)
+        report_load_after = os.getloadavg()[0]
+        connection.close()
+        note = (f"{built}. Framework: the shipped one (seed 000 §5.4; {subjects['leaves']} scored "
+                f"indicators, veto ones included), published. Cycle of {subjects['city']}: {subjects['alliances']} alliances decided "
+                f"({grades}), {subjects['reviews']} submitted reviews; the one alliance scored "
+                f"{subjects['big_score']} ({subjects['big_grade']}). 1-minute load average "
+                f"{report_load_before:.2f} before timing, {report_load_after:.2f} after. Step 6 took "
+                f"{time.perf_counter() - step_started:.0f} s.")
+        assessment_lines = assessment_markdown(subjects, report_rows, note)
+        all_reports_met = all(r["met"] for r in report_rows)
+        assessment_lines += ["", "Aim (issue 4): the alliance's report under 3 s, the city comparison under 10 s. "
+                             f"Overall: {'met' if all_reports_met else '**not met**'}."]
+
     # 5. Report.
     floor = statistics.median(timings[endpoints[0][0]])
     lines = [
@@ -752,9 +1128,10 @@ def main() -> int:
         "the API). SQL ms and the slowest query are from one in-process request (django.test.Client; Django "
         "records query times to the millisecond); \"(JIT)\" marks a query PostgreSQL JIT-compiles. The EXPLAIN "
         "ANALYZE of each endpoint's slowest query is in bench-results/explain.md.",
-        "",
-        f"Total run time: {time.perf_counter() - started:.0f} s.",
     ]
+    if assessment_lines:
+        lines += ["", *assessment_lines]
+    lines += ["", f"Total run time: {time.perf_counter() - started:.0f} s."]
     report = "\n".join(lines) + "\n"
     print()
     print(report)
