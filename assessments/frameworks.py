@@ -126,11 +126,10 @@ def store_tree(framework: Framework, flat: list[dict]) -> None:
         )
 
 
-def tree(framework: Framework) -> list[dict]:
-    """The framework as nested nodes (one query)."""
-    nodes = {}
-    roots = []
-    for indicator in framework.indicators.order_by("position"):
+def nest(indicators) -> list[dict]:
+    """Indicators in position order (parents before children) as nested nodes, without a query."""
+    nodes, roots = {}, []
+    for indicator in indicators:
         node = {
             "code": indicator.code, "name": indicator.name, "name_en": indicator.name_en,
             "weight": str(indicator.weight), "max_score": str(indicator.max_score), "veto": indicator.veto,
@@ -139,6 +138,11 @@ def tree(framework: Framework) -> list[dict]:
         nodes[indicator.id] = node
         (nodes[indicator.parent_id]["children"] if indicator.parent_id else roots).append(node)
     return roots
+
+
+def tree(framework: Framework) -> list[dict]:
+    """The framework as nested nodes (one query)."""
+    return nest(framework.indicators.order_by("position"))
 
 
 def export(framework: Framework) -> dict:

@@ -12,23 +12,13 @@ from assessments import frameworks, services
 from assessments.models import Assessment, Framework
 from assessments.selectors import assessments_for_user
 from members.models import Contact, Organization, User
+from tests.shared import small_framework
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 22)
 
-SMALL = {
-    "name": "测试指标体系",
-    "indicators": [
-        {"code": "A", "name": "基础", "weight": "40", "children": [
-            {"code": "A1", "name": "组织", "weight": "40", "max_score": "10"}]},
-        {"code": "B", "name": "实质", "weight": "60", "children": [
-            {"code": "B1", "name": "科研", "weight": "35", "max_score": "10"},
-            {"code": "B2", "name": "培训", "weight": "25", "max_score": "5"}]},
-        {"code": "C", "name": "否定", "weight": "0", "veto": True, "children": [
-            {"code": "C1", "name": "已建立理事会", "weight": "0", "max_score": "1"}]},
-    ],
-}
+SMALL = small_framework("测试指标体系")
 
 
 def broken(**changes):

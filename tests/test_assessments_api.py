@@ -13,22 +13,12 @@ from assessments import frameworks, services
 from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
 from members.models import RoleGrant, User
 from tests.factories import AllianceFactory, UserFactory
+from tests.shared import small_framework
 from tests.test_permissions_pages import ROLES
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {
-    "name": "接口测试指标体系",
-    "indicators": [
-        {"code": "A", "name": "基础", "weight": "40", "children": [
-            {"code": "A1", "name": "组织", "weight": "40", "max_score": "10"}]},
-        {"code": "B", "name": "实质", "weight": "60", "children": [
-            {"code": "B1", "name": "科研", "weight": "35", "max_score": "10"},
-            {"code": "B2", "name": "培训", "weight": "25", "max_score": "5"}]},
-        {"code": "C", "name": "否定", "weight": "0", "veto": True, "children": [
-            {"code": "C1", "name": "已建立理事会", "weight": "0", "max_score": "1"}]},
-    ],
-}
+SMALL = small_framework("接口测试指标体系")
 FULL = {"A1": "8", "B1": "9", "B2": "4", "C1": "1"}  # 32 + 31.5 + 20 = 83.50: qualified
 
 

@@ -21,17 +21,8 @@ from members.models import Membership, Organization
 from members.uscc import ALPHABET
 from members.views import REGISTER_PAGE_SIZE
 from tests.conftest import PASSWORD, load_cast, new_uscc
+from tests.shared import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 10_000
 SCREENSHOTS = Path("/tmp/alliance-browser-tests")
 

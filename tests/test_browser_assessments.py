@@ -26,18 +26,9 @@ from assessments import services
 from assessments.models import Assessment, Review
 from members.models import User
 from tests.conftest import PASSWORD, load_cast
+from tests.shared import CHROMIUM, CHROMIUM_ARGS
 from tests.test_assessments import SMALL
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 10_000
 SCREENSHOTS = Path("/tmp/alliance-browser-tests")
 

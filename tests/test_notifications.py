@@ -28,19 +28,9 @@ from assessments.models import Assessment
 from members.models import RoleGrant, User
 from tests.conftest import load_cast
 from tests.factories import UserFactory
+from tests.shared import small_framework
 
-FRAMEWORK = {
-    "name": "提醒测试指标体系",
-    "indicators": [
-        {"code": "A", "name": "基础", "weight": "40", "children": [
-            {"code": "A1", "name": "组织", "weight": "40", "max_score": "10"}]},
-        {"code": "B", "name": "实质", "weight": "60", "children": [
-            {"code": "B1", "name": "科研", "weight": "35", "max_score": "10"},
-            {"code": "B2", "name": "培训", "weight": "25", "max_score": "5"}]},
-        {"code": "C", "name": "否定", "weight": "0", "veto": True, "children": [
-            {"code": "C1", "name": "已建立理事会", "weight": "0", "max_score": "1"}]},
-    ],
-}
+FRAMEWORK = small_framework("提醒测试指标体系")
 FULL = {"A1": "8", "B1": "9", "B2": "4", "C1": "1"}
 RECTIFY = {"A1": "7", "B1": "7", "B2": "3.5", "C1": "1"}  # 70 points: rectify
 

@@ -89,20 +89,6 @@ class FrameworkInputSerializer(FrameworkTreeInputSerializer):
     description_en = serializers.CharField(required=False, allow_blank=True, max_length=20000)
 
 
-def indicator_tree(indicators) -> list[dict]:
-    """Nest indicators given in position order (parents first), as frameworks.tree does, without a query."""
-    nodes, roots = {}, []
-    for indicator in indicators:
-        node = {
-            "code": indicator.code, "name": indicator.name, "name_en": indicator.name_en,
-            "weight": str(indicator.weight), "max_score": str(indicator.max_score), "veto": indicator.veto,
-            "guidance": indicator.guidance, "guidance_en": indicator.guidance_en, "children": [],
-        }
-        nodes[indicator.id] = node
-        (nodes[indicator.parent_id]["children"] if indicator.parent_id else roots).append(node)
-    return roots
-
-
 class FrameworkOutputSerializer(serializers.ModelSerializer):
     indicators = serializers.SerializerMethodField()
 
@@ -113,7 +99,7 @@ class FrameworkOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(IndicatorNodeSerializer(many=True))
     def get_indicators(self, framework):
-        return indicator_tree(framework.indicators.all())
+        return frameworks.nest(framework.indicators.all())
 
 
 # Cycles ---------------------------------------------------------------------
