@@ -1,6 +1,7 @@
 """Forms of the assessment pages. They parse input only; the services decide what is allowed."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from django import forms
@@ -171,6 +172,26 @@ class FrameworkFileForm(forms.Form):
         if uploaded.size > FILE_MAX_BYTES:
             raise forms.ValidationError(_("The framework file is larger than 1 MB."))
         return uploaded
+
+
+class FrameworkTreeForm(forms.Form):
+    """Edit a draft's indicators in the browser, as the same tree the file and the API use."""
+
+    indicators = forms.CharField(
+        label=_("Indicators (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        max_length=FILE_MAX_BYTES,
+        help_text=_("Each node: code, name, name_en, weight, max_score, veto, guidance, children. Scores go to "
+                    "the leaves; a node's weight is the sum of its children's; the groups add up to 100."),
+    )
+
+    def clean_indicators(self):
+        try:
+            value = json.loads(self.cleaned_data["indicators"])
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": exc}) from None
+        if not isinstance(value, list):
+            raise forms.ValidationError(_("Give the list of top-level indicators."))
+        return value
 
 
 class EvidenceForm(forms.Form):

@@ -26,4 +26,5 @@ urlpatterns = [
     path("frameworks/<int:pk>/publish/", views.framework_publish, name="framework-publish"),
     path("frameworks/<int:pk>/new-version/", views.framework_new_version, name="framework-new-version"),
     path("frameworks/<int:pk>/replace/", views.framework_replace, name="framework-replace"),
+    path("frameworks/<int:pk>/edit/", views.framework_edit, name="framework-edit"),
 ]

@@ -30,6 +30,7 @@ from assessments.forms import (
     EvidenceForm,
     ExpertsForm,
     FrameworkFileForm,
+    FrameworkTreeForm,
     ReturnForm,
     ReviewForm,
     SelfAssessmentForm,
@@ -625,15 +626,41 @@ def framework_list(request):
                   status=status)
 
 
-def _framework_page(request, framework, *, status=200, replace_form=None):
+def _framework_page(request, framework, *, status=200, replace_form=None, tree_form=None):
     draft_editable = framework.status == Framework.Status.DRAFT and can_edit_framework(request.user, framework)
+    if draft_editable and tree_form is None:
+        tree_form = FrameworkTreeForm(initial={
+            "indicators": json.dumps(frameworks.tree(framework), ensure_ascii=False, indent=2)})
     return render(request, "assessments/framework_detail.html", {
         "framework": framework,
         "rows": _tree_rows(framework),
         "can_author": can_author_frameworks(request.user),
         "draft_editable": draft_editable,
         "replace_form": (replace_form or FrameworkFileForm()) if draft_editable else None,
+        "tree_form": tree_form if draft_editable else None,
     }, status=status)
+
+
+@login_required
+@require_POST
+def framework_edit(request, pk):
+    """Save a draft's indicators edited in the browser; a published framework never changes."""
+    framework = get_or_404(frameworks_for_user(request.user), pk)
+    form = FrameworkTreeForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = {"name": framework.name, "indicators": form.cleaned_data["indicators"]}
+        try:
+            services.framework_replace_tree(framework=framework, actor=request.user, data=data)
+        except NotAllowed as exc:
+            return HttpResponseForbidden(exc.message)
+        except DomainError as exc:
+            form.add_error("indicators", exc.message)
+            status = exc.status_code
+        else:
+            messages.success(request, _("The indicators of the draft were replaced."))
+            return redirect("assessments:framework", pk=framework.pk)
+    return _framework_page(request, framework, status=status, tree_form=form)
 
 
 def framework_detail(request, pk):

@@ -352,3 +352,38 @@ def test_evidence_cannot_be_attached_after_submitting(cast, assessment):
 def test_evidence_upload_permissions(cast, assessment, client_for, role, status):
     response = client_for(cast[role]).post(f"/assessments/{assessment.pk}/evidence/", {"title": "x"})
     assert response.status_code == status
+
+
+# Editing a draft in the browser
+
+
+def test_an_official_edits_a_drafts_indicators_in_the_browser(cast, client_for):
+    draft = services.framework_import(actor=cast["official"], data=SMALL)
+    page = client_for(cast["official"]).get(f"/assessments/frameworks/{draft.pk}/").content.decode()
+    assert 'id="framework-edit-form"' in page and "已建立理事会" in page
+    edited = json.loads(json.dumps(SMALL["indicators"]))
+    edited[0]["children"][0]["name"] = "组织健全"
+    response = client_for(cast["official"]).post(f"/assessments/frameworks/{draft.pk}/edit/",
+                                                 {"indicators": json.dumps(edited, ensure_ascii=False)})
+    assert response.status_code == 302
+    assert draft.indicators.get(code="A1").name == "组织健全"
+
+
+@pytest.mark.parametrize("text", ["{not json", "{}", json.dumps(broken(**{"indicators.0.weight": "50"})["indicators"])])
+def test_a_bad_edit_is_refused_with_a_message_and_changes_nothing(cast, client_for, text):
+    draft = services.framework_import(actor=cast["official"], data=SMALL)
+    response = client_for(cast["official"]).post(f"/assessments/frameworks/{draft.pk}/edit/", {"indicators": text})
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert frameworks.export(draft)["indicators"] == frameworks.export(Framework.objects.get(pk=draft.pk))["indicators"]
+    assert draft.indicators.get(code="A").weight == D(40)
+
+
+@pytest.mark.parametrize(("role", "status"), [("official", 409), ("weifang_official", 404), ("secretariat", 404),
+                                              ("expert", 404), ("anonymous", 302)])
+def test_editing_permissions_and_a_published_framework_never_changes(cast, client_for, framework, role, status):
+    draft = services.framework_import(actor=cast["official"], data=SMALL)
+    target = framework if role == "official" else draft
+    response = client_for(cast[role]).post(f"/assessments/frameworks/{target.pk}/edit/",
+                                           {"indicators": json.dumps(SMALL["indicators"])})
+    assert response.status_code == status
