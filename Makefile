@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/alliance
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test bench install system-packages migrate vendor messages clean
+.PHONY: run test bench install system-packages test-system-packages migrate vendor messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,16 +20,19 @@ install: $(STAMP)
 system-packages:
 	scripts/system-packages.sh
 
+test-system-packages:
+	scripts/system-packages.sh --tests
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
 ## make run: the application with its Celery worker and beat on http://127.0.0.1:8000, with the demo loaded.
-run: install migrate
+run: system-packages install migrate
 	$(PY) manage.py loaddemo
 	scripts/run.sh
 
 ## make test: the whole suite, browser tests included, on PostgreSQL and Redis.
-test: system-packages install
+test: test-system-packages install
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite needs, when they are missing:
-# Chromium for the Playwright tests, the Noto CJK fonts for Chinese PDFs and
-# screenshots, Pango for WeasyPrint (the PDF reports), gettext for the message catalogues.
+# Install the Debian packages the application needs, when they are missing: the Noto CJK
+# fonts for Chinese PDFs, Pango for WeasyPrint (the PDF reports), gettext for the message
+# catalogues; and, with `--tests`, Chromium for the Playwright tests.
 set -euo pipefail
 needed=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || needed+=(chromium)
+if [ "${1:-}" = "--tests" ]; then
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || needed+=(chromium)
+fi
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || needed+=(fonts-noto-cjk)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || needed+=(libpango-1.0-0)
 dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || needed+=(libpangoft2-1.0-0)

@@ -40,7 +40,7 @@ def browser():
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         if not os.access(CHROMIUM, os.X_OK):
-            pytest.fail(f"The browser tests need Chromium at {CHROMIUM} (make system-packages).")
+            pytest.fail(f"The browser tests need Chromium at {CHROMIUM} (make test-system-packages).")
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             yield chromium

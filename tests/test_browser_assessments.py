@@ -50,7 +50,7 @@ def in_browser_thread():
     loop is already running. A thread of our own has none, so both modules run in one session in any order.
     """
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"The browser tests need Chromium at {CHROMIUM} (make system-packages).")
+        pytest.fail(f"The browser tests need Chromium at {CHROMIUM} (make test-system-packages).")
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playwright")
     running = {}
 
