@@ -94,7 +94,7 @@ def _claim_next(now) -> Notification | None:
 def _message(notification: Notification) -> EmailMessage:
     body = notification.body
     if notification.url:
-        body = f"{body}\n\n{getattr(settings, 'SITE_URL', '')}{notification.url}"
+        body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
     return EmailMessage(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
 
 

@@ -283,6 +283,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2025")
+# The site's public address, for links in mails (e.g. https://alliance.example.cn); relative links without it.
+SITE_URL = env_str("SITE_URL").rstrip("/")
 # Days before a self-assessment, review or rectification deadline that reminders go out.
 ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 3)
 
