@@ -9,10 +9,8 @@ URLs and ids; English text is checked only where the locale is en.
 
 import os
 import re
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from alliance.demo import HIGH_TECH
@@ -20,13 +18,9 @@ from alliance.models import Alliance
 from members.models import Membership, Organization
 from members.uscc import ALPHABET
 from members.views import REGISTER_PAGE_SIZE
-from tests.conftest import PASSWORD, load_cast, new_uscc
+from tests.browser import assert_no_browser_errors, fast_password_hashing, log_in, open_page  # noqa: F401
+from tests.conftest import load_cast, new_uscc
 from tests.shared import CHROMIUM, CHROMIUM_ARGS
-
-TIMEOUT_MS = 10_000
-SCREENSHOTS = Path("/tmp/alliance-browser-tests")
-
-expect.set_options(timeout=TIMEOUT_MS)
 
 SECRETARIAT_NAME = "李秘书（联合体秘书处）"
 OFFICIAL_NAME = "王主任（市教育局）"
@@ -47,59 +41,10 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The flushed cast is reloaded in every test: hash its ~20 passwords cheaply (PBKDF2 still checks the
-    users loaded at session start)."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh browser context (no cookies) of a user in China, pointed at the live server."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    problems = []
-
-    def on_console(message):
-        # Failed requests are reported below, with their address.
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console: {message.text}")
-
-    def on_response(response):
-        if response.status >= 400:
-            problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
-
-    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on("console", on_console)
-    tab.on("response", on_response)
-    tab.problems = problems
-    yield tab
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        tab.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-    except PlaywrightError:
-        pass
-    context.close()
-
-
-def log_in(page, username, shown_as):
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))  # LOGIN_REDIRECT_URL: home
-    expect(page.locator("header")).to_contain_text(shown_as)
-    expect(page.locator("header form[action='/accounts/logout/']")).to_be_visible()
-
-
-def assert_no_browser_errors(page, *, expected=()):
-    """No JavaScript errors, no CSP violations (which would silently disable HTMX), no failed requests."""
-    assert [problem for problem in page.problems if problem not in expected] == []
+    with open_page(browser, live_server.url, request.node.name) as tab:
+        yield tab
 
 
 def test_secretariat_enrols_a_new_unit_and_finds_it_in_the_register(page):

@@ -11,13 +11,10 @@ import datetime
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django import db
 from django.utils import timezone
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 from alliance.demo import HIGH_TECH
@@ -25,14 +22,10 @@ from alliance.models import Alliance
 from assessments import services
 from assessments.models import Assessment, Review
 from members.models import User
-from tests.conftest import PASSWORD, load_cast
+from tests.browser import assert_no_browser_errors, fast_password_hashing, log_in, open_page  # noqa: F401
+from tests.conftest import load_cast
 from tests.shared import CHROMIUM, CHROMIUM_ARGS
 from tests.test_assessments import SMALL
-
-TIMEOUT_MS = 10_000
-SCREENSHOTS = Path("/tmp/alliance-browser-tests")
-
-expect.set_options(timeout=TIMEOUT_MS)
 
 EXPERT_NAME = "评审专家1"
 OFFICIAL_NAME = "王主任（市教育局）"
@@ -84,64 +77,9 @@ def in_browser_thread():
             executor.shutdown()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The flushed cast is reloaded in every test: hash its passwords cheaply (PBKDF2 still checks the users
-    loaded at session start)."""
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
-@contextmanager
-def open_page(browser, base_url, name):
-    """A fresh browser context (no cookies) of a user in China, pointed at the live server."""
-    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    problems = []
-
-    def on_console(message):
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console: {message.text}")
-
-    def on_response(response):
-        if response.status >= 400:
-            problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
-
-    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on("console", on_console)
-    tab.on("response", on_response)
-    tab.problems = problems
-    try:
-        yield tab
-    finally:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        try:
-            tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        except PlaywrightError:
-            pass
-        context.close()
-
-
-def log_in(page, username, shown_as):
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))  # LOGIN_REDIRECT_URL: home
-    expect(page.locator("header")).to_contain_text(shown_as)
-
-
 def log_out(page):
     page.locator("header form[action='/accounts/logout/'] button").click()
     expect(page.locator("header a[href='/accounts/login/']")).to_be_visible()
-
-
-def assert_no_browser_errors(page):
-    """No JavaScript errors, no CSP violations (which would silently stop HTMX and the charts), no failed requests."""
-    assert page.problems == []
 
 
 def assessment_under_review():
