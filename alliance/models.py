@@ -81,6 +81,7 @@ class Alliance(models.Model):
         Status.WITHDRAWN: set(),
     }
     PUBLIC_STATUSES = (Status.ESTABLISHED, Status.RECTIFYING, Status.REVOKED)
+    CLOSED_STATUSES = (Status.REVOKED, Status.WITHDRAWN)  # no new members
 
     name = models.CharField(_("Name"), max_length=200, unique=True)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)

@@ -51,7 +51,7 @@ def scope_of(user) -> Scope:
             secretariat.add(alliance_id)
         elif role == RoleGrant.Role.OFFICIAL:
             official.add(city_id)
-        else:
+        elif role == RoleGrant.Role.EXPERT:
             expert = True
     seats = list(Seat.objects.filter(user=user, term_end__isnull=True).values_list("id", "body__alliance_id"))
     scope = Scope(

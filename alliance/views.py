@@ -21,8 +21,9 @@ from alliance.permissions import (
 )
 from alliance.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
+from governance.selectors import seats_for_user
 from members.models import Membership
-from members.selectors import members_by_type
+from members.selectors import members_by_type, memberships_for_user
 
 
 def page_not_found(request, exception):
@@ -57,17 +58,15 @@ def home(request):
         context["city_alliances"] = alliances_for_user(request.user).filter(city_id__in=scope.official_city_ids)
     if scope.secretariat_alliance_ids:
         context["managed_alliances"] = alliances_for_user(request.user).filter(id__in=scope.secretariat_alliance_ids)
-        context["pending_applications"] = Membership.objects.filter(
+        context["pending_applications"] = memberships_for_user(request.user).filter(
             alliance_id__in=scope.secretariat_alliance_ids, status=Membership.Status.APPLIED
-        ).select_related("organization", "alliance")[:20]
+        )[:20]
     if scope.contact_organization_ids:
-        context["own_memberships"] = Membership.objects.filter(
+        context["own_memberships"] = memberships_for_user(request.user).filter(
             organization_id__in=scope.contact_organization_ids
-        ).select_related("organization", "alliance").order_by("organization__name", "-id")
+        ).order_by("organization__name", "-id")
     if scope.seat_ids:
-        from governance.models import Seat
-
-        context["seats"] = Seat.objects.filter(id__in=scope.seat_ids).select_related("body__alliance", "organization")
+        context["seats"] = seats_for_user(request.user).filter(id__in=scope.seat_ids).select_related("body__alliance")
     if not scope.is_authenticated:
         context["public_alliances"] = alliances_for_user(request.user)[:20]
     return render(request, "alliance/home.html", context)

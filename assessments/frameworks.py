@@ -154,9 +154,10 @@ def export(framework: Framework) -> dict:
 
 
 def leaves(framework: Framework) -> list[Leaf]:
-    parents = set(framework.indicators.exclude(parent=None).values_list("parent_id", flat=True))
+    indicators = list(framework.indicators.order_by("position"))
+    parents = {i.parent_id for i in indicators if i.parent_id}
     return [
         Leaf(code=i.code, weight=i.weight, max_score=i.max_score, veto=i.veto)
-        for i in framework.indicators.order_by("position")
+        for i in indicators
         if i.id not in parents
     ]

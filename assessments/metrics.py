@@ -6,20 +6,16 @@ those exist they are reported as not available rather than as zero.
 
 from decimal import Decimal
 
-from django.db.models import Count
-
 from alliance.models import Alliance, AllianceDocument
 from governance.models import Body, Seat
-from members.models import Membership, Organization
+from members.models import Organization
+from members.selectors import active_member_counts_by_type
 
 MINIMUM_MEMBERS = 30  # seed 000 §5.4.4 "more than 30"; DOMAIN.md "30+": 30 counts as enough
 
 
 def alliance_metrics(alliance: Alliance) -> dict:
-    by_type = dict(
-        Membership.objects.filter(alliance=alliance, status=Membership.Status.ACTIVE)
-        .values_list("organization__type").annotate(n=Count("id")).order_by()
-    )
+    by_type = active_member_counts_by_type(alliance)
     total = sum(by_type.values())
     enterprises = by_type.get(Organization.Type.ENTERPRISE, 0)
     schools = sum(by_type.get(t, 0) for t in Organization.SCHOOL_TYPES)

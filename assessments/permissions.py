@@ -1,7 +1,7 @@
 """Who may do what in an assessment. Pages and the API both ask these."""
 
 from alliance.scope import scope_of
-from assessments.models import Assessment, Cycle, Review
+from assessments.models import Assessment, Cycle, Report, Review
 
 
 def is_official_for_city(user, city_id: int) -> bool:
@@ -36,3 +36,12 @@ def can_edit_framework(user, framework) -> bool:
     if scope_of(user).is_superuser:
         return True
     return framework.city_id is not None and is_official_for_city(user, framework.city_id)
+
+
+def can_get_report(user, kind: str, *, assessment: Assessment | None = None, cycle: Cycle | None = None) -> bool:
+    """Officials get every report of their city; the secretariat its own decided assessment's; anyone a
+    published assessment's."""
+    if kind == Report.Kind.ASSESSMENT_PDF:
+        return (can_decide(user, assessment) or assessment.published_at is not None
+                or (assessment.status == Assessment.Status.DECIDED and can_fill_self_assessment(user, assessment)))
+    return can_manage_cycle(user, cycle)

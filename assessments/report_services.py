@@ -12,17 +12,13 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliance.errors import DomainError, NotAllowed, StateConflict
-from alliance.scope import scope_of
-from alliance.selectors import get_or_404
 from assessments import reports
 from assessments.models import Assessment, Cycle, Report
-from assessments.permissions import is_official_for_city
-from assessments.selectors import assessment_get_for_user, cycles_for_user
+from assessments.permissions import can_get_report
 
 logger = logging.getLogger(__name__)
 
@@ -31,37 +27,6 @@ STALE_AFTER = timedelta(minutes=15)
 
 
 # Reads -----------------------------------------------------------------------------------
-
-def may_get_report(user, kind: str, *, assessment: Assessment | None = None, cycle: Cycle | None = None) -> bool:
-    if kind == Report.Kind.ASSESSMENT_PDF:
-        if is_official_for_city(user, assessment.cycle.city_id):
-            return True
-        if assessment.published_at is not None:
-            return True
-        return (assessment.status == Assessment.Status.DECIDED
-                and assessment.alliance_id in scope_of(user).secretariat_alliance_ids)
-    return is_official_for_city(user, cycle.city_id)
-
-
-def report_subject_for_user(user, kind: str, pk) -> dict:
-    """The assessment or cycle a report of this kind is about, if the user may see it; 404 otherwise."""
-    if kind == Report.Kind.ASSESSMENT_PDF:
-        return {"assessment": assessment_get_for_user(user, pk)}
-    if kind in (Report.Kind.CITY_PDF, Report.Kind.CITY_XLSX):
-        return {"cycle": get_or_404(cycles_for_user(user), pk)}
-    raise Http404
-
-
-def report_get_for_user(user, pk) -> Report:
-    """The report if the user may get it; 404 for missing, hidden and forbidden alike."""
-    report = get_or_404(Report.objects.all(), pk)
-    subject = report_subject_for_user(user, report.kind, report.assessment_id or report.cycle_id)
-    if not may_get_report(user, report.kind, **subject):
-        raise Http404
-    report.assessment = subject.get("assessment")
-    report.cycle = subject.get("cycle")
-    return report
-
 
 def download_name(report: Report) -> str:
     """The file name the user saves: the subject's names, never the storage path."""
@@ -102,11 +67,12 @@ def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | 
     existing = (Report.objects.filter(kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash)
                 .exclude(status=Report.Status.FAILED).order_by("-created_at").first())
     if existing is not None:
-        if existing.status == Report.Status.DONE and _file_present(existing):
+        if existing.status == Report.Status.DONE:
+            if _file_present(existing):
+                return existing
+        elif existing.created_at > timezone.now() - STALE_AFTER:
             return existing
-        if existing.status != Report.Status.DONE and existing.created_at > timezone.now() - STALE_AFTER:
-            return existing
-        if existing.status != Report.Status.DONE:
+        else:
             existing.status = Report.Status.FAILED
             existing.error = _("The generation did not finish in time.")
             existing.finished_at = timezone.now()
@@ -125,7 +91,7 @@ def request_report(*, actor, kind: str, assessment: Assessment | None = None, cy
     _check_subject(kind, assessment, cycle)
     if kind == Report.Kind.ASSESSMENT_PDF:
         reports.ensure_decided(assessment)  # say so to whoever may see it, before asking who may get it
-    if not may_get_report(actor, kind, assessment=assessment, cycle=cycle):
+    if not can_get_report(actor, kind, assessment=assessment, cycle=cycle):
         raise NotAllowed(_("You may not get this report."))
     return _request(actor=actor, kind=kind, assessment=assessment, cycle=cycle)
 
@@ -135,7 +101,7 @@ def retry_report(*, report: Report, actor) -> Report:
     """Try a failed report again: built afresh from the current data (or the report of that data, if any)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     subject = {"assessment": report.assessment, "cycle": report.cycle}
-    if not may_get_report(actor, report.kind, **subject):
+    if not can_get_report(actor, report.kind, **subject):
         raise NotAllowed(_("You may not get this report."))
     if report.status != Report.Status.FAILED:
         raise StateConflict(_("Only a failed report can be tried again."))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from alliance.errors import DomainError, StateConflict
 from assessments import report_services, reports
 from assessments.models import Report
+from assessments.selectors import report_get_for_user, report_subject_for_user
 
 
 def _refused(request, exc: DomainError):
@@ -27,7 +28,7 @@ def _status(request, report: Report):
 
 @require_POST
 def report_request(request, kind, pk):
-    subject = report_services.report_subject_for_user(request.user, kind, pk)
+    subject = report_subject_for_user(request.user, kind, pk)
     try:
         report = report_services.request_report(actor=request.user, kind=kind, **subject)
     except DomainError as exc:
@@ -39,12 +40,12 @@ def report_request(request, kind, pk):
 
 @require_GET
 def report_status(request, pk):
-    return _status(request, report_services.report_get_for_user(request.user, pk))
+    return _status(request, report_get_for_user(request.user, pk))
 
 
 @require_POST
 def report_retry(request, pk):
-    report = report_services.report_get_for_user(request.user, pk)
+    report = report_get_for_user(request.user, pk)
     try:
         report = report_services.retry_report(report=report, actor=request.user)
     except DomainError as exc:
@@ -54,7 +55,7 @@ def report_retry(request, pk):
 
 @require_GET
 def report_download(request, pk):
-    report = report_services.report_get_for_user(request.user, pk)
+    report = report_get_for_user(request.user, pk)
     if report.status != Report.Status.DONE:
         return _refused(request, StateConflict(_("The report is not ready yet.")))
     try:

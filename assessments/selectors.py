@@ -5,10 +5,11 @@ city's; everyone else only published results.
 """
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from alliance.scope import scope_of
 from alliance.selectors import get_or_404
-from assessments.models import Assessment, Cycle, Framework, Review
+from assessments.models import Assessment, Cycle, Framework, Report, Review
 
 
 def frameworks_for_user(user) -> QuerySet[Framework]:
@@ -73,3 +74,25 @@ def review_get_for_user(user, pk, *, for_update: bool = False) -> Review:
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     return get_or_404(queryset, pk)
+
+
+def report_subject_for_user(user, kind: str, pk) -> dict:
+    """The assessment or cycle a report of this kind is about, if the user may see it; 404 otherwise."""
+    if kind == Report.Kind.ASSESSMENT_PDF:
+        return {"assessment": assessment_get_for_user(user, pk)}
+    if kind in (Report.Kind.CITY_PDF, Report.Kind.CITY_XLSX):
+        return {"cycle": get_or_404(cycles_for_user(user), pk)}
+    raise Http404
+
+
+def report_get_for_user(user, pk) -> Report:
+    """The report if the user may get it; 404 for missing, hidden and forbidden alike."""
+    from assessments.permissions import can_get_report
+
+    report = get_or_404(Report.objects.all(), pk)
+    subject = report_subject_for_user(user, report.kind, report.assessment_id or report.cycle_id)
+    if not can_get_report(user, report.kind, **subject):
+        raise Http404
+    report.assessment = subject.get("assessment")
+    report.cycle = subject.get("cycle")
+    return report

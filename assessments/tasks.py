@@ -32,29 +32,36 @@ def build_report(report_id: int) -> str:
             return "skipped"
         report.status, report.progress = Report.Status.RUNNING, 5
         report.save(update_fields=["status", "progress"])
+    # Loaded again outside the lock, with what the documents show, so related rows are neither locked nor
+    # fetched one by one.
+    report = Report.objects.select_related(
+        "assessment__cycle__framework", "assessment__cycle__city", "assessment__alliance",
+        "cycle__framework", "cycle__city",
+    ).get(pk=report_id)
+    # Only a build still running may finish: one given up as stale meanwhile stays failed.
+    running = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING)
     try:
-        with translation.override(reports.LANGUAGE):
-            data = reports.data_for(report.kind, assessment=report.assessment, cycle=report.cycle)
-            _progress(report.id, 30)
-            content = reports.render(report.kind, data)
-            _progress(report.id, 80)
-            data_hash = reports.digest(data)
-            subject_id = report.assessment_id or report.cycle_id
-            name = f"{report.kind.replace('_', '-')}-{subject_id}-{data_hash[:12]}.{reports.EXTENSIONS[report.kind]}"
-            report.file.save(name, ContentFile(content), save=False)
+        data = reports.data_for(report.kind, assessment=report.assessment, cycle=report.cycle)
+        _progress(report.id, 30)
+        content = reports.render(report.kind, data)
+        _progress(report.id, 80)
+        data_hash = reports.digest(data)
+        subject_id = report.assessment_id or report.cycle_id
+        name = f"{report.kind.replace('_', '-')}-{subject_id}-{data_hash[:12]}.{reports.EXTENSIONS[report.kind]}"
+        report.file.save(name, ContentFile(content), save=False)
     except Exception as exc:
-        with translation.override(reports.LANGUAGE):
-            error = exc.message if isinstance(exc, DomainError) else (
-                _("The report could not be generated: %(error)s") % {"error": f"{type(exc).__name__}: {exc}"[:500]})
         if isinstance(exc, DomainError):
+            error = exc.message
             logger.warning("report %s (%s) failed: %s", report_id, report.kind, error)
         else:
+            with translation.override(reports.LANGUAGE):
+                error = _("The report could not be generated: %(error)s") % {
+                    "error": f"{type(exc).__name__}: {exc}"[:500]}
             logger.exception("report %s (%s) failed", report_id, report.kind)
-        Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, error=str(error),
-                                                   finished_at=timezone.now())
+        running.update(status=Report.Status.FAILED, error=str(error), finished_at=timezone.now())
         return "failed"
     # The file shows the data as it was when built; its digest is what later requests compare with.
-    Report.objects.filter(pk=report_id).update(status=Report.Status.DONE, progress=100, file=report.file.name,
-                                               data_hash=data_hash, error="", finished_at=timezone.now())
+    running.update(status=Report.Status.DONE, progress=100, file=report.file.name, data_hash=data_hash, error="",
+                   finished_at=timezone.now())
     logger.info("report %s (%s) built: %d bytes", report_id, report.kind, len(content))
     return "done"

@@ -219,12 +219,9 @@ def import_register(*, alliance, uploaded, actor) -> ImportResult:
 
     with transaction.atomic():
         for row in parsed:
-            organization = existing.get(row["uscc"]) or services.organization_create(
-                actor=actor, name=row["name"], name_en=row["name_en"], uscc=row["uscc"], type=row["type"],
-                size=row["size"], city=alliance.city,
-            )
-            services.membership_add(
-                alliance=alliance, organization=organization, actor=actor, role=row["role"],
-                joined_on=row["joined_on"],
+            services.membership_enrol(
+                alliance=alliance, actor=actor, uscc=row["uscc"], role=row["role"], joined_on=row["joined_on"],
+                organization=existing.get(row["uscc"]), name=row["name"], name_en=row["name_en"],
+                type=row["type"], size=row["size"],
             )
     return ImportResult(errors=[], created=len(parsed))

@@ -25,6 +25,13 @@ class OrganizationForm(forms.ModelForm):
         return cleaned
 
 
+def user_by_username(username: str):
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise forms.ValidationError(_("No user has this username."))
+    return user
+
+
 class MemberAddForm(forms.Form):
     """The secretariat enrols a unit: an existing one by its credit code, or a new one."""
 
@@ -39,10 +46,13 @@ class MemberAddForm(forms.Form):
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])
 
+    registered_unit = None  # the unit with this code, when it is registered already
+
     def clean(self):
         cleaned = super().clean()
         uscc = cleaned.get("uscc")
-        if uscc and not Organization.objects.filter(uscc=uscc).exists():
+        self.registered_unit = Organization.objects.filter(uscc=uscc).first() if uscc else None
+        if uscc and self.registered_unit is None:
             if not cleaned.get("name"):
                 self.add_error("name", _("This unit is not registered yet: give its name."))
             if not cleaned.get("type"):
@@ -99,10 +109,7 @@ class RoleGrantForm(forms.Form):
         self.fields["city"].queryset = cities
 
     def clean_username(self):
-        user = get_user_model().objects.filter(username=self.cleaned_data["username"]).first()
-        if user is None:
-            raise forms.ValidationError(_("No user has this username."))
-        return user
+        return user_by_username(self.cleaned_data["username"])
 
 
 class ContactForm(forms.Form):
@@ -110,7 +117,4 @@ class ContactForm(forms.Form):
     title = forms.CharField(label=_("Position"), max_length=100, required=False)
 
     def clean_username(self):
-        user = get_user_model().objects.filter(username=self.cleaned_data["username"]).first()
-        if user is None:
-            raise forms.ValidationError(_("No user has this username."))
-        return user
+        return user_by_username(self.cleaned_data["username"])

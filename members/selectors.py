@@ -1,6 +1,6 @@
 """Reads of organisations, memberships and role grants, scoped to the user."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from alliance.models import Alliance
 from alliance.scope import scope_of
@@ -81,16 +81,18 @@ def role_grants_for_user(user) -> QuerySet[RoleGrant]:
     return queryset.filter(visible)
 
 
-def members_by_type(alliance: Alliance) -> list[dict]:
-    """Active member units of the alliance counted by type, in the order of the type list."""
-    from django.db.models import Count
-
-    counts = dict(
+def active_member_counts_by_type(alliance: Alliance) -> dict[str, int]:
+    return dict(
         alliance.memberships.filter(status=Membership.Status.ACTIVE)
         .values_list("organization__type")
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def members_by_type(alliance: Alliance) -> list[dict]:
+    """Active member units of the alliance counted by type, in the order of the type list."""
+    counts = active_member_counts_by_type(alliance)
     return [
         {"type": value, "label": label, "count": counts[value]}
         for value, label in Organization.Type.choices

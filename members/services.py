@@ -11,11 +11,16 @@ from django.utils.translation import gettext as _
 
 from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
-from alliance.permissions import can_manage_members, is_official_of, is_secretariat_of
-from alliance.scope import forget_scope, scope_of
+from alliance.permissions import can_manage_members
+from alliance.scope import forget_scope
 from members import tasks
 from members.models import Contact, Membership, Organization, RoleGrant
-from members.permissions import can_act_for, can_edit_organization, can_register_organization
+from members.permissions import (
+    can_act_for,
+    can_edit_organization,
+    can_grant,
+    can_register_organization,
+)
 from members.uscc import normalize
 
 ORGANIZATION_FIELDS = ("name", "name_en", "uscc", "type", "size", "city", "address", "website", "description")
@@ -80,7 +85,7 @@ def _save_new_membership(membership: Membership) -> Membership:
 
 
 def _ensure_alliance_accepts_members(alliance: Alliance) -> None:
-    if alliance.status in (Alliance.Status.REVOKED, Alliance.Status.WITHDRAWN):
+    if alliance.status in Alliance.CLOSED_STATUSES:
         raise StateConflict(_("This alliance has been revoked or withdrawn and takes no members."))
 
 
@@ -119,6 +124,16 @@ def membership_add(*, alliance: Alliance, organization: Organization, actor, rol
         full_clean_or_raise(membership)
         _save_new_membership(membership)
     return membership
+
+
+@transaction.atomic
+def membership_enrol(*, alliance: Alliance, actor, uscc: str, role: str = Membership.Role.MEMBER, joined_on=None,
+                     organization: Organization | None = None, **new_unit) -> Membership:
+    """Enrol a unit by its credit code: the registered one, or a new one from `new_unit` (name, type ...)."""
+    organization = organization or Organization.objects.filter(uscc=normalize(uscc)).first()
+    if organization is None:
+        organization = organization_create(actor=actor, uscc=uscc, city=alliance.city, **new_unit)
+    return membership_add(alliance=alliance, organization=organization, actor=actor, role=role, joined_on=joined_on)
 
 
 def _decide(membership: Membership, actor, *, allowed_from, to_status, reason: str, require_reason: bool,
@@ -200,7 +215,6 @@ def _end_seats_of(membership: Membership) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def contact_add(*, organization: Organization, user, actor, title: str = "") -> Contact:
     if not can_edit_organization(actor, organization):
         raise NotAllowed(_("You may not add contacts to this unit."))
@@ -221,19 +235,6 @@ def contact_remove(*, contact: Contact, actor) -> None:
     with set_actor(actor):
         contact.delete()
     forget_scope(contact.user)
-
-
-def can_grant(actor, *, role: str, alliance: Alliance | None, city) -> bool:
-    scope = scope_of(actor)
-    if scope.is_superuser:
-        return True
-    if role == RoleGrant.Role.SECRETARIAT and alliance is not None:
-        return is_secretariat_of(actor, alliance) or is_official_of(actor, alliance)
-    if role == RoleGrant.Role.OFFICIAL and city is not None:
-        return city.id in scope.official_city_ids
-    if role == RoleGrant.Role.EXPERT:
-        return bool(scope.official_city_ids)
-    return False
 
 
 @transaction.atomic

@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from members.selectors import (
     membership_get_for_user,
     memberships_for_user,
     organization_get_for_user,
+    organizations_for_user,
     role_grants_for_user,
 )
 
@@ -111,19 +111,15 @@ def member_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                organization = Organization.objects.filter(uscc=data["uscc"]).first()
-                if organization is None:
-                    organization = services.organization_create(
-                        actor=request.user, name=data["name"], uscc=data["uscc"], type=data["type"],
-                        size=data["size"], city=alliance.city,
-                    )
-                services.membership_add(alliance=alliance, organization=organization, actor=request.user,
-                                        role=data["role"])
+            membership = services.membership_enrol(
+                alliance=alliance, actor=request.user, uscc=data["uscc"], role=data["role"],
+                organization=form.registered_unit, name=data["name"], type=data["type"], size=data["size"],
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("“%(name)s” was enrolled as a member.") % {"name": organization.name})
+            messages.success(request, _("“%(name)s” was enrolled as a member.")
+                             % {"name": membership.organization.name})
             return redirect("alliance-detail", pk=alliance.pk)
     return render(request, "members/member_add.html", {"alliance": alliance, "form": form},
                   status=400 if form.errors else 200)
@@ -132,17 +128,17 @@ def member_add(request, pk):
 def organization_detail(request, pk):
     organization = organization_get_for_user(request.user, pk)
     memberships = memberships_for_user(request.user).filter(organization=organization).order_by("-id")
+    can_edit = can_edit_organization(request.user, organization)
     return render(
         request,
         "members/organization_detail.html",
         {
             "organization": organization,
             "memberships": memberships,
-            "contacts": organization.contacts.select_related("user") if can_edit_organization(
-                request.user, organization) else None,
-            "can_edit": can_edit_organization(request.user, organization),
+            "contacts": organization.contacts.select_related("user") if can_edit else None,
+            "can_edit": can_edit,
             "can_apply": can_act_for(request.user, organization),
-            "contact_form": ContactForm() if can_edit_organization(request.user, organization) else None,
+            "contact_form": ContactForm() if can_edit else None,
         },
     )
 
@@ -208,10 +204,8 @@ def membership_apply(request):
         return HttpResponseForbidden(_("Only a contact of the unit can apply on its behalf."))
     form = ApplicationForm(
         request.POST or None,
-        organizations=Organization.objects.filter(id__in=scope.contact_organization_ids),
-        alliances=alliances_for_user(request.user).exclude(
-            status__in=[Alliance.Status.REVOKED, Alliance.Status.WITHDRAWN]
-        ).order_by("name"),
+        organizations=organizations_for_user(request.user).filter(id__in=scope.contact_organization_ids),
+        alliances=alliances_for_user(request.user).exclude(status__in=Alliance.CLOSED_STATUSES).order_by("name"),
         initial={"alliance": request.GET.get("alliance")},
     )
     if request.method == "POST" and form.is_valid():
@@ -254,23 +248,23 @@ DECISIONS = {
 @require_POST
 def membership_decide(request, pk, decision):
     service = DECISIONS.get(decision)
-    membership = membership_get_for_user(request.user, pk)
     if service is None:
-        return HttpResponse(status=404)
+        raise Http404
+    membership = membership_get_for_user(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
         return redirect("membership-detail", pk=pk)
     extra = {"role": form.cleaned_data["role"]} if decision == "approve" and form.cleaned_data["role"] else {}
     try:
-        service(membership=membership, actor=request.user, reason=form.cleaned_data["reason"], **extra)
+        membership = service(membership=membership, actor=request.user, reason=form.cleaned_data["reason"], **extra)
     except DomainError as exc:
         messages.error(request, exc.message)
         if exc.status_code == 403:
             return HttpResponseForbidden(exc.message)
     else:
         messages.success(request, _("Done: the membership is now “%(status)s”.")
-                         % {"status": Membership.objects.get(pk=pk).get_status_display()})
+                         % {"status": membership.get_status_display()})
     return redirect("membership-detail", pk=pk)
 
 

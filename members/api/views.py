@@ -85,10 +85,10 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["type", "size", "city", "alliance"]
 
     def filter_alliance(self, queryset, name, value):
+        # Through the user's memberships, so a hidden alliance's members cannot be probed.
         return queryset.filter(
-            id__in=Membership.objects.filter(alliance_id=value, status=Membership.Status.ACTIVE).values(
-                "organization_id"
-            )
+            id__in=memberships_for_user(self.request.user)
+            .filter(alliance_id=value, status=Membership.Status.ACTIVE).values("organization_id")
         )
 
 
