@@ -167,9 +167,12 @@ def notifications_for_user(user) -> QuerySet[Notification]:
 
 
 def unread_count(user) -> int:
+    """Counted once per request (the page and the header badge both show it), cached on the user."""
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    if not hasattr(user, "_unread_count"):
+        user._unread_count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return user._unread_count
 
 
 def mark_read(*, user, notification: Notification) -> Notification:
@@ -177,6 +180,7 @@ def mark_read(*, user, notification: Notification) -> Notification:
     if notification.user_id != user.id:
         raise NotAllowed(_("This notification is not yours."))
     now = timezone.now()
+    user.__dict__.pop("_unread_count", None)
     if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now):
         notification.read_at = now
     else:
@@ -186,4 +190,5 @@ def mark_read(*, user, notification: Notification) -> Notification:
 
 def mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; returns how many."""
+    user.__dict__.pop("_unread_count", None)
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

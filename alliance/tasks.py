@@ -151,7 +151,7 @@ def assessment_reminders() -> int:
     done. Each reminder is created once, however often this runs; returns how many are new.
     """
     today = timezone.localdate()
-    last_day = today + timedelta(days=getattr(settings, "ASSESSMENT_REMINDER_DAYS", 3))
+    last_day = today + timedelta(days=settings.ASSESSMENT_REMINDER_DAYS)
     reminders = (
         _self_assessment_reminders(today, last_day)
         + _review_reminders(today, last_day)

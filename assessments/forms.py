@@ -167,12 +167,6 @@ class FrameworkFileForm(forms.Form):
                            help_text=_("The format of the export: a tree of indicators with weights adding up "
                                        "to 100."))
 
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > FILE_MAX_BYTES:
-            raise forms.ValidationError(_("The framework file is larger than 1 MB."))
-        return uploaded
-
 
 class FrameworkTreeForm(forms.Form):
     """Edit a draft's indicators in the browser, as the same tree the file and the API use."""

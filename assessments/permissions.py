@@ -26,9 +26,14 @@ def can_score(user, review: Review) -> bool:
     return review.expert_id == getattr(user, "id", None)
 
 
-def can_author_frameworks(user) -> bool:
+def is_official(user) -> bool:
+    """An official of some city (or an administrator)."""
     scope = scope_of(user)
     return scope.is_superuser or bool(scope.official_city_ids)
+
+
+def can_author_frameworks(user) -> bool:
+    return is_official(user)
 
 
 def can_edit_framework(user, framework) -> bool:

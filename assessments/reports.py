@@ -15,10 +15,13 @@ from fractions import Fraction
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from alliance.errors import StateConflict
+from assessments import frameworks
 from assessments.models import Assessment, Cycle, Indicator, Report, Review
+from assessments.scoring import mean
 
 LANGUAGE = "zh-hans"
 # Bump when a template or the drawing changes, so files built from the old layout are not reused.
@@ -64,26 +67,16 @@ def _percent(fraction: Fraction) -> str:
 
 def axes_of(indicators: list[Indicator]) -> list[dict]:
     """The second-level indicators that carry weight (or a first-level one scored directly), with their leaves."""
-    children = defaultdict(list)
-    for indicator in indicators:
-        children[indicator.parent_id].append(indicator)
-    by_id = {indicator.id: indicator for indicator in indicators}
 
-    def depth(indicator):
-        level = 1
-        while indicator.parent_id:
-            indicator, level = by_id[indicator.parent_id], level + 1
-        return level
-
-    def leaf_codes(indicator):
-        if not children[indicator.id]:
-            return [indicator.code]
-        return [code for child in children[indicator.id] for code in leaf_codes(child)]
+    def leaf_codes(node):
+        return [node["code"]] if not node["children"] else [
+            code for child in node["children"] for code in leaf_codes(child)]
 
     return [
-        {"code": indicator.code, "name": indicator.name, "leaves": leaf_codes(indicator)}
-        for indicator in indicators
-        if not indicator.veto and (depth(indicator) == 2 or (depth(indicator) == 1 and not children[indicator.id]))
+        {"code": node["code"], "name": node["name"], "leaves": leaf_codes(node)}
+        for root in frameworks.nest(indicators)
+        for node in root["children"] or [root]
+        if not node["veto"]
     ]
 
 
@@ -93,8 +86,7 @@ def axis_shares(axes: list[dict], working: list[dict]) -> list[str | None]:
     for row in working:
         if row.get("veto") or not row.get("used"):
             continue
-        used = [Fraction(Decimal(score)) for score in row["used"]]
-        achieved = sum(used) / len(used) / Fraction(Decimal(row["max_score"]))
+        achieved = mean([Decimal(score) for score in row["used"]]) / Fraction(Decimal(row["max_score"]))
         leaves[row["code"]] = (Fraction(Decimal(row["weight"])), achieved)
     shares = []
     for axis in axes:
@@ -206,16 +198,12 @@ def radar_svg(axes: list[dict], size: int = 420) -> str:
         x, y = point(index, 1.12)
         cosine = math.cos(-math.pi / 2 + 2 * math.pi * index / count)
         anchor = "middle" if abs(cosine) < 0.3 else ("start" if cosine > 0 else "end")
-        label = _escape(f'{axis["code"]} {axis["name"][:10]}')
+        label = escape(f'{axis["code"]} {axis["name"][:10]}')
         share = f'{axis["share"]}%' if axis["share"] is not None else "—"
         parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{label}</text>')
         parts.append(f'<text x="{x:.1f}" y="{y + 11:.1f}" text-anchor="{anchor}" fill="#55606b">{share}</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def assessment_pdf(data: dict) -> bytes:

@@ -58,7 +58,7 @@ def cycles_for_user(user) -> QuerySet[Cycle]:
 def reviews_for_user(user) -> QuerySet[Review]:
     """Experts see their own reviews; officials those of their city. Nobody else."""
     scope = scope_of(user)
-    queryset = Review.objects.select_related("assessment__cycle", "assessment__alliance", "expert")
+    queryset = Review.objects.select_related("assessment__cycle__framework", "assessment__alliance", "expert")
     if scope.is_superuser:
         return queryset
     visible = Q(pk__in=[])

@@ -24,6 +24,12 @@ from alliance.models import Alliance, AllianceDocument, City
 from alliance.scope import scope_of
 from alliance.selectors import alliances_for_user, get_or_404
 from assessments import frameworks, services
+from assessments.deadlines import (
+    assessment_reviews_overdue,
+    overdue_q,
+    review_overdue,
+    self_assessment_overdue,
+)
 from assessments.forms import (
     CycleOpenForm,
     DecideForm,
@@ -35,14 +41,16 @@ from assessments.forms import (
     ReviewForm,
     SelfAssessmentForm,
 )
-from assessments.models import Assessment, Framework, Review
+from assessments.models import Assessment, Framework, Report, Review
 from assessments.permissions import (
     can_author_frameworks,
     can_decide,
     can_edit_framework,
     can_fill_self_assessment,
+    can_get_report,
     can_manage_cycle,
     can_score,
+    is_official,
 )
 from assessments.scoring import Thresholds
 from assessments.selectors import (
@@ -64,11 +72,6 @@ def _official_cities(user):
     return City.objects.all() if scope.is_superuser else City.objects.filter(id__in=scope.official_city_ids)
 
 
-def _is_official(user) -> bool:
-    scope = scope_of(user)
-    return scope.is_superuser or bool(scope.official_city_ids)
-
-
 def _with_review_counts(assessments):
     return assessments.annotate(
         reviews_total=Count("reviews", distinct=True),
@@ -82,9 +85,9 @@ def _flag_overdue(assessments, today):
     rows = list(assessments)
     for assessment in rows:
         cycle = assessment.cycle
-        assessment.self_overdue = assessment.status == Assessment.Status.DRAFT and today > cycle.self_assessment_due
-        assessment.review_overdue = (assessment.status == Assessment.Status.UNDER_REVIEW
-                                     and assessment.reviews_pending > 0 and today > cycle.review_due)
+        assessment.self_overdue = self_assessment_overdue(assessment.status, cycle.self_assessment_due, today)
+        assessment.review_overdue = assessment_reviews_overdue(assessment.status, assessment.reviews_pending,
+                                                               cycle.review_due, today)
     return rows
 
 
@@ -100,7 +103,7 @@ def assessment_home(request):
     scope = scope_of(user)
     today = timezone.localdate()
     context = {"scope": scope, "today": today}
-    if _is_official(user):
+    if is_official(user):
         cycles = cycles_for_user(user)
         if not scope.is_superuser:
             cycles = cycles.filter(city_id__in=scope.official_city_ids)
@@ -118,7 +121,7 @@ def assessment_home(request):
         reviews = list(reviews_for_user(user).filter(expert=user)
                        .order_by("status", "assessment__cycle__review_due", "id"))
         for review in reviews:
-            review.overdue = review.status == Review.Status.ASSIGNED and today > review.assessment.cycle.review_due
+            review.overdue = review_overdue(review.status, review.assessment.cycle.review_due, today)
         context["my_reviews"] = reviews
     published = (assessments_for_user(user).filter(published_at__isnull=False)
                  .order_by("-cycle__opens_on", "-cycle_id", "alliance__name"))
@@ -132,11 +135,7 @@ def cycle_detail(request, pk):
     status = request.GET.get("status", "")
     assessments = assessments_for_user(request.user).filter(cycle=cycle)
     if status == "overdue":
-        pending = Review.objects.filter(status=Review.Status.ASSIGNED).values("assessment_id")
-        assessments = assessments.filter(
-            Q(status=Assessment.Status.DRAFT, cycle__self_assessment_due__lt=today)
-            | Q(status=Assessment.Status.UNDER_REVIEW, cycle__review_due__lt=today, id__in=pending)
-        )
+        assessments = assessments.filter(overdue_q(today))
     elif status in Assessment.Status.values:
         assessments = assessments.filter(status=status)
     context = {
@@ -152,7 +151,7 @@ def cycle_detail(request, pk):
 
 @login_required
 def cycle_open(request):
-    if not _is_official(request.user):
+    if not is_official(request.user):
         return HttpResponseForbidden(_("Only the city's officials open assessment cycles."))
     cities = _official_cities(request.user).order_by("name")
     alliances = alliances_for_user(request.user).filter(city__in=cities).exclude(
@@ -286,7 +285,8 @@ def _self_context(request, assessment, rows, self_form=None, saved=False, refusa
             for row in rows
         ],
         "self_form": self_form if editable else None,
-        "self_overdue": timezone.localdate() > assessment.cycle.self_assessment_due,
+        "self_overdue": self_assessment_overdue(assessment.status, assessment.cycle.self_assessment_due,
+                                                timezone.localdate()),
         "saved": saved,
         "refusal": refusal,
     }
@@ -320,6 +320,8 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
             context["evidence_form"] = evidence_form or EvidenceForm(leaves=[r for r in rows if r["leaf"]])
     if official:
         reviews = list(assessment.reviews.select_related("expert").order_by("id"))
+        for review in reviews:
+            review.overdue = review_overdue(review.status, assessment.cycle.review_due, context["today"])
         context["reviews"] = reviews
         if assessment.status == Assessment.Status.SUBMITTED and assessment.times_returned < 1:
             context["return_form"] = return_form or ReturnForm()
@@ -335,6 +337,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
                 context["preview"] = {"score": result.final_score, "veto_failed": result.veto_failed,
                                       "grade": grade, "grade_label": Assessment.Grade(grade).label}
     if assessment.status == Assessment.Status.DECIDED:
+        context["can_get_report"] = can_get_report(user, Report.Kind.ASSESSMENT_PDF, assessment=assessment)
         context["working"] = [{**row, "name": names.get(row["code"], "")} for row in assessment.working]
         context["veto_failures"] = [row for row in context["working"] if row["veto"] and row["failed"]]
         context["rectification_items"] = list(assessment.rectification_items.all())
@@ -490,7 +493,7 @@ def _review_context(request, review, rows, form=None, saved=False, refusal=None)
              "text_field": form.text_field(row["code"]) if editable and row["leaf"] else None}
             for row in rows
         ],
-        "overdue": review.status == Review.Status.ASSIGNED and timezone.localdate() > assessment.cycle.review_due,
+        "overdue": review_overdue(review.status, assessment.cycle.review_due, timezone.localdate()),
         "saved": saved,
         "refusal": refusal,
     }
@@ -555,9 +558,8 @@ def _dashboard_data(user):
         if row["status"] == Assessment.Status.DECIDED:
             decided[(row["alliance_id"], row["cycle_id"])] = row
         row["overdue"] = (
-            (row["status"] == Assessment.Status.DRAFT and today > row["cycle__self_assessment_due"])
-            or (row["status"] == Assessment.Status.UNDER_REVIEW and row["reviews_pending"] > 0
-                and today > row["cycle__review_due"])
+            self_assessment_overdue(row["status"], row["cycle__self_assessment_due"], today)
+            or assessment_reviews_overdue(row["status"], row["reviews_pending"], row["cycle__review_due"], today)
         )
         current[row["alliance_id"]] = row
     decided_cycle_ids = {cycle_id for _alliance_id, cycle_id in decided}
@@ -593,7 +595,7 @@ def _dashboard_data(user):
 
 @login_required
 def dashboard(request):
-    if not _is_official(request.user):
+    if not is_official(request.user):
         return HttpResponseForbidden(_("Only the city's officials see the dashboard."))
     return render(request, "assessments/dashboard.html", _dashboard_data(request.user))
 

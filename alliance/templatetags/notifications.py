@@ -11,5 +11,4 @@ register = template.Library()
 def notification_badge(context):
     request = context.get("request")
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
-    return {"signed_in": signed_in, "unread": unread_count(user) if signed_in else 0}
+    return {"signed_in": bool(user and user.is_authenticated), "unread": unread_count(user)}
