@@ -23,4 +23,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=7),
         "options": {"expire_seconds": 3300},
     },
+    "close-due-motions": {
+        "task": "governance.tasks.close_due_motions",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 55},
+    },
+    "governance-reminders": {
+        "task": "governance.tasks.governance_reminders",
+        "schedule": 600.0,
+        "options": {"expire_seconds": 590},
+    },
 }

@@ -211,6 +211,10 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     mailed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # A text attachment mailed with the message (a meeting invitation's iCalendar file).
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_text = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("Notification")

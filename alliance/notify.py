@@ -35,12 +35,15 @@ def _render(text, language: str) -> str:
         return str(text)
 
 
-def notify(*, user, key: str, subject, body, url: str = "") -> tuple[Notification, bool]:
+def notify(*, user, key: str, subject, body, url: str = "", attachment: tuple[str, str, str] | None = None
+           ) -> tuple[Notification, bool]:
     """The notification with this key, created for the user if it does not exist yet.
 
     Pass the subject and body as lazy translations (gettext_lazy, or format_lazy around
-    one): they are rendered here, in the recipient's language. Returns (row, created).
+    one): they are rendered here, in the recipient's language. `attachment` is (file name,
+    content type, text), mailed with the message. Returns (row, created).
     """
+    name, content_type, text = attachment or ("", "", "")
     language = user.language or settings.LANGUAGE_CODE
     # A mail header cannot hold a line break.
     subject_text = " ".join(_render(subject, language).split())
@@ -52,6 +55,9 @@ def notify(*, user, key: str, subject, body, url: str = "") -> tuple[Notificatio
             "body": _render(body, language),
             "url": url,
             "mail_status": Notification.MailStatus.PENDING if user.email else Notification.MailStatus.SKIPPED,
+            "attachment_name": name,
+            "attachment_type": content_type,
+            "attachment_text": text,
         },
     )
 
@@ -95,7 +101,10 @@ def _message(notification: Notification) -> EmailMessage:
     body = notification.body
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
-    return EmailMessage(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+    message = EmailMessage(notification.subject, body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+    if notification.attachment_name:
+        message.attach(notification.attachment_name, notification.attachment_text, notification.attachment_type)
+    return message
 
 
 def _record_failure(notification: Notification, error: Exception, report: SendReport, *, permanent: bool) -> None:

@@ -42,6 +42,8 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_alliance_scope", None)
     if cached is not None:
         return cached
+    from django.db.models import Q
+
     from governance.models import Seat
     from members.models import Contact, RoleGrant
 
@@ -53,15 +55,23 @@ def scope_of(user) -> Scope:
             official.add(city_id)
         elif role == RoleGrant.Role.EXPERT:
             expert = True
-    seats = list(Seat.objects.filter(user=user, term_end__isnull=True).values_list("id", "body__alliance_id"))
+    # An alternate acts for a seat at meetings, so sees its alliance's council business too.
+    held, alternate_alliances = [], set()
+    for seat_id, alliance_id, holder_id in Seat.objects.filter(
+        Q(user=user) | Q(alternate=user), term_end__isnull=True
+    ).values_list("id", "body__alliance_id", "user_id"):
+        if holder_id == user.id:
+            held.append((seat_id, alliance_id))
+        else:
+            alternate_alliances.add(alliance_id)
     scope = Scope(
         is_authenticated=True,
         is_superuser=user.is_superuser,
         secretariat_alliance_ids=frozenset(secretariat),
         official_city_ids=frozenset(official),
         contact_organization_ids=frozenset(Contact.objects.filter(user=user).values_list("organization_id", flat=True)),
-        seat_alliance_ids=frozenset(alliance_id for _, alliance_id in seats),
-        seat_ids=frozenset(seat_id for seat_id, _ in seats),
+        seat_alliance_ids=frozenset(alliance_id for _, alliance_id in held) | alternate_alliances,
+        seat_ids=frozenset(seat_id for seat_id, _ in held),
         is_expert=expert,
     )
     user._alliance_scope = scope

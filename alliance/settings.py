@@ -287,6 +287,12 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2025")
 SITE_URL = env_str("SITE_URL").rstrip("/")
 # Days before a self-assessment, review or rectification deadline that reminders go out.
 ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 3)
+# Hours before a meeting that its reminder goes out, and before a vote closes that seats not yet voted are reminded.
+MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24)
+VOTE_REMINDER_HOURS = env_int("VOTE_REMINDER_HOURS", 24)
+# Days before a task is due that its owner is reminded; days after circulation that unapproved minutes are.
+TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 7)
+MINUTES_REMINDER_DAYS = env_int("MINUTES_REMINDER_DAYS", 14)
 
 LOGGING = {
     "version": 1,

@@ -33,6 +33,7 @@ urlpatterns = [
     path("memberships/<int:pk>/<slug:decision>/", member_views.membership_decide, name="membership-decide"),
     path("roles/", member_views.roles, name="roles"),
     path("roles/<int:pk>/revoke/", member_views.role_revoke, name="role-revoke"),
+    path("governance/", include("governance.urls")),
     path("assessments/reports/", include("assessments.report_urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("alliance.notification_urls")),

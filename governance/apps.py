@@ -3,6 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'governance'
-    verbose_name = _('Governance')
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "governance"
+    verbose_name = _("Governance")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from governance.models import AgendaItem, Attendance, Meeting, Minutes, Motion, Paper, Seat, Task
+
+        auditlog.register(Seat)
+        auditlog.register(Meeting)
+        auditlog.register(AgendaItem)
+        auditlog.register(Paper)
+        auditlog.register(Attendance)
+        auditlog.register(Minutes)
+        auditlog.register(Task)
+        # Ballots are never audited, and the motion's tally counters are left out of its log, so
+        # the log cannot line up a secret ballot with the counter it raised.
+        auditlog.register(Motion, exclude_fields=["yes_count", "no_count", "abstain_count"])

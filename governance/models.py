@@ -1,7 +1,13 @@
+import secrets
+
 from django.conf import settings
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from alliance.validators import validate_upload_size
+from governance.fractions import validate_fraction
 
 
 class Body(models.Model):
@@ -15,7 +21,14 @@ class Body(models.Model):
     alliance = models.ForeignKey("alliance.Alliance", on_delete=models.CASCADE, related_name="bodies")
     kind = models.CharField(_("Type"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("Name"), max_length=200)
-    quorum_fraction = models.CharField(_("Quorum fraction"), max_length=15, default="2/3")
+    quorum_fraction = models.CharField(
+        _("Quorum fraction"), max_length=15, default="2/3", validators=[validate_fraction],
+        help_text=_("Share of all seats that must be present, from the charter, e.g. 2/3."),
+    )
+    extraordinary_fraction = models.CharField(
+        _("Share of seats to call an extraordinary meeting"), max_length=15, default="1/3",
+        validators=[validate_fraction],
+    )
 
     class Meta:
         verbose_name = _("Body")
@@ -43,6 +56,10 @@ class Seat(models.Model):
     office = models.CharField(_("Office"), max_length=20, choices=Office.choices, default=Office.DIRECTOR)
     term_start = models.DateField(_("Term starts"))
     term_end = models.DateField(_("Term ends"), null=True, blank=True)
+    alternate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="alternate_seats", null=True, blank=True,
+        verbose_name=_("Alternate"), help_text=_("Acts for the holder at a meeting the holder cannot attend."),
+    )
 
     class Meta:
         verbose_name = _("Seat")
@@ -54,7 +71,452 @@ class Seat(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")), name="seat_term_ordered"
             ),
+            models.CheckConstraint(condition=~Q(alternate=F("user")), name="seat_alternate_not_holder"),
         ]
 
     def __str__(self):
         return f"{self.body}: {self.user} ({self.organization})"
+
+
+def paper_upload_to(instance, filename):
+    return f"meeting-papers/{instance.agenda_item.meeting_id}/{filename}"
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual council meeting")
+        REGULAR = "regular", _("Regular council meeting")
+        EXTRAORDINARY = "extraordinary", _("Extraordinary council meeting")
+        JOINT = "joint", _("Joint meeting")
+        COMMITTEE = "committee", _("Committee meeting")
+        ASSEMBLY = "assembly", _("General assembly of members")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("Body"))
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices, default=Kind.REGULAR)
+    title = models.CharField(_("Title"), max_length=200)
+    starts_at = models.DateTimeField(_("Starts at"))
+    ends_at = models.DateTimeField(_("Ends at"))
+    location = models.CharField(_("Place"), max_length=200, blank=True)
+    online_link = models.URLField(_("Online link"), blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    invitations_sent_at = models.DateTimeField(_("Invitations sent"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Meeting")
+        verbose_name_plural = _("Meetings")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("Order"))
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+
+    class Meta:
+        verbose_name = _("Agenda item")
+        verbose_name_plural = _("Agenda")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="agenda_unique_position", deferrable=models.Deferrable.DEFERRED
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+
+class Paper(models.Model):
+    """A meeting paper attached to an agenda item; read by the body's seats before the meeting."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="papers")
+    title = models.CharField(_("Title"), max_length=200)
+    file = models.FileField(
+        _("File"), upload_to=paper_upload_to,
+        validators=[FileExtensionValidator(settings.DOCUMENT_EXTENSIONS), validate_upload_size],
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Meeting paper")
+        verbose_name_plural = _("Meeting papers")
+        ordering = ["agenda_item", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Invitation(models.Model):
+    """One seat invited to one meeting, with its answer (RSVP)."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", _("No answer yet")
+        ATTENDING = "attending", _("Will attend")
+        ONLINE = "online", _("Will attend online")
+        DECLINED = "declined", _("Cannot attend")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="invitations")
+    response = models.CharField(_("Answer"), max_length=10, choices=Response.choices, default=Response.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Invitation")
+        verbose_name_plural = _("Invitations")
+        constraints = [models.UniqueConstraint(fields=["meeting", "seat"], name="invitation_unique_seat")]
+
+
+def proxy_letter_upload_to(instance, filename):
+    return f"proxy-letters/{instance.meeting_id}/{filename}"
+
+
+class Attendance(models.Model):
+    """A seat's attendance as recorded at the meeting.
+
+    A seat represented by proxy is recorded with mode `proxy` and the present seat that carries
+    its vote (`proxy_seat`); one present seat carries at most one absent seat's vote.
+    """
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        PROXY = "proxy", _("By proxy")
+        ABSENT = "absent", _("Absent")
+
+    PRESENT_MODES = (Mode.IN_PERSON, Mode.ONLINE, Mode.PROXY)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="attendance")
+    mode = models.CharField(_("Attendance"), max_length=10, choices=Mode.choices)
+    by_alternate = models.BooleanField(_("Attended by the alternate"), default=False)
+    proxy_seat = models.ForeignKey(
+        Seat, on_delete=models.CASCADE, related_name="proxies_carried", null=True, blank=True,
+        verbose_name=_("Proxy"),
+    )
+    proxy_letter = models.FileField(
+        _("Proxy letter"), upload_to=proxy_letter_upload_to, blank=True,
+        validators=[FileExtensionValidator(settings.DOCUMENT_EXTENSIONS), validate_upload_size],
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Attendance")
+        verbose_name_plural = _("Attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "seat"], name="attendance_unique_seat"),
+            models.UniqueConstraint(
+                fields=["meeting", "proxy_seat"], condition=Q(proxy_seat__isnull=False),
+                name="attendance_one_proxy_per_seat",
+            ),
+            models.CheckConstraint(
+                condition=(Q(mode="proxy") & Q(proxy_seat__isnull=False)) | (~Q(mode="proxy") & Q(proxy_seat__isnull=True)),
+                name="attendance_proxy_has_carrier",
+            ),
+            models.CheckConstraint(condition=~Q(proxy_seat=F("seat")), name="attendance_proxy_not_self"),
+        ]
+
+    @property
+    def is_present(self) -> bool:
+        return self.mode in self.PRESENT_MODES
+
+
+class ExtraordinaryRequest(models.Model):
+    """Directors asking for an extraordinary meeting; granted once the charter's share has signed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Collecting signatures")
+        GRANTED = "granted", _("Granted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="extraordinary_requests")
+    subject = models.CharField(_("Subject"), max_length=200)
+    reason = models.TextField(_("Reason"))
+    requested_by = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    granted_at = models.DateTimeField(null=True, blank=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("Request for an extraordinary meeting")
+        verbose_name_plural = _("Requests for extraordinary meetings")
+        ordering = ["-created_at"]
+
+
+class Signature(models.Model):
+    request = models.ForeignKey(ExtraordinaryRequest, on_delete=models.CASCADE, related_name="signatures")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "seat"], name="signature_unique_seat")]
+
+
+class Motion(models.Model):
+    """A question put to a body, with its voting rule as data.
+
+    The tally lives in counters on this row, raised under its row lock as each ballot is cast:
+    a secret ballot's choice is stored nowhere else, so nothing links a voter to a choice.
+    """
+
+    class Category(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary matter")
+        MAJOR = "major", _("Major matter")
+        CHARTER = "charter", _("Charter amendment")
+
+    class Ballot(models.TextChoices):
+        NAMED = "named", _("Named ballot")
+        SECRET = "secret", _("Secret ballot")
+
+    class Base(models.TextChoices):
+        CAST = "cast", _("Votes cast")
+        PRESENT = "present", _("Seats present")
+        ENTITLED = "entitled", _("All seats entitled to vote")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for voting")
+        CLOSED = "closed", _("Closed")
+
+    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.CASCADE, related_name="motions")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="motions", verbose_name=_("Body"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="motions", null=True, blank=True, verbose_name=_("Meeting"),
+        help_text=_("Leave empty for a vote by written consent between meetings."),
+    )
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.SET_NULL, related_name="motion", null=True, blank=True,
+        verbose_name=_("Agenda item"),
+    )
+    title = models.CharField(_("Title"), max_length=200)
+    text = models.TextField(_("Text"))
+    category = models.CharField(_("Category"), max_length=10, choices=Category.choices, default=Category.ORDINARY)
+    ballot = models.CharField(_("Ballot"), max_length=10, choices=Ballot.choices, default=Ballot.NAMED)
+    quorum_fraction = models.CharField(_("Quorum"), max_length=15, validators=[validate_fraction])
+    threshold_fraction = models.CharField(_("Threshold"), max_length=15, validators=[validate_fraction])
+    threshold_base = models.CharField(_("Base"), max_length=10, choices=Base.choices)
+    threshold_strict = models.BooleanField(_("More than the threshold (not at least)"))
+    abstentions_count = models.BooleanField(_("Abstentions count in the base"))
+    closes_at = models.DateTimeField(_("Closes at"), null=True, blank=True)
+    parties = models.ManyToManyField(
+        "members.Organization", blank=True, related_name="+", verbose_name=_("Member units named as parties"),
+    )
+    approves_minutes = models.OneToOneField(
+        "Minutes", on_delete=models.SET_NULL, null=True, blank=True, related_name="approval_motion",
+        verbose_name=_("Minutes it approves"),
+    )
+    state = models.CharField(_("State"), max_length=10, choices=State.choices, default=State.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    yes_count = models.PositiveIntegerField(default=0)
+    no_count = models.PositiveIntegerField(default=0)
+    abstain_count = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(null=True, blank=True)
+    present = models.PositiveIntegerField(null=True, blank=True)
+    quorum_met = models.BooleanField(null=True, blank=True)
+    adopted = models.BooleanField(null=True, blank=True)
+    resolution_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    resolution_seq = models.PositiveSmallIntegerField(null=True, blank=True)
+    published = models.BooleanField(_("Published"), default=False)
+
+    class Meta:
+        verbose_name = _("Motion")
+        verbose_name_plural = _("Motions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "resolution_year", "resolution_seq"],
+                condition=Q(resolution_seq__isnull=False), name="motion_unique_resolution_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="closed") | Q(adopted__isnull=True), name="motion_result_only_when_closed"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution_seq__isnull=True) | Q(adopted=True), name="motion_number_only_when_adopted"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "closes_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def resolution_number(self) -> str | None:
+        if self.resolution_seq is None:
+            return None
+        return f"{self.resolution_year}-{self.resolution_seq:02d}"
+
+    @property
+    def result(self) -> dict | None:
+        if self.state != self.State.CLOSED:
+            return None
+        return {
+            "yes": self.yes_count, "no": self.no_count, "abstain": self.abstain_count,
+            "eligible": self.eligible, "present": self.present, "quorum_met": self.quorum_met,
+            "adopted": self.adopted,
+        }
+
+
+class Ballot(models.Model):
+    """That a seat has voted on a motion: one per seat, enforced by the database.
+
+    `choice` is kept only for named ballots; for a secret ballot it stays empty and the choice
+    exists only as a raised counter on the motion. The time is kept to the day, so a voting
+    record cannot be lined up with the order in which counters moved.
+    """
+
+    class Choice(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        ABSTAIN = "abstain", _("Abstain")
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="ballots")
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="ballots")
+    choice = models.CharField(_("Vote"), max_length=10, choices=Choice.choices, blank=True)
+    cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    as_proxy = models.BooleanField(_("Cast by proxy"), default=False)
+    cast_on = models.DateField(_("Voted on"))
+
+    class Meta:
+        verbose_name = _("Ballot")
+        verbose_name_plural = _("Ballots")
+        constraints = [models.UniqueConstraint(fields=["motion", "seat"], name="ballot_one_per_seat")]
+
+
+class ConflictDeclaration(models.Model):
+    """A director's declared conflict of interest: that seat does not vote on the motion."""
+
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="conflicts")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="conflicts")
+    reason = models.TextField(_("Nature of the interest"))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Declared conflict of interest")
+        verbose_name_plural = _("Declared conflicts of interest")
+        constraints = [models.UniqueConstraint(fields=["motion", "seat"], name="conflict_one_per_seat")]
+
+
+class Minutes(models.Model):
+    """Drafted by the secretariat, circulated, approved by a motion (at a later meeting or by
+    written consent), then locked."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CIRCULATED = "circulated", _("Circulated for approval")
+        APPROVED = "approved", _("Approved")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("Minutes"))
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Minutes")
+        verbose_name_plural = _("Minutes")
+
+    def __str__(self):
+        return str(self.meeting)
+
+
+def task_evidence_upload_to(instance, filename):
+    return f"task-evidence/{instance.task_id}/{filename}"
+
+
+class Task(models.Model):
+    """Work the council gives a member unit, usually from an adopted resolution."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        SUBMITTED = "submitted", _("Reported done")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.CASCADE, related_name="tasks")
+    motion = models.ForeignKey(
+        Motion, on_delete=models.PROTECT, related_name="tasks", null=True, blank=True, verbose_name=_("Resolution"),
+    )
+    title = models.CharField(_("Task"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+    owner = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="tasks",
+                              verbose_name=_("Owner unit"))
+    target_value = models.DecimalField(_("Target"), max_digits=14, decimal_places=2,
+                                       validators=[MinValueValidator(0)])
+    target_unit = models.CharField(_("Unit of the target"), max_length=30)
+    weight = models.DecimalField(_("Weight"), max_digits=6, decimal_places=2, default=1,
+                                 validators=[MinValueValidator(0)])
+    due_on = models.DateField(_("Due on"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    progress = models.DecimalField(_("Achieved"), max_digits=14, decimal_places=2, default=0)
+    return_reason = models.TextField(_("Why it was returned"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Task")
+        verbose_name_plural = _("Tasks")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target_value__gte=0) & Q(weight__gte=0), name="task_non_negative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.target_value:
+            return 100 if self.status == self.Status.ACCEPTED else 0
+        return min(100, int(self.progress * 100 / self.target_value))
+
+
+class TaskReport(models.Model):
+    """A progress report by the owner unit: the value achieved so far, with evidence."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    achieved = models.DecimalField(_("Achieved so far"), max_digits=14, decimal_places=2,
+                                   validators=[MinValueValidator(0)])
+    note = models.TextField(_("Report"), blank=True)
+    evidence = models.FileField(
+        _("Evidence"), upload_to=task_evidence_upload_to, blank=True,
+        validators=[FileExtensionValidator(settings.DOCUMENT_EXTENSIONS), validate_upload_size],
+    )
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Progress report")
+        verbose_name_plural = _("Progress reports")
+        ordering = ["-reported_at", "-id"]
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's personal meeting calendar."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,11 +1,40 @@
-"""Reads of bodies and seats, scoped to the user. Meetings and votes come with the governance issue."""
+"""Reads of bodies, seats, meetings, motions, minutes and tasks, scoped to the user."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from alliance.models import Alliance
 from alliance.scope import scope_of
-from alliance.selectors import visible_alliance_filter
-from governance.models import Body, Seat
+from alliance.selectors import get_or_404, visible_alliance_filter
+from governance.models import (
+    Attendance,
+    Ballot,
+    Body,
+    ConflictDeclaration,
+    ExtraordinaryRequest,
+    Invitation,
+    Meeting,
+    Minutes,
+    Motion,
+    Seat,
+    Task,
+)
+from governance.rules import quorum_met
+
+
+def council_filter(user, alliance_field: str = "alliance") -> Q:
+    """Rows of alliances whose council business the user may read: its secretariat, its seats and
+    alternates, its city's officials."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    visible = Q(pk__in=[])
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        visible |= Q(**{f"{alliance_field}_id__in": own})
+    if scope.official_city_ids:
+        visible |= Q(**{f"{alliance_field}__city_id__in": scope.official_city_ids})
+    return visible
 
 
 def bodies_for_user(user) -> QuerySet[Body]:
@@ -16,14 +45,142 @@ def bodies_for_user(user) -> QuerySet[Body]:
 
 def seats_for_user(user) -> QuerySet[Seat]:
     """Seats (who sits for which unit) are shown to the alliance's own people and its officials."""
+    return Seat.objects.select_related("body", "user", "organization", "alternate").filter(
+        council_filter(user, "body__alliance")
+    )
+
+
+def active_seats(body_id) -> QuerySet[Seat]:
+    return Seat.objects.filter(body_id=body_id, term_end__isnull=True)
+
+
+def _entitled_count(body_ref) -> Coalesce:
+    seats = (
+        Seat.objects.filter(body=body_ref, term_end__isnull=True).order_by().values("body")
+        .annotate(n=Count("id")).values("n")
+    )
+    return Coalesce(Subquery(seats, output_field=IntegerField()), 0)
+
+
+def _present_count(meeting_ref) -> Coalesce:
+    present = (
+        Attendance.objects.filter(meeting=meeting_ref, mode__in=Attendance.PRESENT_MODES, seat__term_end__isnull=True)
+        .order_by().values("meeting").annotate(n=Count("id")).values("n")
+    )
+    return Coalesce(Subquery(present, output_field=IntegerField()), 0)
+
+
+def with_quorum(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Meetings annotated with present and entitled seat counts (two subqueries, not one query per row)."""
+    return queryset.annotate(
+        entitled_count=_entitled_count(OuterRef("body")),
+        present_count=_present_count(OuterRef("pk")),
+        attendance_recorded=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
+    )
+
+
+def meeting_quorum(meeting: Meeting) -> dict:
+    """Present, entitled, the body's fraction and whether the quorum is met, for one meeting."""
+    if not hasattr(meeting, "present_count"):
+        meeting.entitled_count = active_seats(meeting.body_id).count()
+        meeting.present_count = Attendance.objects.filter(
+            meeting=meeting, mode__in=Attendance.PRESENT_MODES, seat__term_end__isnull=True
+        ).count()
+        meeting.attendance_recorded = Attendance.objects.filter(meeting=meeting).exists()
+    fraction = meeting.body.quorum_fraction
+    return {
+        "present": meeting.present_count,
+        "entitled": meeting.entitled_count,
+        "fraction": fraction,
+        "recorded": meeting.attendance_recorded,
+        "met": meeting.attendance_recorded and quorum_met(meeting.present_count, meeting.entitled_count, fraction),
+    }
+
+
+def meetings_for_user(user) -> QuerySet[Meeting]:
+    return with_quorum(
+        Meeting.objects.filter(council_filter(user, "body__alliance")).select_related("body", "body__alliance")
+    )
+
+
+def meeting_get_for_user(user, pk) -> Meeting:
+    return get_or_404(meetings_for_user(user), pk)
+
+
+def public_resolution_filter() -> Q:
+    return Q(published=True, adopted=True, alliance__status__in=Alliance.PUBLIC_STATUSES)
+
+
+def motions_for_user(user) -> QuerySet[Motion]:
+    """The council's motions for its own people and officials; published resolutions for everyone."""
+    return Motion.objects.filter(council_filter(user) | public_resolution_filter()).select_related(
+        "alliance", "body", "meeting"
+    )
+
+
+def motion_get_for_user(user, pk) -> Motion:
+    return get_or_404(motions_for_user(user), pk)
+
+
+def published_resolutions() -> QuerySet[Motion]:
+    return Motion.objects.filter(public_resolution_filter()).select_related("alliance").order_by(
+        "-resolution_year", "-resolution_seq"
+    )
+
+
+def ballots_for_user(user, motion: Motion) -> QuerySet[Ballot]:
+    """Who has voted; the choice only on a named ballot (a secret ballot never stores one)."""
+    fields = ["id", "motion_id", "seat_id", "seat__organization__name", "seat__user__full_name", "as_proxy", "cast_on"]
+    if motion.ballot == Motion.Ballot.NAMED:
+        fields.append("choice")
+    return (
+        Ballot.objects.filter(motion=motion)
+        .select_related("seat", "seat__organization", "seat__user")
+        .only(*fields)
+        .order_by("seat__organization__name", "id")
+    )
+
+
+def motions_needing_vote(user) -> QuerySet[Motion]:
+    """Open motions of the bodies the user sits on (or is an alternate on) where a seat they may cast
+    for has not voted yet; the service decides the exact seat."""
     scope = scope_of(user)
-    queryset = Seat.objects.select_related("body", "user", "organization")
-    if scope.is_superuser:
-        return queryset
-    visible = Q(pk__in=[])
-    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
-    if own:
-        visible |= Q(body__alliance_id__in=own)
-    if scope.official_city_ids:
-        visible |= Q(body__alliance__city_id__in=scope.official_city_ids)
-    return queryset.filter(visible)
+    if not scope.seat_alliance_ids:
+        return Motion.objects.none()
+    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
+    voted = Ballot.objects.filter(motion=OuterRef("pk"), seat__in=seats.filter(body=OuterRef("body")))
+    conflicted = ConflictDeclaration.objects.filter(motion=OuterRef("pk"), seat__in=seats)
+    return (
+        Motion.objects.filter(state=Motion.State.OPEN, body__in=seats.values("body"))
+        .exclude(Exists(voted)).exclude(Exists(conflicted))
+        .select_related("alliance", "body", "meeting").order_by("closes_at", "id")
+    )
+
+
+def invitations_for_user(user) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(seat__user=user, seat__term_end__isnull=True).select_related(
+        "meeting", "meeting__body", "seat"
+    )
+
+
+def minutes_for_user(user) -> QuerySet[Minutes]:
+    return Minutes.objects.filter(council_filter(user, "meeting__body__alliance")).select_related("meeting")
+
+
+def requests_for_user(user) -> QuerySet[ExtraordinaryRequest]:
+    return ExtraordinaryRequest.objects.filter(council_filter(user, "body__alliance")).select_related(
+        "body", "requested_by__organization"
+    ).annotate(signature_count=Count("signatures"))
+
+
+def tasks_for_user(user) -> QuerySet[Task]:
+    """The alliance's people and officials see its tasks; an owner unit's contacts see the unit's own."""
+    scope = scope_of(user)
+    visible = council_filter(user)
+    if scope.contact_organization_ids:
+        visible |= Q(owner_id__in=scope.contact_organization_ids)
+    return Task.objects.filter(visible).select_related("alliance", "owner", "motion")
+
+
+def task_get_for_user(user, pk) -> Task:
+    return get_or_404(tasks_for_user(user), pk)

@@ -1,0 +1,1 @@
+urlpatterns = []  # filled by the calendar/minutes-PDF work (issue 3)

@@ -1,0 +1,118 @@
+"""Voting rules as data, and the arithmetic that applies them (exact fractions, no floats).
+
+A rule is what the motion stores: quorum fraction, threshold fraction, threshold base
+(votes cast, seats present, all seats entitled), strict ("more than") or inclusive ("at
+least"), and whether abstentions count in the base. Presets carry the names of the usual
+charter clauses; a motion's category picks its preset, which the secretariat may change
+before the vote opens.
+"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.utils.translation import gettext_lazy as _
+
+from governance.fractions import parse_fraction
+
+
+@dataclass(frozen=True)
+class Rule:
+    threshold_fraction: str
+    threshold_base: str
+    threshold_strict: bool
+    abstentions_count: bool
+    quorum_fraction: str | None = None  # None: the body's own quorum
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: object
+    rule: Rule
+
+
+PRESETS = {
+    preset.key: preset
+    for preset in [
+        Preset("majority_cast", _("Simple majority of votes cast"), Rule("1/2", "cast", True, False)),
+        Preset("majority_present", _("More than half of those present"), Rule("1/2", "present", True, True)),
+        Preset("two_thirds_present", _("Two thirds of those present"), Rule("2/3", "present", False, True)),
+        Preset("two_thirds_entitled", _("Two thirds of all directors"), Rule("2/3", "entitled", False, True)),
+    ]
+}
+
+CATEGORY_PRESETS = {"ordinary": "majority_present", "major": "two_thirds_entitled", "charter": "two_thirds_entitled"}
+
+
+def preset_for_category(category: str) -> Preset:
+    return PRESETS[CATEGORY_PRESETS.get(category, "majority_present")]
+
+
+def matching_preset(motion) -> Preset | None:
+    """The preset whose rule the motion follows, if any (to name it on pages)."""
+    for preset in PRESETS.values():
+        rule = preset.rule
+        if (parse_fraction(motion.threshold_fraction) == parse_fraction(rule.threshold_fraction)
+                and motion.threshold_base == rule.threshold_base
+                and motion.threshold_strict == rule.threshold_strict
+                and (motion.abstentions_count == rule.abstentions_count or rule.threshold_base != "cast")):
+            return preset
+    return None
+
+
+@dataclass(frozen=True)
+class Tally:
+    yes: int
+    no: int
+    abstain: int
+    eligible: int  # seats entitled to vote on this motion (declared conflicts left out)
+    present: int  # seats present (in person, online or by proxy); for written consent, ballots returned
+
+
+@dataclass(frozen=True)
+class Outcome:
+    quorum_met: bool
+    base: int
+    share: Fraction | None  # yes / base, None when the base is empty
+    adopted: bool
+
+
+def quorum_met(present: int, entitled: int, quorum_fraction: str) -> bool:
+    """present / entitled >= quorum; a body without seats has no quorum."""
+    if entitled <= 0:
+        return False
+    return Fraction(present, entitled) >= parse_fraction(quorum_fraction)
+
+
+def base_of(rule: Rule, tally: Tally) -> int:
+    if rule.threshold_base == "present":
+        return tally.present
+    if rule.threshold_base == "entitled":
+        return tally.eligible
+    return tally.yes + tally.no + (tally.abstain if rule.abstentions_count else 0)
+
+
+def decide(rule: Rule, tally: Tally, quorum_fraction: str) -> Outcome:
+    """Whether the motion is adopted: quorum met, then yes / base against the threshold."""
+    has_quorum = quorum_met(tally.present, tally.eligible, quorum_fraction)
+    base = base_of(rule, tally)
+    if base <= 0:
+        return Outcome(has_quorum, base, None, False)
+    share = Fraction(tally.yes, base)
+    threshold = parse_fraction(rule.threshold_fraction)
+    passes = share > threshold if rule.threshold_strict else share >= threshold
+    return Outcome(has_quorum, base, share, has_quorum and passes)
+
+
+def rule_of(motion) -> Rule:
+    return Rule(motion.threshold_fraction, motion.threshold_base, motion.threshold_strict,
+                motion.abstentions_count, motion.quorum_fraction)
+
+
+def yes_needed(rule: Rule, base: int) -> int:
+    """The least number of yes votes that adopts the motion on this base (shown beside the tally)."""
+    threshold = parse_fraction(rule.threshold_fraction)
+    needed = threshold * base
+    if rule.threshold_strict:
+        return int(needed) + 1
+    return -(-needed.numerator // needed.denominator)

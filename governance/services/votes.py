@@ -1,0 +1,367 @@
+"""Motions and votes: drafting with a rule, opening, ballots, closing with the result.
+
+Casting locks the motion's row, so the checks (open, not voted, present, no conflict) and the
+counter update happen one ballot at a time; the unique (motion, seat) index is the backstop
+that makes a concurrent double vote fail in the database as well.
+"""
+
+from dataclasses import dataclass
+
+from auditlog.context import set_actor
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from alliance.models import Alliance
+from governance import notices
+from governance.fractions import normalise_fraction
+from governance.models import Attendance, Ballot, Body, ConflictDeclaration, Meeting, Minutes, Motion, Seat
+from governance.permissions import can_manage
+from governance.rules import PRESETS, Tally, decide, preset_for_category, quorum_met, rule_of
+from governance.selectors import active_seats
+
+DRAFT_FIELDS = ("title", "text", "category", "ballot", "quorum_fraction", "threshold_fraction", "threshold_base",
+                "threshold_strict", "abstentions_count", "closes_at", "agenda_item", "approves_minutes")
+
+
+def _require_manager(actor, alliance) -> None:
+    if not can_manage(actor, alliance):
+        raise NotAllowed(_("Only the alliance's secretariat does this."))
+
+
+def _lock(motion: Motion) -> Motion:
+    return (Motion.objects.select_for_update(of=("self",))
+            .select_related("alliance", "body", "meeting", "meeting__body").get(pk=motion.pk))
+
+
+def _apply_rule(motion: Motion, fields: dict, preset: str | None) -> None:
+    """A named preset first (or the category's, for a new motion), then any field given explicitly."""
+    if preset:
+        if preset not in PRESETS:
+            raise DomainError(_("Unknown voting rule."), field="preset")
+        rule = PRESETS[preset].rule
+    elif motion.pk is None:
+        rule = preset_for_category(fields.get("category") or motion.category).rule
+    else:
+        rule = None
+    if rule is not None:
+        motion.threshold_fraction, motion.threshold_base = rule.threshold_fraction, rule.threshold_base
+        motion.threshold_strict, motion.abstentions_count = rule.threshold_strict, rule.abstentions_count
+    if not motion.quorum_fraction:
+        motion.quorum_fraction = motion.body.quorum_fraction
+    for name in DRAFT_FIELDS:
+        if name in fields and fields[name] is not None:
+            setattr(motion, name, fields[name])
+
+
+def _validate(motion: Motion) -> None:
+    full_clean_or_raise(motion, exclude=["created_by", "alliance", "body", "meeting", "parties"])
+    motion.quorum_fraction = normalise_fraction(motion.quorum_fraction)
+    motion.threshold_fraction = normalise_fraction(motion.threshold_fraction)
+    meeting = motion.meeting
+    if meeting is not None:
+        if meeting.body_id != motion.body_id:
+            raise DomainError(_("The meeting belongs to another body."), field="meeting")
+        if meeting.status == Meeting.Status.CANCELLED:
+            raise StateConflict(_("This meeting has been cancelled."))
+    if motion.agenda_item is not None and (meeting is None or motion.agenda_item.meeting_id != meeting.pk):
+        raise DomainError(_("The agenda item belongs to another meeting."), field="agenda_item")
+    if meeting is None and motion.closes_at is None:
+        raise DomainError(_("A vote by written consent needs a deadline."), field="closes_at")
+    if motion.closes_at is not None and motion.closes_at <= timezone.now():
+        raise DomainError(_("The deadline must be in the future."), field="closes_at")
+    minutes = motion.approves_minutes
+    if minutes is not None:
+        if minutes.meeting.body.alliance_id != motion.alliance_id:
+            raise DomainError(_("Those minutes belong to another alliance."), field="approves_minutes")
+        if minutes.status != Minutes.Status.CIRCULATED:
+            raise StateConflict(_("Minutes are put to a vote once they have been circulated."))
+        if meeting is not None and meeting.starts_at <= minutes.meeting.starts_at:
+            raise DomainError(_("Minutes are approved at a later meeting."), field="approves_minutes")
+
+
+@transaction.atomic
+def motion_create(*, body: Body, actor, meeting: Meeting | None = None, preset: str | None = None,
+                  parties=(), **fields) -> Motion:
+    _require_manager(actor, body.alliance)
+    if body.kind == Body.Kind.SECRETARIAT:
+        raise DomainError(_("Motions are put to the council or a committee."), field="body")
+    motion = Motion(alliance=body.alliance, body=body, meeting=meeting, created_by=actor, quorum_fraction="")
+    _apply_rule(motion, fields, preset)
+    _validate(motion)
+    with set_actor(actor):
+        motion.save()
+        motion.parties.set(_parties_of(motion, parties))
+    return motion
+
+
+def _parties_of(motion: Motion, parties):
+    from members.models import Membership
+
+    parties = list(parties or [])
+    ids = {getattr(p, "pk", p) for p in parties}
+    members = set(Membership.objects.filter(alliance=motion.alliance, organization_id__in=ids)
+                  .values_list("organization_id", flat=True))
+    if ids - members:
+        raise DomainError(_("Parties must be member units of the alliance."), field="parties")
+    return list(ids)
+
+
+@transaction.atomic
+def motion_update(*, motion: Motion, actor, preset: str | None = None, parties=None, **fields) -> Motion:
+    """Change a draft, its voting rule included; once open, a motion's rule never changes."""
+    motion = _lock(motion)
+    _require_manager(actor, motion.alliance)
+    if motion.state != Motion.State.DRAFT:
+        raise StateConflict(_("Only a draft motion can be changed."))
+    _apply_rule(motion, fields, preset)
+    _validate(motion)
+    with set_actor(actor):
+        motion.save()
+        if parties is not None:
+            motion.parties.set(_parties_of(motion, parties))
+    return motion
+
+
+@transaction.atomic
+def motion_delete(*, motion: Motion, actor) -> None:
+    motion = _lock(motion)
+    _require_manager(actor, motion.alliance)
+    if motion.state != Motion.State.DRAFT:
+        raise StateConflict(_("Only a draft motion can be deleted."))
+    with set_actor(actor):
+        motion.delete()
+
+
+def _present_seat_ids(meeting: Meeting) -> set[int]:
+    return set(Attendance.objects.filter(meeting=meeting, mode__in=Attendance.PRESENT_MODES,
+                                         seat__term_end__isnull=True).values_list("seat_id", flat=True))
+
+
+def _conflicted_seat_ids(motion: Motion) -> set[int]:
+    return set(motion.conflicts.values_list("seat_id", flat=True))
+
+
+@transaction.atomic
+def motion_open(*, motion: Motion, actor) -> Motion:
+    motion = _lock(motion)
+    _require_manager(actor, motion.alliance)
+    if motion.state != Motion.State.DRAFT:
+        raise StateConflict(_("This motion is already open or closed."))
+    if motion.closes_at is not None and motion.closes_at <= timezone.now():
+        raise StateConflict(_("The deadline has passed; set a new one before opening the vote."))
+    if motion.meeting is not None:
+        if motion.meeting.status == Meeting.Status.CANCELLED:
+            raise StateConflict(_("This meeting has been cancelled."))
+        if not motion.meeting.attendance.exists():
+            raise StateConflict(_("Record the attendance before opening the vote."))
+        entitled = active_seats(motion.body_id).count()
+        present = len(_present_seat_ids(motion.meeting))
+        if not quorum_met(present, entitled, motion.quorum_fraction):
+            raise StateConflict(
+                _("The meeting is below its quorum (%(present)d of %(entitled)d seats present, %(fraction)s "
+                  "needed): the vote cannot open.")
+                % {"present": present, "entitled": entitled, "fraction": motion.quorum_fraction}
+            )
+    with set_actor(actor):
+        motion.state = Motion.State.OPEN
+        motion.opened_at = timezone.now()
+        motion.save(update_fields=["state", "opened_at"])
+    for user in _voters(motion).values():
+        notices.vote_opened(motion, user)
+    return motion
+
+
+def _voters(motion: Motion) -> dict:
+    """Who casts for each entitled seat: {user id: user}."""
+    return {caster.pk: caster for _seat, caster, _as_proxy in castable(motion)}
+
+
+def castable(motion: Motion) -> list[tuple[Seat, object, bool]]:
+    """(seat, the user who casts its ballot, cast as proxy) for each seat that may vote now.
+
+    At a meeting: seats present in person or online (the alternate casts when the alternate
+    attended), and absent seats represented by proxy (the carrier casts). By written consent:
+    every current seat, cast by its holder. Seats with a declared conflict are left out.
+    """
+    conflicted = _conflicted_seat_ids(motion)
+    seats = {s.pk: s for s in active_seats(motion.body_id).select_related("user", "alternate", "organization")}
+    if motion.meeting_id is None:
+        return [(seat, seat.user, False) for pk, seat in seats.items() if pk not in conflicted]
+    rows = {row.seat_id: row for row in Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id__in=seats)}
+    found = []
+    for pk, row in rows.items():
+        if pk in conflicted or row.mode == Attendance.Mode.ABSENT:
+            continue
+        if row.mode == Attendance.Mode.PROXY:
+            carrier = rows.get(row.proxy_seat_id)
+            if carrier is None or row.proxy_seat_id not in seats:
+                continue
+            holder = seats[row.proxy_seat_id]
+            found.append((seats[pk], holder.alternate if carrier.by_alternate else holder.user, True))
+        else:
+            found.append((seats[pk], seats[pk].alternate if row.by_alternate else seats[pk].user, False))
+    return found
+
+
+@dataclass(frozen=True)
+class VoteChoice:
+    seat: Seat
+    as_proxy: bool
+
+
+def seats_for_actor(motion: Motion, actor) -> list[VoteChoice]:
+    return [VoteChoice(seat, as_proxy) for seat, caster, as_proxy in castable(motion) if caster.pk == actor.pk]
+
+
+@transaction.atomic
+def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> Ballot:
+    """Cast one seat's ballot. Without a seat: the actor's own seat (not a proxy's)."""
+    if choice not in Ballot.Choice.values:
+        raise DomainError(_("Vote yes, no or abstain."), field="choice")
+    motion = _lock(motion)
+    if motion.state != Motion.State.OPEN:
+        raise StateConflict(_("This motion is not open for voting."))
+    if motion.closes_at is not None and motion.closes_at <= timezone.now():
+        raise StateConflict(_("The vote has closed."))
+    seat_id = getattr(seat, "pk", seat)
+    body_seats = active_seats(motion.body_id)
+    if seat_id is not None and not body_seats.filter(pk=seat_id).exists():
+        raise NotAllowed(_("That seat does not vote on this motion."))
+    if seat_id is None:
+        seat_id = body_seats.filter(user=actor).values_list("pk", flat=True).first()
+        if seat_id is None:
+            seat_id = body_seats.filter(alternate=actor).values_list("pk", flat=True).first()
+        if seat_id is None:
+            raise NotAllowed(_("You hold no seat that votes on this motion."))
+    if motion.conflicts.filter(seat_id=seat_id).exists():
+        raise StateConflict(_("A conflict of interest has been declared for this seat: it does not vote."))
+    if Ballot.objects.filter(motion=motion, seat_id=seat_id).exists():
+        raise StateConflict(_("This seat has already voted on this motion."))
+    if motion.meeting_id is not None:
+        present = _present_seat_ids(motion.meeting)
+        if not quorum_met(len(present), body_seats.count(), motion.quorum_fraction):
+            raise StateConflict(_("The meeting is below its quorum: no ballot can be cast now."))
+    choices = {c.seat.pk: c for c in seats_for_actor(motion, actor)}
+    if seat_id not in choices:
+        if motion.meeting_id is not None and body_seats.filter(pk=seat_id, user=actor).exists():
+            raise StateConflict(_("Your seat is not recorded as present at this meeting."))
+        raise NotAllowed(_("You cannot cast this seat's ballot."))
+    ballot = Ballot(motion=motion, seat_id=seat_id, cast_by=actor, as_proxy=choices[seat_id].as_proxy,
+                    cast_on=timezone.localdate(),
+                    choice=choice if motion.ballot == Motion.Ballot.NAMED else "")
+    try:
+        with transaction.atomic():
+            ballot.save()
+    except IntegrityError as error:
+        raise StateConflict(_("This seat has already voted on this motion.")) from error
+    counter = {"yes": "yes_count", "no": "no_count", "abstain": "abstain_count"}[choice]
+    Motion.objects.filter(pk=motion.pk).update(**{counter: F(counter) + 1})
+    return ballot
+
+
+@transaction.atomic
+def conflict_declare(*, motion: Motion, actor, reason: str, seat: Seat | None = None) -> ConflictDeclaration:
+    """A director declares an interest in a motion: that seat will not vote on it."""
+    motion = _lock(motion)
+    if motion.state == Motion.State.CLOSED:
+        raise StateConflict(_("This motion is closed."))
+    seat = seat or active_seats(motion.body_id).filter(user=actor).first()
+    if seat is None or seat.user_id != actor.pk or seat.body_id != motion.body_id:
+        raise NotAllowed(_("Only the seat's holder declares its conflicts of interest."))
+    if Ballot.objects.filter(motion=motion, seat=seat).exists():
+        raise StateConflict(_("This seat has already voted on this motion."))
+    declaration = ConflictDeclaration(motion=motion, seat=seat, reason=(reason or "").strip(), declared_by=actor)
+    full_clean_or_raise(declaration, exclude=["motion", "seat", "declared_by"])
+    try:
+        with transaction.atomic():
+            declaration.save()
+    except IntegrityError as error:
+        raise StateConflict(_("A conflict of interest is already declared for this seat.")) from error
+    return declaration
+
+
+def party_warning(motion: Motion, actor) -> list:
+    """The actor's member units that the motion names as parties (a reason to declare a conflict)."""
+    own = {seat.organization_id for seat in active_seats(motion.body_id).filter(user=actor)}
+    return [org for org in motion.parties.all() if org.pk in own]
+
+
+def _tally(motion: Motion) -> Tally:
+    conflicted = _conflicted_seat_ids(motion)
+    entitled = set(active_seats(motion.body_id).values_list("pk", flat=True)) - conflicted
+    cast = motion.yes_count + motion.no_count + motion.abstain_count
+    if motion.meeting_id is None:
+        present = cast
+    else:
+        present = len(_present_seat_ids(motion.meeting) & entitled)
+    return Tally(motion.yes_count, motion.no_count, motion.abstain_count, len(entitled), present)
+
+
+def _number(motion: Motion) -> None:
+    """The next resolution number of the alliance for the year (the alliance row is locked)."""
+    Alliance.objects.select_for_update().filter(pk=motion.alliance_id).first()
+    year = timezone.localdate(motion.closed_at).year
+    last = Motion.objects.filter(alliance_id=motion.alliance_id, resolution_year=year).aggregate(
+        last=Max("resolution_seq"))["last"]
+    motion.resolution_year, motion.resolution_seq = year, (last or 0) + 1
+
+
+@transaction.atomic
+def motion_close(*, motion: Motion, actor=None) -> Motion:
+    """Close the vote and record the result; `actor` None is the deadline closing it (Celery)."""
+    motion = _lock(motion)
+    if actor is not None:
+        _require_manager(actor, motion.alliance)
+    if motion.state != Motion.State.OPEN:
+        raise StateConflict(_("Only an open motion can be closed."))
+    tally = _tally(motion)
+    outcome = decide(rule_of(motion), tally, motion.quorum_fraction)
+    motion.state, motion.closed_at = Motion.State.CLOSED, timezone.now()
+    motion.eligible, motion.present = tally.eligible, tally.present
+    motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
+    if outcome.adopted:
+        _number(motion)
+    with set_actor(actor):
+        motion.save()
+        if outcome.adopted and motion.approves_minutes_id:
+            Minutes.objects.filter(pk=motion.approves_minutes_id).update(
+                status=Minutes.Status.APPROVED, approved_at=motion.closed_at)
+    for user in _result_recipients(motion):
+        notices.vote_result(motion, user)
+    return motion
+
+
+def _result_recipients(motion: Motion):
+    from members.models import User
+
+    return User.objects.filter(seats__body_id=motion.body_id, seats__term_end__isnull=True).distinct()
+
+
+def close_due_motions(now=None) -> int:
+    """Close every open motion whose deadline has passed, each in its own transaction."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in Motion.objects.filter(state=Motion.State.OPEN, closes_at__lte=now).values_list("pk", flat=True):
+        try:
+            motion_close(motion=Motion(pk=pk), actor=None)
+            closed += 1
+        except StateConflict:
+            continue
+    return closed
+
+
+@transaction.atomic
+def motion_publish(*, motion: Motion, actor, published: bool = True) -> Motion:
+    """Publish an adopted resolution for the public and the portals (or withdraw it)."""
+    motion = _lock(motion)
+    _require_manager(actor, motion.alliance)
+    if motion.state != Motion.State.CLOSED or not motion.adopted:
+        raise StateConflict(_("Only an adopted resolution can be published."))
+    with set_actor(actor):
+        motion.published = published
+        motion.save(update_fields=["published"])
+    return motion
+
