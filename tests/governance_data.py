@@ -55,3 +55,26 @@ def open_motion(secretariat, *, meeting=None, body=None, title="关于年度工�
 def meeting_with_open_motion(alliance, secretariat, **fields):
     meeting = record_attendance(planned_meeting(council(alliance), secretariat), secretariat)
     return meeting, open_motion(secretariat, meeting=meeting, **fields)
+
+
+def assembly(size: int, secretariat=None):
+    """A new alliance whose assembly has `size` seats (one member unit and director each), and its
+    secretariat user; made in bulk, for concurrency and volume tests."""
+    from alliance.models import Alliance, City
+    from members.models import Membership, Organization, RoleGrant, User
+    from tests.conftest import new_uscc
+
+    city = City.objects.get_or_create(name="测试市", defaults={"name_en": "Test city"})[0]
+    alliance = Alliance.objects.create(name=f"测试联合体{new_uscc()[-6:]}", city=city, status="established")
+    secretariat = secretariat or User.objects.create(username=f"sec-{alliance.pk}")
+    RoleGrant.objects.create(user=secretariat, role=RoleGrant.Role.SECRETARIAT, alliance=alliance)
+    body = Body.objects.create(alliance=alliance, kind=Body.Kind.COUNCIL, name="会员大会", quorum_fraction="1/2")
+    units = Organization.objects.bulk_create(
+        [Organization(name=f"单位{alliance.pk}-{n}", uscc=new_uscc(), type="enterprise", size="small")
+         for n in range(size)])
+    Membership.objects.bulk_create([Membership(alliance=alliance, organization=unit, status="active",
+                                               joined_on=timezone.localdate()) for unit in units])
+    users = User.objects.bulk_create([User(username=f"d{alliance.pk}-{n}") for n in range(size)])
+    Seat.objects.bulk_create([Seat(body=body, user=user, organization=unit, term_start=timezone.localdate())
+                              for user, unit in zip(users, units)])
+    return alliance, body, secretariat

@@ -216,6 +216,15 @@ def seats_for_actor(motion: Motion, actor) -> list[VoteChoice]:
     return [VoteChoice(seat, as_proxy) for seat, caster, as_proxy in castable(motion) if caster.pk == actor.pk]
 
 
+def _why_holder_cannot_cast(motion: Motion, seat_id: int) -> str:
+    row = Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id=seat_id).first()
+    if row is not None and row.mode == Attendance.Mode.PROXY:
+        return _("Your seat is represented by proxy at this meeting: the proxy votes for it.")
+    if row is not None and row.by_alternate:
+        return _("Your alternate attended for your seat and votes for it.")
+    return _("Your seat is not recorded as present at this meeting.")
+
+
 @transaction.atomic
 def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> Ballot:
     """Cast one seat's ballot. Without a seat: the actor's own seat (not a proxy's)."""
@@ -247,7 +256,7 @@ def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None =
     choices = {c.seat.pk: c for c in seats_for_actor(motion, actor)}
     if seat_id not in choices:
         if motion.meeting_id is not None and body_seats.filter(pk=seat_id, user=actor).exists():
-            raise StateConflict(_("Your seat is not recorded as present at this meeting."))
+            raise StateConflict(_why_holder_cannot_cast(motion, seat_id))
         raise NotAllowed(_("You cannot cast this seat's ballot."))
     ballot = Ballot(motion=motion, seat_id=seat_id, cast_by=actor, as_proxy=choices[seat_id].as_proxy,
                     cast_on=timezone.localdate(),
