@@ -1,13 +1,18 @@
 """Figures the application computes from what it already holds, shown beside the self-assessment.
 
-Meeting, resolution and task figures need the governance records (a later issue); until
-those exist they are reported as not available rather than as zero.
+Meeting, resolution and task figures cover the year before the computation. A rate with
+nothing to measure (no meeting held, no task due) is reported as not available, not as zero.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
 from alliance.models import Alliance, AllianceDocument
-from governance.models import Body, Seat
+from governance.models import Body, Meeting, Motion, Seat, Task
+from governance.selectors import meeting_quorum, with_quorum
 from members.models import Organization
 from members.selectors import active_member_counts_by_type
 
@@ -36,8 +41,30 @@ def alliance_metrics(alliance: Alliance) -> dict:
         "documents": {kind: kind in documents for kind in (
             AllianceDocument.Kind.CHARTER, AllianceDocument.Kind.DEVELOPMENT_PLAN,
             AllianceDocument.Kind.CONSTRUCTION_SCHEME, AllianceDocument.Kind.WORK_PLAN)},
-        "meetings_held": None,
-        "quorum_rate": None,
-        "resolutions_adopted": None,
-        "tasks_done_on_time": None,
+        **governance_metrics(alliance),
+    }
+
+
+def _percent(part, whole) -> str | None:
+    return str((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))) if whole else None
+
+
+def governance_metrics(alliance: Alliance, today=None) -> dict:
+    today = today or timezone.localdate()
+    year_ago = today - timedelta(days=365)
+    held = list(with_quorum(Meeting.objects.filter(
+        body__alliance=alliance, status=Meeting.Status.HELD, starts_at__date__gt=year_ago,
+        starts_at__date__lte=today)).select_related("body"))
+    quorate = sum(1 for meeting in held if meeting_quorum(meeting)["met"])
+    tasks_due = Task.objects.filter(alliance=alliance, due_on__gt=year_ago, due_on__lte=today)
+    weights = tasks_due.aggregate(
+        due=Sum("weight"),
+        on_time=Sum("weight", filter=Q(status=Task.Status.ACCEPTED, accepted_at__date__lte=F("due_on"))),
+    )
+    return {
+        "meetings_held": len(held),
+        "quorum_rate": _percent(quorate, len(held)),
+        "resolutions_adopted": Motion.objects.filter(
+            alliance=alliance, adopted=True, closed_at__date__gt=year_ago, closed_at__date__lte=today).count(),
+        "tasks_done_on_time": _percent(weights["on_time"] or 0, weights["due"] or 0),
     }

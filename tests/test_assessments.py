@@ -143,7 +143,7 @@ def test_opening_a_cycle_creates_an_assessment_with_computed_figures(assessment)
     assert metrics["members_by_type"]["enterprise"] == 44
     assert metrics["enterprise_share_percent"] == "48.4"
     assert metrics["council_established"] is True and metrics["council_seats"] == 9
-    assert metrics["meetings_held"] is None
+    assert metrics["meetings_held"] == 0 and metrics["quorum_rate"] is None
 
 
 def test_an_official_of_another_city_cannot_open_a_cycle(cast, framework, high_tech):

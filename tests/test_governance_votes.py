@@ -327,3 +327,32 @@ def test_a_hundred_concurrent_ballots_count_exactly_a_hundred_with_duplicates_re
     motion.refresh_from_db()
     assert outcomes.count("counted") == 100 and outcomes.count("refused") == 100
     assert motion.yes_count == 100 == Ballot.objects.filter(motion=motion).count()
+
+
+def test_meetings_resolutions_and_tasks_feed_the_assessment_figures(high_tech, body, secretariat, seats, cast):
+    from assessments.metrics import governance_metrics
+    from governance.models import Meeting, Task
+    from governance.services import tasks
+
+    before = governance_metrics(high_tech)
+    meeting, motion = gd.meeting_with_open_motion(high_tech, secretariat)
+    for seat in seats[:5]:
+        votes.ballot_cast(motion=motion, actor=seat.user, choice="yes")
+    votes.motion_close(motion=motion, actor=secretariat)
+    Meeting.objects.filter(pk=meeting.pk).update(status="held", starts_at=timezone.now() - timedelta(days=2),
+                                                 ends_at=timezone.now() - timedelta(days=2, hours=-2))
+    owner = cast["contact"].contacts.get().organization
+    done = tasks.task_create(alliance=high_tech, actor=secretariat, owner=owner, motion=motion, title="培训",
+                             target_value=100, target_unit="人次", weight=3, due_on=timezone.localdate())
+    tasks.task_create(alliance=high_tech, actor=secretariat, owner=owner, motion=motion, title="课程",
+                      target_value=5, target_unit="门", weight=1, due_on=timezone.localdate() - timedelta(days=1))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    tasks.task_report(task=done, actor=cast["contact"], achieved=120, done=True,
+                      evidence=SimpleUploadedFile("名单.pdf", b"%PDF-1.4", content_type="application/pdf"))
+    tasks.task_accept(task=Task.objects.get(pk=done.pk), actor=secretariat)
+    after = governance_metrics(high_tech)
+    assert after["meetings_held"] == before["meetings_held"] + 1
+    assert after["resolutions_adopted"] == before["resolutions_adopted"] + 1
+    assert after["quorum_rate"] == "100.0"
+    assert after["tasks_done_on_time"] == "75.0"  # weight 3 of 4 accepted by its due date

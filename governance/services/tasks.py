@@ -38,6 +38,8 @@ def task_create(*, alliance, actor, owner, motion: Motion | None = None, **field
 
     if not can_manage(actor, alliance):
         raise NotAllowed(_("Only the alliance's secretariat does this."))
+    if motion is not None:
+        motion = Motion.objects.get(pk=motion.pk)
     if motion is not None and (motion.alliance_id != alliance.pk or not motion.adopted):
         raise StateConflict(_("Tasks follow from an adopted resolution of this alliance."))
     if not Membership.objects.filter(alliance=alliance, organization=owner, status=Membership.Status.ACTIVE).exists():
