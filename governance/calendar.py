@@ -1,7 +1,14 @@
-"""Meetings as iCalendar: the invitation's attachment and each user's personal feed."""
+"""Meetings as iCalendar: the invitation's attachment and each user's personal feed.
+
+A meeting's SEQUENCE is the number of times it was changed after it was created (its audit
+log), so a moved or cancelled meeting always carries a higher one than the copy a calendar
+already holds: clients ignore an update whose sequence is not higher.
+"""
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 
@@ -9,10 +16,28 @@ def _uid(meeting) -> str:
     return f"meeting-{meeting.pk}@{settings.SITE_URL.split('//')[-1].split('/')[0] or 'alliance'}"
 
 
-def _event(meeting) -> Event:
+def _revisions(meetings) -> dict[int, tuple[int, object]]:
+    """{meeting id: (changes since it was created, time of the last change)} in one query."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from governance.models import Meeting
+
+    rows = (
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Meeting),
+                                object_id__in=[meeting.pk for meeting in meetings])
+        .exclude(action=LogEntry.Action.CREATE)
+        .values("object_id").annotate(changes=Count("id"), last=Max("timestamp")).order_by()
+    )
+    return {row["object_id"]: (row["changes"], row["last"]) for row in rows}
+
+
+def _event(meeting, revision: tuple[int, object] | None, stamp=None) -> Event:
+    changes, changed_at = revision or (0, meeting.created_at)
     event = Event()
     event.add("uid", _uid(meeting))
-    event.add("dtstamp", meeting.created_at)
+    # With a METHOD (the mailed file) DTSTAMP is when the file was made; in a feed, the last change.
+    event.add("dtstamp", stamp or changed_at)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", meeting.title)
@@ -22,7 +47,7 @@ def _event(meeting) -> Event:
     event.add("description", f"{meeting.body.name}\n{url}")
     # A cancelled meeting stays in the feed as cancelled, so calendars remove it.
     event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
-    event.add("sequence", int(meeting.starts_at.timestamp()) // 60 % 100000)
+    event.add("sequence", changes)
     return event
 
 
@@ -37,13 +62,15 @@ def _calendar(method: str | None = None) -> Calendar:
 
 def meeting_ics(meeting) -> str:
     calendar = _calendar("PUBLISH")
-    calendar.add_component(_event(meeting))
+    calendar.add_component(_event(meeting, _revisions([meeting]).get(meeting.pk), stamp=timezone.now()))
     return calendar.to_ical().decode()
 
 
 def feed_ics(meetings) -> str:
     calendar = _calendar()
     calendar.add("x-wr-calname", "Council meetings")
+    meetings = list(meetings)
+    revisions = _revisions(meetings)
     for meeting in meetings:
-        calendar.add_component(_event(meeting))
+        calendar.add_component(_event(meeting, revisions.get(meeting.pk)))
     return calendar.to_ical().decode()

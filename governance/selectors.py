@@ -184,3 +184,58 @@ def tasks_for_user(user) -> QuerySet[Task]:
 
 def task_get_for_user(user, pk) -> Task:
     return get_or_404(tasks_for_user(user), pk)
+
+
+# Reads for the governance pages (views.py) -------------------------------------------------
+
+def rsvp_counts(meeting_ids) -> dict[int, dict[str, int]]:
+    """{meeting id: {response: count}} for a page of meetings, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (Invitation.objects.filter(meeting_id__in=list(meeting_ids)).order_by()
+            .values_list("meeting_id", "response").annotate(n=Count("id")))
+    for meeting_id, response, n in rows:
+        counts.setdefault(meeting_id, {})[response] = n
+    return counts
+
+
+def agenda_item_get_for_user(user, pk):
+    from governance.models import AgendaItem
+
+    return get_or_404(AgendaItem.objects.filter(meeting__in=meetings_for_user(user)).select_related(
+        "meeting", "meeting__body", "meeting__body__alliance"), pk)
+
+
+def paper_get_for_user(user, pk):
+    from governance.models import Paper
+
+    return get_or_404(Paper.objects.filter(agenda_item__meeting__in=meetings_for_user(user)).select_related(
+        "agenda_item__meeting__body__alliance"), pk)
+
+
+def active_member_units(alliance):
+    """The alliance's active member units, for the owner, party and seat choices."""
+    from members.models import Organization
+
+    return Organization.objects.filter(memberships__alliance=alliance, memberships__status="active").order_by("name")
+
+
+# --- API reads (governance/api) ---------------------------------------------------------------
+
+def attendance_for_meeting(meeting: Meeting) -> QuerySet[Attendance]:
+    """The meeting's attendance sheet, seat by seat (the meeting already read through meetings_for_user)."""
+    return Attendance.objects.filter(meeting=meeting).select_related("seat__organization").order_by("seat_id")
+
+
+def meetings_with_proxy_for(user, meeting_ids) -> set[int]:
+    """Of these meetings, those where a seat the user holds (or attends for) carries an absent seat's proxy."""
+    if not meeting_ids:
+        return set()
+    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
+    return set(Attendance.objects.filter(meeting_id__in=list(meeting_ids), mode=Attendance.Mode.PROXY,
+                                         proxy_seat__in=seats).values_list("meeting_id", flat=True))
+
+
+def seat_counts(body_ids) -> dict[int, int]:
+    """{body id: current seats} for a page of rows, in one query."""
+    return dict(Seat.objects.filter(body_id__in=list(body_ids), term_end__isnull=True).order_by()
+                .values_list("body_id").annotate(n=Count("id")))

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from alliance.api.views import AllianceViewSet
 from assessments.api.views import AssessmentViewSet, CycleViewSet, FrameworkViewSet, ReviewViewSet
-from governance.api.views import BodyViewSet, SeatViewSet
+from governance.api.views import BodyViewSet, MeetingViewSet, MotionViewSet, SeatViewSet, TaskViewSet
 from members.api.views import MembershipViewSet, MeView, OrganizationViewSet, TokenView
 
 # "api-" prefix: the page routes already use "alliance-detail", "organization-detail", ... (alliance/urls.py),
@@ -15,6 +15,9 @@ router.register("organizations", OrganizationViewSet, basename="api-organization
 router.register("memberships", MembershipViewSet, basename="api-membership")
 router.register("bodies", BodyViewSet, basename="api-body")
 router.register("seats", SeatViewSet, basename="api-seat")
+router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("motions", MotionViewSet, basename="api-motion")
+router.register("tasks", TaskViewSet, basename="api-task")
 router.register("frameworks", FrameworkViewSet, basename="api-framework")
 router.register("cycles", CycleViewSet, basename="api-cycle")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
