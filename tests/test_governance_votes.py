@@ -356,3 +356,15 @@ def test_meetings_resolutions_and_tasks_feed_the_assessment_figures(high_tech, b
     assert after["resolutions_adopted"] == before["resolutions_adopted"] + 1
     assert after["quorum_rate"] == "100.0"
     assert after["tasks_done_on_time"] == "75.0"  # weight 3 of 4 accepted by its due date
+
+
+def test_the_demo_council_loads_once_and_leaves_director1_a_vote(cast):
+    from governance.demo import load_demo_council
+    from governance.selectors import motions_needing_vote, published_resolutions
+
+    assert load_demo_council() is True
+    counts = (Motion.objects.count(), Ballot.objects.count())
+    assert load_demo_council() is False
+    assert (Motion.objects.count(), Ballot.objects.count()) == counts
+    assert motions_needing_vote(cast["director"]).count() == 1
+    assert published_resolutions().get().resolution_number == f"{timezone.localdate().year}-01"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from alliance.demo import DEMO_LOGINS, load_demo
+from governance.demo import load_demo_council
 
 
 class Command(BaseCommand):
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load_demo()
+        load_demo_council()
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations."
         ))

@@ -1,0 +1,77 @@
+"""The demo's council business (run by `manage.py loaddemo` after the register): a held meeting
+with its adopted, published resolution and the tasks it gave, minutes put to a vote by written
+consent (so director1 finds a vote waiting), and the next meeting with its agenda and invitations.
+Made through the services; loaded once (skipped when the council already has meetings)."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance.demo import HIGH_TECH
+from alliance.models import Alliance
+from governance.models import Body, Meeting, Motion
+from governance.services import meetings, minutes, tasks, votes
+from members.models import Contact, User
+
+
+@transaction.atomic
+def load_demo_council() -> bool:
+    alliance = Alliance.objects.get(name=HIGH_TECH)
+    council = Body.objects.get(alliance=alliance, kind=Body.Kind.COUNCIL)
+    if council.meetings.exists():
+        return False
+    secretariat = User.objects.get(username="secretariat")
+    seats = list(council.seats.filter(term_end__isnull=True).select_related("user").order_by("id"))
+    now = timezone.now()
+
+    first = meetings.meeting_create(
+        body=council, actor=secretariat, kind="annual", title="2026年度理事会第一次会议",
+        starts_at=now + timedelta(minutes=5), ends_at=now + timedelta(hours=3), location="淄博高新区管委会 301 会议室",
+    )
+    plan_item = meetings.agenda_item_add(meeting=first, actor=secretariat, title="审议2026年度工作计划")
+    meetings.agenda_item_add(meeting=first, actor=secretariat, title="秘书处工作报告")
+    records = [{"seat": seat.pk, "mode": "in_person"} for seat in seats[:-1]]
+    records.append({"seat": seats[-1].pk, "mode": "proxy", "proxy_seat": seats[0].pk})
+    meetings.attendance_set(meeting=first, actor=secretariat, records=records)
+    plan = votes.motion_create(
+        body=council, actor=secretariat, meeting=first, agenda_item=plan_item, title="关于2026年度工作计划的决议",
+        text="理事会审议通过联合体2026年度工作计划，由秘书处分解任务并督促落实。", category="major",
+    )
+    votes.motion_open(motion=plan, actor=secretariat)
+    for seat in seats[:-1]:
+        votes.ballot_cast(motion=plan, actor=seat.user, choice="abstain" if seat == seats[-2] else "yes")
+    votes.ballot_cast(motion=plan, actor=seats[0].user, choice="yes", seat=seats[-1].pk)
+    plan = votes.motion_close(motion=plan, actor=secretariat)
+    votes.motion_publish(motion=plan, actor=secretariat)
+    meetings.meeting_mark_held(meeting=first, actor=secretariat)
+    Meeting.objects.filter(pk=first.pk).update(starts_at=now - timedelta(days=30),
+                                               ends_at=now - timedelta(days=30) + timedelta(hours=3))
+    first.refresh_from_db()
+
+    contact_unit = Contact.objects.get(user__username="contact").organization
+    tasks.task_create(alliance=alliance, actor=secretariat, owner=contact_unit, motion=plan,
+                      title="开展新能源汽车装调工岗位培训", target_value=200, target_unit="人次", weight=2,
+                      due_on=timezone.localdate() + timedelta(days=5))
+    tasks.task_create(alliance=alliance, actor=secretariat, owner=alliance.lead_enterprise or contact_unit,
+                      motion=plan, title="共建产业学院实训基地", target_value=1, target_unit="个", weight=3,
+                      due_on=timezone.localdate() + timedelta(days=90))
+
+    record = minutes.minutes_save(meeting=first, actor=secretariat, text=(
+        "会议由理事长主持，应到理事9人，实到8人，1人委托出席，符合章程规定的法定人数。\n"
+        "会议审议通过了《2026年度工作计划》，形成决议；听取了秘书处工作报告。"))
+    record = minutes.minutes_circulate(minutes=record, actor=secretariat)
+    approval = votes.motion_create(body=council, actor=secretariat, approves_minutes=record,
+                                   closes_at=now + timedelta(days=7),
+                                   **minutes.minutes_approval_motion_defaults(record))
+    votes.motion_open(motion=approval, actor=secretariat)
+
+    second = meetings.meeting_create(
+        body=council, actor=secretariat, kind="regular", title="2026年度理事会第二次会议",
+        starts_at=now + timedelta(days=14), ends_at=now + timedelta(days=14, hours=2),
+        location="山东理工职业学院 行政楼 2 楼会议室",
+    )
+    for title in ("审议新成员单位入会申请", "产业学院建设进展汇报", "年度评估自评报告"):
+        meetings.agenda_item_add(meeting=second, actor=secretariat, title=title)
+    meetings.invitations_send(meeting=second, actor=secretariat)
+    return Motion.objects.filter(alliance=alliance).exists()
