@@ -142,17 +142,22 @@ def ballots_for_user(user, motion: Motion) -> QuerySet[Ballot]:
 
 
 def motions_needing_vote(user) -> QuerySet[Motion]:
-    """Open motions of the bodies the user sits on (or is an alternate on) where a seat they may cast
-    for has not voted yet; the service decides the exact seat."""
+    """Open motions of the bodies the user sits on (or is an alternate on) that wait for their ballot:
+    by written consent, or at a meeting where their seat attends or they carry a proxy; not yet voted
+    and no conflict declared (a proxy carrier keeps seeing it: the page lists the seats still to vote)."""
     scope = scope_of(user)
     if not scope.seat_alliance_ids:
         return Motion.objects.none()
     seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
-    voted = Ballot.objects.filter(motion=OuterRef("pk"), seat__in=seats.filter(body=OuterRef("body")))
+    voted = Ballot.objects.filter(motion=OuterRef("pk"), seat__in=seats)
     conflicted = ConflictDeclaration.objects.filter(motion=OuterRef("pk"), seat__in=seats)
+    attending = Attendance.objects.filter(meeting=OuterRef("meeting"), seat__in=seats,
+                                          mode__in=[Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE])
+    carrying = Attendance.objects.filter(meeting=OuterRef("meeting"), proxy_seat__in=seats)
     return (
         Motion.objects.filter(state=Motion.State.OPEN, body__in=seats.values("body"))
-        .exclude(Exists(voted)).exclude(Exists(conflicted))
+        .filter(Q(meeting__isnull=True) | Exists(attending) | Exists(carrying))
+        .exclude(Exists(voted) & ~Exists(carrying)).exclude(Exists(conflicted) & ~Exists(carrying))
         .select_related("alliance", "body", "meeting").order_by("closes_at", "id")
     )
 
@@ -239,3 +244,19 @@ def seat_counts(body_ids) -> dict[int, int]:
     """{body id: current seats} for a page of rows, in one query."""
     return dict(Seat.objects.filter(body_id__in=list(body_ids), term_end__isnull=True).order_by()
                 .values_list("body_id").annotate(n=Count("id")))
+
+
+def motions_awaiting_my_ballot(user) -> QuerySet[Motion]:
+    """motions_needing_vote with the body reference reaching the motion (two levels out): there,
+    OuterRef("body") inside the ballot subquery resolves against Ballot, which has no body."""
+    scope = scope_of(user)
+    if not scope.seat_alliance_ids:
+        return Motion.objects.none()
+    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
+    voted = Ballot.objects.filter(motion=OuterRef("pk"), seat__in=seats.filter(body=OuterRef(OuterRef("body"))))
+    conflicted = ConflictDeclaration.objects.filter(motion=OuterRef("pk"), seat__in=seats)
+    return (
+        Motion.objects.filter(state=Motion.State.OPEN, body__in=seats.values("body"))
+        .exclude(Exists(voted)).exclude(Exists(conflicted))
+        .select_related("alliance", "body", "meeting").order_by("closes_at", "id")
+    )
