@@ -79,7 +79,7 @@ def vote_opened(motion, user) -> None:
     notify(
         user=user, key=f"motion:{motion.pk}:open:{user.pk}",
         subject=format_lazy(_("Vote open: {title}"), title=motion.title),
-        body=format_lazy(_("The vote on \u201c{title}\u201d is open. Cast your ballot in the application."),
+        body=format_lazy(_("The vote on “{title}” is open. Cast your ballot in the application."),
                          title=motion.title),
         url=reverse("governance:needs_my_vote"),
     )
@@ -91,7 +91,7 @@ def vote_reminder(motion, user) -> bool:
     _row, created = notify(
         user=user, key=f"motion:{motion.pk}:remind:{user.pk}",
         subject=format_lazy(_("Your vote is needed: {title}"), title=motion.title),
-        body=format_lazy(_("The vote on \u201c{title}\u201d closes on {when} and your seat has not voted yet."),
+        body=format_lazy(_("The vote on “{title}” closes on {when} and your seat has not voted yet."),
                          title=motion.title,
                          when=timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M")),
         url=reverse("governance:needs_my_vote"),
@@ -104,7 +104,7 @@ def vote_result(motion, user) -> None:
     notify(
         user=user, key=f"motion:{motion.pk}:result:{user.pk}",
         subject=format_lazy(_("Result: {title} ({outcome})"), title=motion.title, outcome=outcome),
-        body=format_lazy(_("\u201c{title}\u201d: {yes} yes, {no} no, {abstain} abstentions; {outcome}."),
+        body=format_lazy(_("“{title}”: {yes} yes, {no} no, {abstain} abstentions; {outcome}."),
                          title=motion.title, yes=motion.yes_count, no=motion.no_count, abstain=motion.abstain_count,
                          outcome=outcome),
         url=reverse("governance:motion", args=[motion.pk]),
@@ -137,7 +137,7 @@ def extraordinary_granted(request, user) -> None:
         user=user, key=f"extraordinary:{request.pk}:granted:{user.pk}",
         subject=format_lazy(_("Extraordinary meeting requested: {subject}"), subject=request.subject),
         body=format_lazy(_("Enough directors of {body} have signed the request for an extraordinary meeting "
-                           "on \u201c{subject}\u201d. Please convene it."), body=request.body.name,
+                           "on “{subject}”. Please convene it."), body=request.body.name,
                          subject=request.subject),
         url=reverse("governance:requests", args=[request.body.alliance_id]),
     )
@@ -157,7 +157,7 @@ def task_due_reminder(task, user) -> bool:
     _row, created = notify(
         user=user, key=f"task:{task.pk}:due:{task.due_on.isoformat()}:{user.pk}",
         subject=format_lazy(_("Task due on {due}: {title}"), due=task.due_on, title=task.title),
-        body=format_lazy(_("The task \u201c{title}\u201d is due on {due}. Report its progress with evidence."),
+        body=format_lazy(_("The task “{title}” is due on {due}. Report its progress with evidence."),
                          title=task.title, due=task.due_on),
         url=reverse("governance:task", args=[task.pk]),
     )
@@ -170,8 +170,8 @@ def task_decided(task, user, *, accepted: bool) -> None:
         user=user, key=f"task:{task.pk}:{'accepted' if accepted else 'returned'}:{stamp}:{user.pk}",
         subject=format_lazy(_("Task accepted: {title}") if accepted else _("Task returned: {title}"),
                             title=task.title),
-        body=(format_lazy(_("The secretariat accepted \u201c{title}\u201d."), title=task.title) if accepted else
-              format_lazy(_("The secretariat returned \u201c{title}\u201d: {reason}"), title=task.title,
+        body=(format_lazy(_("The secretariat accepted “{title}”."), title=task.title) if accepted else
+              format_lazy(_("The secretariat returned “{title}”: {reason}"), title=task.title,
                           reason=task.return_reason)),
         url=reverse("governance:task", args=[task.pk]),
     )
