@@ -336,6 +336,8 @@ class Motion(models.Model):
     adopted = models.BooleanField(null=True, blank=True)
     resolution_year = models.PositiveSmallIntegerField(null=True, blank=True)
     resolution_seq = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Named ballots only: {"government": {"yes": n, "no": n, "abstain": n}, "schools": ...} at closing.
+    sector_tally = models.JSONField(null=True, blank=True)
     published = models.BooleanField(_("Published"), default=False)
 
     class Meta:

@@ -368,3 +368,16 @@ def test_the_demo_council_loads_once_and_leaves_director1_a_vote(cast):
     assert (Motion.objects.count(), Ballot.objects.count()) == counts
     assert motions_needing_vote(cast["director"]).count() == 1
     assert published_resolutions().get().resolution_number == f"{timezone.localdate().year}-01"
+
+
+def test_named_ballots_are_reported_by_sector_and_secret_ones_never(high_tech, secretariat, seats):
+    _meeting, named = gd.meeting_with_open_motion(high_tech, secretariat)
+    for seat in seats[:6]:
+        votes.ballot_cast(motion=named, actor=seat.user, choice="yes" if seat != seats[1] else "no")
+    named = votes.motion_close(motion=named, actor=secretariat)
+    totals = {choice: sum(sector[choice] for sector in named.sector_tally.values()) for choice in ("yes", "no")}
+    assert totals == {"yes": 5, "no": 1}
+    assert named.sector_tally[votes.sector_of(seats[1].organization.type)]["no"] == 1
+    _meeting, secret = gd.meeting_with_open_motion(high_tech, secretariat, ballot="secret")
+    votes.ballot_cast(motion=secret, actor=seats[0].user, choice="yes")
+    assert votes.motion_close(motion=secret, actor=secretariat).sector_tally is None

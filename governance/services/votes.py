@@ -309,6 +309,28 @@ def _tally(motion: Motion) -> Tally:
     return Tally(motion.yes_count, motion.no_count, motion.abstain_count, len(entitled), present)
 
 
+SECTORS = {
+    "government": ("government", "park"),
+    "schools": ("secondary_vocational", "higher_vocational", "vocational_undergraduate", "undergraduate"),
+    "enterprises": ("enterprise",),
+    "institutes": ("research_institute",),
+}
+
+
+def sector_of(organization_type: str) -> str:
+    return next((sector for sector, types in SECTORS.items() if organization_type in types), "other")
+
+
+def sector_tally(motion: Motion) -> dict:
+    """Named ballots counted by the voting unit's sector, reported beside the total. Never for a
+    secret ballot: a sector with one seat would give its vote away."""
+    tally = {}
+    for org_type, choice in motion.ballots.values_list("seat__organization__type", "choice"):
+        counts = tally.setdefault(sector_of(org_type), {"yes": 0, "no": 0, "abstain": 0})
+        counts[choice] += 1
+    return tally
+
+
 def _number(motion: Motion) -> None:
     """The next resolution number of the alliance for the year (the alliance row is locked)."""
     Alliance.objects.select_for_update().filter(pk=motion.alliance_id).first()
@@ -333,6 +355,8 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
     motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
     if outcome.adopted:
         _number(motion)
+    if motion.ballot == Motion.Ballot.NAMED:
+        motion.sector_tally = sector_tally(motion)
     with set_actor(actor):
         motion.save()
         if outcome.adopted and motion.approves_minutes_id:
