@@ -25,7 +25,12 @@ One run:
    city comparison (PDF and Excel): the median of several runs, with the query
    count of one run; its table is printed and added to bench-results/latest.md.
 
-gunicorn is always stopped (in a finally) before step 6.
+7. (issue 3's benchmark, bench/governance.py): an assembly of 1,000 member units with one
+   meeting and one open motion; gunicorn again (4 workers x 4 threads); 1,000 ballots cast
+   over HTTP from 16 threads, with median and p95 latency, ballots per second and a check of
+   the tally; then the meeting's minutes PDF, timed. Its table is added to latest.md.
+
+gunicorn is always stopped (in a finally) before step 6, and again at the end of step 7.
 """
 
 import argparse
@@ -416,11 +421,11 @@ def server_env(database_url: str) -> dict:
     return env
 
 
-def start_gunicorn(database_url: str, port: int, log_file) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, log_file, *, workers: int = 2, threads: int = 1) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn), "alliance.wsgi:application", "--bind", f"127.0.0.1:{port}", "--chdir", str(BASE_DIR),
-        "--workers", "2", "--worker-class", "gthread", "--threads", "1", "--keep-alive", "300",
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "300",
         "--timeout", "60", "--log-level", "warning",
     ]
     return subprocess.Popen(command, env=server_env(database_url), stdout=log_file, stderr=subprocess.STDOUT,
@@ -931,6 +936,10 @@ def main() -> int:
                         help="keep the database of the previous run instead of rebuilding it (for trying a fix)")
     parser.add_argument("--skip-assessments", action="store_true",
                         help="leave out step 6, the assessment reports (for trying a fix to the HTTP endpoints)")
+    parser.add_argument("--skip-governance", action="store_true",
+                        help="leave out step 7, the 1,000 ballots over HTTP and the minutes PDF")
+    parser.add_argument("--only-governance", action="store_true",
+                        help="run step 7 alone, on an empty migrated database (or the previous one with --reuse-db)")
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -950,6 +959,10 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    if args.only_governance:
+        if not args.reuse_db:
+            call_command("migrate", interactive=False, verbosity=0)
+        return governance_only(database_url, started)
     if args.reuse_db:
         build_note = "Data set reused from the previous run (--reuse-db)"
     else:
@@ -1091,6 +1104,13 @@ def main() -> int:
         assessment_lines += ["", "Aim (issue 4): the alliance's report under 3 s, the city comparison under 10 s. "
                              f"Overall: {'met' if all_reports_met else '**not met**'}."]
 
+    # 7. Governance: 1,000 ballots over HTTP, then the minutes PDF.
+    governance_lines = []
+    if not args.skip_governance:
+        from bench.governance import run_step
+
+        governance_lines = run_step(database_url, RESULTS_DIR)
+
     # 5. Report.
     floor = statistics.median(timings[endpoints[0][0]])
     lines = [
@@ -1131,6 +1151,8 @@ def main() -> int:
     ]
     if assessment_lines:
         lines += ["", *assessment_lines]
+    if governance_lines:
+        lines += ["", *governance_lines]
     lines += ["", f"Total run time: {time.perf_counter() - started:.0f} s."]
     report = "\n".join(lines) + "\n"
     print()
@@ -1142,6 +1164,22 @@ def main() -> int:
                           "```", plan, "```", ""]
     (RESULTS_DIR / "explain.md").write_text("\n".join(explain_lines))
     log(f"Written to {RESULTS_DIR / 'latest.md'} and {RESULTS_DIR / 'explain.md'}.")
+    return 0
+
+
+def governance_only(database_url: str, started: float) -> int:
+    """`--only-governance`: step 7 by itself; its table goes to bench-results/governance.md."""
+    from bench.governance import run_step
+
+    RESULTS_DIR.mkdir(exist_ok=True)
+    lines = [f"# Benchmark results — {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}", "",
+             f"Machine: {machine()}.", "", *run_step(database_url, RESULTS_DIR), "",
+             f"Total run time: {time.perf_counter() - started:.0f} s."]
+    report = "\n".join(lines) + "\n"
+    print()
+    print(report)
+    (RESULTS_DIR / "governance.md").write_text(report)
+    log(f"Written to {RESULTS_DIR / 'governance.md'}.")
     return 0
 
 

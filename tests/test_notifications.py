@@ -347,12 +347,13 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
     assert Notification.objects.get(user=secretariat).mail_status == "sent"
 
 
-def test_the_beat_schedules_both_jobs():
+def test_the_beat_schedules_every_periodic_job_and_the_worker_knows_them():
     from alliance.celery import app
 
-    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert tasks == {"alliance.tasks.send_notifications", "alliance.tasks.assessment_reminders"}
-    assert {"alliance.tasks.send_notifications", "alliance.tasks.assessment_reminders"} <= set(app.tasks)
+    jobs = {"alliance.tasks.send_notifications", "alliance.tasks.assessment_reminders",
+            "governance.tasks.close_due_motions", "governance.tasks.governance_reminders"}
+    assert {entry["task"] for entry in app.conf.beat_schedule.values()} == jobs
+    assert jobs <= set(app.tasks)
 
 
 # The pages ------------------------------------------------------------------------------

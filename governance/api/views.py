@@ -54,7 +54,8 @@ ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
     403: OpenApiResponse(ErrorSerializer, description="Signed in, and may see it, but may not do this."),
     404: OpenApiResponse(ErrorSerializer, description="Unknown, or not visible to this user."),
-    409: OpenApiResponse(ErrorSerializer, description="Its state does not allow this (e.g. voting on a closed motion)."),
+    409: OpenApiResponse(ErrorSerializer,
+                         description="Its state does not allow this (e.g. voting on a closed motion)."),
 }
 
 

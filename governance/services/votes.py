@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,7 +197,8 @@ def castable(motion: Motion) -> list[tuple[Seat, object, bool]]:
             continue
         if row.mode == Attendance.Mode.PROXY:
             carrier = rows.get(row.proxy_seat_id)
-            if carrier is None or row.proxy_seat_id not in seats:
+            if (carrier is None or row.proxy_seat_id not in seats
+                    or carrier.mode not in (Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE)):
                 continue
             holder = seats[row.proxy_seat_id]
             found.append((seats[pk], holder.alternate if carrier.by_alternate else holder.user, True))
@@ -213,16 +214,41 @@ class VoteChoice:
 
 
 def seats_for_actor(motion: Motion, actor) -> list[VoteChoice]:
-    return [VoteChoice(seat, as_proxy) for seat, caster, as_proxy in castable(motion) if caster.pk == actor.pk]
+    """The seats the actor may cast for on this motion now: their own (or the one they attend for as
+    alternate) and one they carry by proxy; without a declared conflict."""
+    own = active_seats(motion.body_id).filter(Q(user=actor) | Q(alternate=actor))
+    candidates = own
+    if motion.meeting_id is not None:
+        carried = Attendance.objects.filter(meeting_id=motion.meeting_id, proxy_seat__in=own).values("seat_id")
+        candidates = active_seats(motion.body_id).filter(Q(pk__in=own.values("pk")) | Q(pk__in=carried))
+    conflicted = _conflicted_seat_ids(motion)
+    choices = []
+    for seat in candidates.select_related("organization").order_by("id"):
+        caster, as_proxy, _why = _caster(motion, seat)
+        if caster == actor.pk and seat.pk not in conflicted:
+            choices.append(VoteChoice(seat, as_proxy))
+    return choices
 
 
-def _why_holder_cannot_cast(motion: Motion, seat_id: int) -> str:
-    row = Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id=seat_id).first()
-    if row is not None and row.mode == Attendance.Mode.PROXY:
-        return _("Your seat is represented by proxy at this meeting: the proxy votes for it.")
-    if row is not None and row.by_alternate:
-        return _("Your alternate attended for your seat and votes for it.")
-    return _("Your seat is not recorded as present at this meeting.")
+def _caster(motion: Motion, seat: Seat) -> tuple[int | None, bool, str]:
+    """Who casts this seat's ballot now: (user id, as proxy, why the holder does not). By written
+    consent the holder; at a meeting the holder, or the alternate who attended, or the carrier of
+    its proxy."""
+    if motion.meeting_id is None:
+        return seat.user_id, False, ""
+    row = Attendance.objects.filter(meeting_id=motion.meeting_id, seat=seat).first()
+    if row is None or row.mode == Attendance.Mode.ABSENT:
+        return None, False, _("Your seat is not recorded as present at this meeting.")
+    if row.mode != Attendance.Mode.PROXY:
+        if row.by_alternate:
+            return seat.alternate_id, False, _("Your alternate attended for your seat and votes for it.")
+        return seat.user_id, False, ""
+    represented = _("Your seat is represented by proxy at this meeting: the proxy votes for it.")
+    carrier = (Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id=row.proxy_seat_id,
+                                         seat__term_end__isnull=True).select_related("seat").first())
+    if carrier is None or carrier.mode not in (Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE):
+        return None, True, represented
+    return (carrier.seat.alternate_id if carrier.by_alternate else carrier.seat.user_id), True, represented
 
 
 @transaction.atomic
@@ -235,31 +261,30 @@ def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None =
         raise StateConflict(_("This motion is not open for voting."))
     if motion.closes_at is not None and motion.closes_at <= timezone.now():
         raise StateConflict(_("The vote has closed."))
-    seat_id = getattr(seat, "pk", seat)
     body_seats = active_seats(motion.body_id)
-    if seat_id is not None and not body_seats.filter(pk=seat_id).exists():
-        raise NotAllowed(_("That seat does not vote on this motion."))
-    if seat_id is None:
-        seat_id = body_seats.filter(user=actor).values_list("pk", flat=True).first()
-        if seat_id is None:
-            seat_id = body_seats.filter(alternate=actor).values_list("pk", flat=True).first()
-        if seat_id is None:
+    if seat is not None:
+        seat = body_seats.filter(pk=getattr(seat, "pk", seat)).first()
+        if seat is None:
+            raise NotAllowed(_("That seat does not vote on this motion."))
+    else:
+        seat = (body_seats.filter(user=actor).first() or body_seats.filter(alternate=actor).first())
+        if seat is None:
             raise NotAllowed(_("You hold no seat that votes on this motion."))
-    if motion.conflicts.filter(seat_id=seat_id).exists():
+    if motion.conflicts.filter(seat=seat).exists():
         raise StateConflict(_("A conflict of interest has been declared for this seat: it does not vote."))
-    if Ballot.objects.filter(motion=motion, seat_id=seat_id).exists():
+    if Ballot.objects.filter(motion=motion, seat=seat).exists():
         raise StateConflict(_("This seat has already voted on this motion."))
     if motion.meeting_id is not None:
-        present = _present_seat_ids(motion.meeting)
-        if not quorum_met(len(present), body_seats.count(), motion.quorum_fraction):
+        present = Attendance.objects.filter(meeting_id=motion.meeting_id, mode__in=Attendance.PRESENT_MODES,
+                                            seat__term_end__isnull=True).count()
+        if not quorum_met(present, body_seats.count(), motion.quorum_fraction):
             raise StateConflict(_("The meeting is below its quorum: no ballot can be cast now."))
-    choices = {c.seat.pk: c for c in seats_for_actor(motion, actor)}
-    if seat_id not in choices:
-        if motion.meeting_id is not None and body_seats.filter(pk=seat_id, user=actor).exists():
-            raise StateConflict(_why_holder_cannot_cast(motion, seat_id))
+    caster, as_proxy, why_not = _caster(motion, seat)
+    if caster != actor.pk:
+        if seat.user_id == actor.pk:
+            raise StateConflict(why_not)
         raise NotAllowed(_("You cannot cast this seat's ballot."))
-    ballot = Ballot(motion=motion, seat_id=seat_id, cast_by=actor, as_proxy=choices[seat_id].as_proxy,
-                    cast_on=timezone.localdate(),
+    ballot = Ballot(motion=motion, seat=seat, cast_by=actor, as_proxy=as_proxy, cast_on=timezone.localdate(),
                     choice=choice if motion.ballot == Motion.Ballot.NAMED else "")
     try:
         with transaction.atomic():

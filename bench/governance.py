@@ -1,0 +1,337 @@
+"""Step 7 of `make bench` (issue 3): 1,000 ballots over HTTP on one motion, and the minutes PDF.
+
+1. Builds a general assembly of 1,000 member units in the bench database: a city, an alliance,
+   1,000 units with active memberships, 1,000 directors (one seat each, on a body of 1,000 seats)
+   and a secretariat, bulk-inserted; then, through governance.services, one meeting with all
+   1,000 seats present in person (`attendance_set`) and one open motion (`motion_create`,
+   `motion_open`, which also puts 1,000 "vote open" notifications into the outbox). Each
+   director gets a knox token, created directly in the database (as `POST /api/v1/auth/token/`
+   would, without 1,000 password hashes).
+2. Starts gunicorn (4 gthread workers x 4 threads, DEBUG off) on a free port and casts the
+   1,000 ballots with `POST /api/v1/motions/<id>/vote/` from 16 client threads (requests,
+   one keep-alive session per thread), timing each request.
+3. Checks: every ballot answered 201; the motion's yes + no + abstain counters and the Ballot
+   rows equal 1,000, each choice as sent; a repeated ballot answers 409 and changes nothing.
+4. Closes the motion, marks the meeting held, writes its minutes and times the minutes PDF
+   (in-process as the view builds it, and over HTTP as the secretariat), with its query count.
+"""
+
+import datetime
+import io
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+N_SEATS = 1_000
+CLIENT_THREADS = 16
+WORKERS = 4
+WORKER_THREADS = 4
+PDF_RUNS = 5
+CITY = ("日照市", "Rizhao", "山东省", "371100")
+ALLIANCE_PREFIX = "日照市会员大会基准产教联合体"
+CHOICES = ("yes",) * 7 + ("no",) * 2 + ("abstain",)  # director n votes CHOICES[n % 10]: 700 yes, adopted
+MINUTES_TEXT = (
+    "会员大会于上午九时开幕，由理事长主持。秘书长报告了会员单位出席情况：应到会员单位一千家，实到一千家，"
+    "符合章程规定的法定人数。\n\n"
+    "一、秘书长作年度工作报告，回顾了联合体在实训基地共建、订单班培养和技术攻关方面的进展。\n"
+    "二、大会审议了《关于修订联合体章程的议案》，会员单位逐一电子表决，表决结果当场公布。\n"
+    "三、理事长作总结讲话，要求各会员单位按照决议分解任务，按期报送完成情况。\n\n"
+    "会议于十一时三十分闭幕。"
+)
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def build_assembly() -> dict:
+    """The assembly, its meeting (all present) and one open motion; tokens for every director."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from alliance.models import Alliance, City
+    from bench.run import PASSWORD, SYLLABLES, uscc_for
+    from governance.models import Body, Seat
+    from governance.services import meetings, votes
+    from members.models import Membership, Organization, RoleGrant, User
+
+    timings = {}
+    run = Alliance.objects.filter(name__startswith=ALLIANCE_PREFIX).count() + 1  # a new set per run (--reuse-db)
+    city_name, city_en, province, region = CITY
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        city, _ = City.objects.get_or_create(name=city_name, defaults={"name_en": city_en, "province": province})
+        password = make_password(PASSWORD)
+        secretary = User.objects.create(username=f"assembly{run}-secretariat", password=password,
+                                        email=f"assembly{run}-secretariat@bench.invalid", language="zh-hans",
+                                        full_name="秘书长")
+        directors = User.objects.bulk_create([
+            User(username=f"assembly{run}-director-{n:04d}", password=password, language="zh-hans",
+                 email=f"assembly{run}-director-{n:04d}@bench.invalid", full_name=f"会员代表{n:04d}")
+            for n in range(N_SEATS)
+        ])
+        units = Organization.objects.bulk_create([
+            Organization(name=f"日照{SYLLABLES[n % len(SYLLABLES)]}{SYLLABLES[n // len(SYLLABLES) % len(SYLLABLES)]}"
+                              f"会员单位{run:02d}{n:04d}有限公司",
+                         name_en=f"Rizhao member {run:02d}-{n:04d}", type="enterprise", size="small", city=city,
+                         uscc=uscc_for(100_000 * run + n, "enterprise", region), address="日照市东港区")
+            for n in range(N_SEATS)
+        ])
+        alliance = Alliance.objects.create(
+            name=f"{ALLIANCE_PREFIX}{run:02d}", name_en=f"Rizhao assembly benchmark alliance {run}", city=city,
+            level="municipal", status=Alliance.Status.ESTABLISHED, entity_form="理事会领导下的秘书处实体化运作",
+            founded_on=datetime.date(2024, 1, 1),
+        )
+        Membership.objects.bulk_create([
+            Membership(alliance=alliance, organization=unit, status="active", role="director",
+                       applied_on=datetime.date(2024, 1, 1), joined_on=datetime.date(2024, 1, 15))
+            for unit in units
+        ])
+        RoleGrant.objects.create(user=secretary, role="secretariat", alliance=alliance)
+        body = Body.objects.create(alliance=alliance, kind=Body.Kind.COUNCIL, name="会员大会", quorum_fraction="2/3")
+        Seat.objects.bulk_create([
+            Seat(body=body, user=user, organization=unit, office=Seat.Office.MEMBER, term_start=datetime.date(2024, 1, 15))
+            for user, unit in zip(directors, units, strict=True)
+        ])
+        tokens = [AuthToken.objects.create(user)[1] for user in directors]
+    timings["data"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    start = timezone.now() + datetime.timedelta(hours=1)
+    meeting = meetings.meeting_create(body=body, actor=secretary, kind="assembly", title="2026年度会员大会",
+                                      starts_at=start, ends_at=start + datetime.timedelta(hours=3),
+                                      location="日照市科技馆报告厅")
+    items = [meetings.agenda_item_add(meeting=meeting, actor=secretary, title=title)
+             for title in ("秘书长作年度工作报告", "审议《关于修订联合体章程的议案》", "理事长总结讲话")]
+    meetings.attendance_set(meeting=meeting, actor=secretary,
+                            records=[{"seat": seat_id, "mode": "in_person"}
+                                     for seat_id in body.seats.order_by("id").values_list("id", flat=True)])
+    timings["meeting"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    motion = votes.motion_create(body=body, actor=secretary, meeting=meeting, agenda_item=items[1],
+                                 title="关于修订联合体章程的议案", text="修订后的章程全文见会议材料。",
+                                 category="charter")
+    motion = votes.motion_open(motion=motion, actor=secretary)
+    timings["motion"] = time.perf_counter() - t0
+    return {"run": run, "alliance": alliance.name, "body_id": body.pk, "meeting_id": meeting.pk,
+            "motion_id": motion.pk, "secretary": secretary.username, "tokens": tokens, "timings": timings,
+            "rule": f"{motion.threshold_fraction} of {motion.threshold_base}"
+                    f"{' (more than)' if motion.threshold_strict else ''}, quorum {motion.quorum_fraction}"}
+
+
+def cast_ballots(base: str, motion_id: int, tokens: list[str]) -> dict:
+    """Each director's ballot from a pool of client threads; one keep-alive session per thread."""
+    import requests
+
+    url = f"{base}/api/v1/motions/{motion_id}/vote/"
+    local = threading.local()
+
+    def session():
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        return local.session
+
+    def cast(index_token):
+        index, token = index_token
+        started = time.perf_counter()
+        response = session().post(url, json={"choice": CHOICES[index % len(CHOICES)]},
+                                  headers={"Authorization": f"Token {token}"}, timeout=120)
+        return (time.perf_counter() - started) * 1000, response.status_code, response.text[:300]
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
+        results = list(pool.map(cast, enumerate(tokens)))
+    wall = time.perf_counter() - started
+    statuses = {}
+    for _ms, status, _body in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    failures = [body for _ms, status, body in results if status != 201][:3]
+    latencies = [ms for ms, _status, _body in results]
+    return {"latencies": latencies, "wall": wall, "statuses": statuses, "failures": failures}
+
+
+def check_tally(motion_id: int, sent: int) -> dict:
+    """The counters on the motion and the named ballots' rows, against what was sent."""
+    from django.db.models import Count
+
+    from governance.models import Ballot, Motion
+
+    motion = Motion.objects.get(pk=motion_id)
+    expected = {choice: sum(1 for n in range(sent) if CHOICES[n % len(CHOICES)] == choice)
+                for choice in ("yes", "no", "abstain")}
+    counted = {"yes": motion.yes_count, "no": motion.no_count, "abstain": motion.abstain_count}
+    named = dict(Ballot.objects.filter(motion=motion).values_list("choice").annotate(n=Count("id")).order_by())
+    return {"expected": expected, "counted": counted, "rows": Ballot.objects.filter(motion=motion).count(),
+            "named": named, "ok": counted == expected and named == expected
+            and Ballot.objects.filter(motion=motion).count() == sent}
+
+
+def repeat_ballot(base: str, motion_id: int, token: str) -> int:
+    import requests
+
+    response = requests.post(f"{base}/api/v1/motions/{motion_id}/vote/", json={"choice": "no"},
+                             headers={"Authorization": f"Token {token}"}, timeout=30)
+    return response.status_code
+
+
+def minutes_ready(subjects: dict) -> None:
+    """Close the vote, mark the meeting held and write its minutes (as the secretariat)."""
+    from governance.models import Meeting, Motion
+    from governance.services import meetings, minutes, votes
+    from members.models import User
+
+    secretary = User.objects.get(username=subjects["secretary"])
+    motion = votes.motion_close(motion=Motion.objects.get(pk=subjects["motion_id"]), actor=secretary)
+    subjects["adopted"], subjects["resolution"] = motion.adopted, motion.resolution_number
+    meeting = meetings.meeting_mark_held(meeting=Meeting.objects.get(pk=subjects["meeting_id"]), actor=secretary)
+    minutes.minutes_save(meeting=meeting, actor=secretary, text=MINUTES_TEXT)
+
+
+def time_minutes_pdf(subjects: dict) -> dict:
+    """The PDF as the view builds it: the meeting through the selector, the minutes, the data, the file."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pypdf import PdfReader
+
+    from governance import minutes_pdf
+    from governance.models import Minutes
+    from governance.selectors import meeting_get_for_user
+    from members.models import User
+
+    secretary = User.objects.get(username=subjects["secretary"])
+
+    def build():
+        start = time.perf_counter()
+        meeting = meeting_get_for_user(secretary, subjects["meeting_id"])
+        data = minutes_pdf.minutes_data(meeting, Minutes.objects.get(meeting=meeting))
+        gathered = time.perf_counter()
+        content = minutes_pdf.render(data)
+        return content, gathered - start, time.perf_counter() - gathered
+
+    start = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        content, _data_s, _render_s = build()
+    first = time.perf_counter() - start
+    totals, datas, renders = [], [], []
+    for _ in range(PDF_RUNS):
+        content, data_s, render_s = build()
+        totals.append(data_s + render_s)
+        datas.append(data_s)
+        renders.append(render_s)
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    if "关于修订联合体章程的议案" not in text or (subjects["resolution"] or "—") not in text:
+        raise RuntimeError("the minutes PDF lacks the motion or its resolution number")
+    return {"first": first, "median": statistics.median(totals), "min": min(totals), "max": max(totals),
+            "data": statistics.median(datas), "render": statistics.median(renders), "queries": len(queries),
+            "pages": len(reader.pages), "bytes": len(content)}
+
+
+def time_minutes_pdf_http(base: str, subjects: dict) -> list[float]:
+    from bench.run import login_session
+
+    session = login_session(base, subjects["secretary"])
+    url = f"{base}/governance/meetings/{subjects['meeting_id']}/minutes.pdf"
+    timings = []
+    for _ in range(PDF_RUNS + 1):
+        started = time.perf_counter()
+        response = session.get(url, timeout=60)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+            raise RuntimeError(f"minutes.pdf over HTTP: {response.status_code}")
+    return timings[1:]
+
+
+def run_step(database_url: str, results_dir) -> list[str]:
+    """Build, serve, vote, check, time the PDF; returns the Markdown section of the report."""
+    import os
+
+    import requests
+    from django.db import connection
+
+    from bench.run import free_port, p95, start_gunicorn, stop_gunicorn, vacuum_analyze, wait_until_up
+
+    step_started = time.perf_counter()
+    log(f"Building the assembly ({N_SEATS:,} member units and seats, one meeting, one open motion) ...")
+    subjects = build_assembly()
+    vacuum_analyze()
+    connection.close()
+    t = subjects["timings"]
+    log(f"  built: bulk data and {N_SEATS:,} knox tokens {t['data']:.1f} s, meeting with attendance "
+        f"{t['meeting']:.1f} s, motion opened {t['motion']:.1f} s.")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with open(results_dir / "gunicorn-governance.log", "w") as log_file:
+        server = start_gunicorn(database_url, port, log_file, workers=WORKERS, threads=WORKER_THREADS)
+        try:
+            wait_until_up(server, base)
+            probe = requests.get(f"{base}/api/v1/motions/{subjects['motion_id']}/",
+                                 headers={"Authorization": f"Token {subjects['tokens'][0]}"}, timeout=30)
+            if probe.status_code != 200:
+                raise RuntimeError(f"GET /api/v1/motions/{subjects['motion_id']}/: HTTP {probe.status_code}")
+            for _ in range(4 * WORKERS):  # every worker loads its code and opens its connection first
+                requests.get(base + "/bench/floor/", timeout=30).raise_for_status()
+            log(f"gunicorn up on {base} ({WORKERS} workers x {WORKER_THREADS} threads); casting {N_SEATS:,} "
+                f"ballots from {CLIENT_THREADS} threads ...")
+            load_before = os.getloadavg()[0]
+            cast = cast_ballots(base, subjects["motion_id"], subjects["tokens"])
+            load_after = os.getloadavg()[0]
+            repeated = repeat_ballot(base, subjects["motion_id"], subjects["tokens"][0])
+            tally = check_tally(subjects["motion_id"], N_SEATS)
+            connection.close()
+            minutes_ready(subjects)
+            pdf_http = time_minutes_pdf_http(base, subjects)
+        except BaseException:
+            log(f"The server log is in {results_dir / 'gunicorn-governance.log'}.")
+            raise
+        finally:
+            stop_gunicorn(server)
+    latencies = cast["latencies"]
+    log(f"  {N_SEATS:,} ballots in {cast['wall']:.1f} s: statuses {cast['statuses']}, median "
+        f"{statistics.median(latencies):.0f} ms, p95 {p95(latencies):.0f} ms; repeated ballot HTTP {repeated}; "
+        f"tally {tally['counted']} ({'ok' if tally['ok'] else 'WRONG'}).")
+    if cast["failures"]:
+        log("  first failures: " + " | ".join(cast["failures"]))
+    pdf = time_minutes_pdf(subjects)
+    connection.close()
+    log(f"  minutes PDF: median {pdf['median']:.2f} s in-process, {statistics.median(pdf_http):.0f} ms over HTTP, "
+        f"{pdf['queries']} queries, {pdf['pages']} pages.")
+
+    all_201 = cast["statuses"] == {201: N_SEATS}
+    met = all_201 and tally["ok"] and repeated == 409
+    return [
+        "## Governance: 1,000 ballots over HTTP",
+        "",
+        f"{subjects['alliance']}: a body of {N_SEATS:,} seats (one per member unit), one meeting with all present, "
+        f"one open motion (charter amendment: {subjects['rule']}, named ballot). Built in "
+        f"{sum(t.values()):.1f} s (bulk data and {N_SEATS:,} knox tokens {t['data']:.1f} s; meeting, agenda and "
+        f"attendance through the services {t['meeting']:.1f} s; `motion_create` + `motion_open` {t['motion']:.1f} s). "
+        f"gunicorn: {WORKERS} gthread workers × {WORKER_THREADS} threads, DEBUG off; {CLIENT_THREADS} client "
+        f"threads (requests, keep-alive), `POST /api/v1/motions/<id>/vote/` with each director's token. "
+        f"1-minute load average {load_before:.2f} before, {load_after:.2f} after.",
+        "",
+        "| Ballots | Answers | Wall s | Ballots/s | Median ms | p95 ms | Max ms | Tally (yes/no/abstain) | Ballot rows "
+        "| Repeated ballot | Checks |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---:|---|---|",
+        f"| {len(latencies):,} | {', '.join(f'{n} × {s}' for s, n in sorted(cast['statuses'].items()))} "
+        f"| {cast['wall']:.1f} | {len(latencies) / cast['wall']:.0f} | {statistics.median(latencies):.0f} "
+        f"| {p95(latencies):.0f} | {max(latencies):.0f} | {tally['counted']['yes']}/{tally['counted']['no']}/"
+        f"{tally['counted']['abstain']} (sent {tally['expected']['yes']}/{tally['expected']['no']}/"
+        f"{tally['expected']['abstain']}) | {tally['rows']:,} | HTTP {repeated} | {'met' if met else '**not met**'} |",
+        "",
+        f"Closed by `motion_close`: {'adopted' if subjects['adopted'] else 'not adopted'}, resolution "
+        f"{subjects['resolution'] or '—'}.",
+        "",
+        "| Document | Runs | Median s | Min–max s | Data s | Render s | First run s | Queries | Over HTTP median ms "
+        "| File |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"| Minutes PDF ({N_SEATS:,} seats present, 3 agenda items, 1 motion) | {PDF_RUNS} | {pdf['median']:.2f} "
+        f"| {pdf['min']:.2f}–{pdf['max']:.2f} | {pdf['data']:.2f} | {pdf['render']:.2f} | {pdf['first']:.2f} "
+        f"| {pdf['queries']} | {statistics.median(pdf_http):.0f} | {pdf['pages']} pages, {pdf['bytes'] / 1024:,.0f} KiB |",
+        "",
+        f"Step 7 took {time.perf_counter() - step_started:.0f} s.",
+    ]
