@@ -244,19 +244,3 @@ def seat_counts(body_ids) -> dict[int, int]:
     """{body id: current seats} for a page of rows, in one query."""
     return dict(Seat.objects.filter(body_id__in=list(body_ids), term_end__isnull=True).order_by()
                 .values_list("body_id").annotate(n=Count("id")))
-
-
-def motions_awaiting_my_ballot(user) -> QuerySet[Motion]:
-    """motions_needing_vote with the body reference reaching the motion (two levels out): there,
-    OuterRef("body") inside the ballot subquery resolves against Ballot, which has no body."""
-    scope = scope_of(user)
-    if not scope.seat_alliance_ids:
-        return Motion.objects.none()
-    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
-    voted = Ballot.objects.filter(motion=OuterRef("pk"), seat__in=seats.filter(body=OuterRef(OuterRef("body"))))
-    conflicted = ConflictDeclaration.objects.filter(motion=OuterRef("pk"), seat__in=seats)
-    return (
-        Motion.objects.filter(state=Motion.State.OPEN, body__in=seats.values("body"))
-        .exclude(Exists(voted)).exclude(Exists(conflicted))
-        .select_related("alliance", "body", "meeting").order_by("closes_at", "id")
-    )

@@ -40,7 +40,7 @@ from governance.forms import (
     TaskForm,
     TaskReportForm,
 )
-from governance.models import Body, ExtraordinaryRequest, Invitation, Meeting, Minutes, Motion, Task
+from governance.models import AgendaItem, Body, ExtraordinaryRequest, Meeting, Minutes, Motion, Task
 from governance.permissions import (
     can_manage,
     can_manage_seats,
@@ -517,8 +517,6 @@ def minutes_circulate(request, pk):
 def _motion_form(alliance, data=None, *, initial=None):
     meetings = (Meeting.objects.filter(body__alliance=alliance, status=Meeting.Status.PLANNED)
                 .select_related("body").order_by("starts_at"))
-    from governance.models import AgendaItem
-
     items = (AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting")
              .order_by("meeting__starts_at", "position"))
     minutes_rows = Minutes.objects.filter(meeting__body__alliance=alliance, status=Minutes.Status.CIRCULATED) \
@@ -627,6 +625,7 @@ def motion_edit(request, pk):
     status = 200
     if request.method == "POST":
         form = _motion_form(motion.alliance, request.POST)
+        form.fields["body"].required = False  # a motion's body and meeting stay as drafted
         status = 400
         if form.is_valid():
             fields = form.service_fields()
@@ -648,8 +647,6 @@ def motion_edit(request, pk):
             "parties": [p.pk for p in motion.parties.all()], "approves_minutes": motion.approves_minutes_id,
         })
         form.fields["body"].disabled = form.fields["meeting"].disabled = True
-    if request.method == "POST":
-        form.fields["body"].required = False
     return render(request, "governance/motion_form.html", {"alliance": motion.alliance, "form": form,
                                                            "motion": motion}, status=status)
 
