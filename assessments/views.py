@@ -237,9 +237,9 @@ def _metric_rows(metrics: dict) -> list[dict]:
         rows.append({"label": AllianceDocument.Kind(kind).label, "value": yes_no(value)})
     rows += [
         {"label": _("Meetings held"), "value": metrics.get("meetings_held")},
-        {"label": _("Meetings with quorum (%)"), "value": metrics.get("quorum_rate")},
+        {"label": _("Meetings with quorum (per cent)"), "value": metrics.get("quorum_rate")},
         {"label": _("Resolutions adopted"), "value": metrics.get("resolutions_adopted")},
-        {"label": _("Tasks done on time (% of weight)"), "value": metrics.get("tasks_done_on_time")},
+        {"label": _("Tasks done on time (per cent of weight)"), "value": metrics.get("tasks_done_on_time")},
     ]
     return rows
 

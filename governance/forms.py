@@ -183,7 +183,7 @@ class MotionForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(label=_("Minutes"), max_length=100000, widget=forms.Textarea(attrs={"rows": 16}))
+    text = forms.CharField(label=_("Meeting minutes"), max_length=100000, widget=forms.Textarea(attrs={"rows": 16}))
 
 
 class BallotForm(forms.Form):

@@ -94,4 +94,4 @@ def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
 
 def file_name(meeting: Meeting) -> str:
     with translation.override(LANGUAGE):
-        return f"{_('Minutes of the meeting')}-{meeting.title}-{timezone.localdate(meeting.starts_at).isoformat()}.pdf"
+        return f"{_('Meeting minutes')}-{meeting.title}-{timezone.localdate(meeting.starts_at).isoformat()}.pdf"

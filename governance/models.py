@@ -318,8 +318,8 @@ class Motion(models.Model):
     parties = models.ManyToManyField(
         "members.Organization", blank=True, related_name="+", verbose_name=_("Member units named as parties"),
     )
-    approves_minutes = models.OneToOneField(
-        "Minutes", on_delete=models.SET_NULL, null=True, blank=True, related_name="approval_motion",
+    approves_minutes = models.ForeignKey(
+        "Minutes", on_delete=models.SET_NULL, null=True, blank=True, related_name="approval_motions",
         verbose_name=_("Minutes it approves"),
     )
     state = models.CharField(_("State"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -429,7 +429,7 @@ class Minutes(models.Model):
         APPROVED = "approved", _("Approved")
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
-    text = models.TextField(_("Minutes"))
+    text = models.TextField(_("Meeting minutes"))
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -437,8 +437,8 @@ class Minutes(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Minutes")
-        verbose_name_plural = _("Minutes")
+        verbose_name = _("Meeting minutes")
+        verbose_name_plural = _("Meeting minutes")
 
     def __str__(self):
         return str(self.meeting)

@@ -65,7 +65,8 @@ def minutes_reminders(now) -> int:
     sent = 0
     stale = Minutes.objects.filter(status=Minutes.Status.CIRCULATED,
                                    circulated_at__lte=now - timedelta(days=settings.MINUTES_REMINDER_DAYS),
-                                   approval_motion__isnull=True).select_related("meeting__body__alliance")
+                                   ).exclude(approval_motions__state__in=["draft", "open"]
+                                   ).select_related("meeting__body__alliance")
     for minutes in stale:
         for user in notices.secretariat_users(minutes.meeting.body.alliance):
             sent += notices.minutes_approval_reminder(minutes, user)

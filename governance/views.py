@@ -470,7 +470,7 @@ def _minutes_page(request, meeting, *, form=None, status=200):
         form = MinutesForm(initial={"text": minutes.text if minutes else ""})
     return render(request, "governance/minutes.html", {
         "meeting": meeting, "minutes": minutes, "form": form if editable else None, "can_manage": manager,
-        "approval_motion": getattr(minutes, "approval_motion", None) if minutes else None,
+        "approval_motion": minutes.approval_motions.exclude(state="closed", adopted=False).first() if minutes else None,
     }, status=status)
 
 

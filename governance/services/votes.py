@@ -80,6 +80,9 @@ def _validate(motion: Motion) -> None:
             raise StateConflict(_("Minutes are put to a vote once they have been circulated."))
         if meeting is not None and meeting.starts_at <= minutes.meeting.starts_at:
             raise DomainError(_("Minutes are approved at a later meeting."), field="approves_minutes")
+        pending = minutes.approval_motions.filter(state__in=[Motion.State.DRAFT, Motion.State.OPEN])
+        if pending.exclude(pk=motion.pk).exists():
+            raise StateConflict(_("Another motion already puts these minutes to a vote."))
 
 
 @transaction.atomic
