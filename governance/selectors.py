@@ -1,7 +1,10 @@
 """Reads of bodies, seats, meetings, motions, minutes and tasks, scoped to the user."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from alliance.models import Alliance
 from alliance.scope import scope_of
@@ -105,6 +108,22 @@ def meetings_for_user(user) -> QuerySet[Meeting]:
 
 def meeting_get_for_user(user, pk) -> Meeting:
     return get_or_404(meetings_for_user(user), pk)
+
+
+# How far back a calendar feed reaches: calendar programs keep what they have already fetched.
+CALENDAR_HISTORY = timedelta(days=365)
+
+
+def calendar_meetings(user) -> QuerySet[Meeting]:
+    """Meetings of the bodies where the user holds a seat or is its alternate, and every meeting of the
+    alliances whose secretariat they are; cancelled ones too (the feed tells calendars to drop them)."""
+    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
+    visible = Q(body__in=seats.values("body"))
+    secretariat = scope_of(user).secretariat_alliance_ids
+    if secretariat:
+        visible |= Q(body__alliance_id__in=secretariat)
+    return (Meeting.objects.filter(visible, starts_at__gte=timezone.now() - CALENDAR_HISTORY)
+            .select_related("body").order_by("starts_at", "id"))
 
 
 def public_resolution_filter() -> Q:

@@ -1,5 +1,6 @@
 """Meetings: planning, agenda, papers, invitations and RSVPs, attendance, extraordinary requests."""
 
+import secrets
 from datetime import datetime
 
 from auditlog.context import set_actor
@@ -14,6 +15,7 @@ from governance.models import (
     AgendaItem,
     Attendance,
     Body,
+    CalendarFeed,
     ExtraordinaryRequest,
     Invitation,
     Meeting,
@@ -365,3 +367,10 @@ def _sign(request: ExtraordinaryRequest, seat: Seat) -> None:
         request.save(update_fields=["status", "granted_at"])
         for user in notices.secretariat_users(request.body.alliance):
             notices.extraordinary_granted(request, user)
+
+
+@transaction.atomic
+def calendar_feed_renew(*, user) -> tuple[CalendarFeed, bool]:
+    """Create the user's calendar address, or replace it: the old address stops working at once."""
+    return CalendarFeed.objects.update_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(), "created_at": timezone.now()})

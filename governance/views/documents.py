@@ -4,27 +4,21 @@ The feed is read by calendar programs, which cannot log in: its secret address i
 user replaces it (and so cuts off every copy of the old one) from the calendar page.
 """
 
-import secrets
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from alliance.scope import scope_of
 from governance import calendar, minutes_pdf
-from governance.models import CalendarFeed, Meeting, Minutes, Seat
-from governance.selectors import meeting_get_for_user
+from governance.models import CalendarFeed, Minutes
+from governance.selectors import calendar_meetings, meeting_get_for_user
+from governance.services.meetings import calendar_feed_renew
 
-# How far back the feed reaches: calendars keep what they have already fetched.
-FEED_HISTORY = timedelta(days=365)
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -42,24 +36,12 @@ def meeting_ics(request, pk):
     return _private(response)
 
 
-def feed_meetings(user) -> QuerySet[Meeting]:
-    """Meetings of the bodies where the user holds a seat or is its alternate, and every meeting of the
-    alliances whose secretariat they are; cancelled ones too (the feed tells calendars to drop them)."""
-    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
-    visible = Q(body__in=seats.values("body"))
-    secretariat = scope_of(user).secretariat_alliance_ids
-    if secretariat:
-        visible |= Q(body__alliance_id__in=secretariat)
-    return (Meeting.objects.filter(visible, starts_at__gte=timezone.now() - FEED_HISTORY)
-            .select_related("body").order_by("starts_at", "id"))
-
-
 @require_GET
 def calendar_feed(request, token):
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404
-    response = HttpResponse(calendar.feed_ics(feed_meetings(feed.user)), content_type=ICS_TYPE)
+    response = HttpResponse(calendar.feed_ics(calendar_meetings(feed.user)), content_type=ICS_TYPE)
     # The address is the secret: keep it out of caches, referrers and search engines.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
@@ -79,9 +61,7 @@ def calendar_page(request):
 @require_POST
 def calendar_reset(request):
     """Create the user's feed address, or replace it: the old address stops working at once."""
-    _feed, created = CalendarFeed.objects.update_or_create(
-        user=request.user, defaults={"token": secrets.token_urlsafe(), "created_at": timezone.now()}
-    )
+    _feed, created = calendar_feed_renew(user=request.user)
     messages.success(request, _("Your calendar address has been created.") if created
                      else _("Your calendar address has been replaced; the old one no longer works."))
     return redirect("governance:calendar")

@@ -1,0 +1,281 @@
+"""Pages of motions: drafting with a rule, opening and closing, results and ballots, conflicts,
+"needs my vote" with one-click ballots, and the published resolutions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alliance.errors import DomainError
+from alliance.scope import scope_of
+from alliance.selectors import alliance_get_for_user
+from governance import selectors
+from governance.forms import RULE_CATEGORY, RULE_CUSTOM, BallotForm, ConflictForm, MotionForm
+from governance.models import AgendaItem, Body, Meeting, Minutes, Motion
+from governance.permissions import can_manage, can_read_council_business, held_seats
+from governance.rules import Tally, decide, matching_preset, rule_of, yes_needed
+from governance.services import minutes as minutes_services
+from governance.services import votes as vote_services
+from governance.views.common import PAGE_SIZE, _fail, _next_or, _refused, _secretariat_only, _voting_bodies
+
+# Motions ---------------------------------------------------------------------------------------
+
+def _motion_form(alliance, data=None, *, initial=None):
+    meetings = (Meeting.objects.filter(body__alliance=alliance, status=Meeting.Status.PLANNED)
+                .select_related("body").order_by("starts_at"))
+    items = (AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting")
+             .order_by("meeting__starts_at", "position"))
+    minutes_rows = Minutes.objects.filter(meeting__body__alliance=alliance, status=Minutes.Status.CIRCULATED) \
+        .select_related("meeting")
+    return MotionForm(data, initial=initial, bodies=_voting_bodies(alliance), meetings=meetings, items=items,
+                      units=selectors.active_member_units(alliance), minutes=minutes_rows)
+
+
+@login_required
+def motion_create(request, alliance_id):
+    alliance = alliance_get_for_user(request.user, alliance_id)
+    if not can_manage(request.user, alliance):
+        return _refused(request, _secretariat_only())
+    status = 200
+    if request.method == "POST":
+        form = _motion_form(alliance, request.POST)
+        status = 400
+        if form.is_valid():
+            fields = form.service_fields()
+            try:
+                motion = vote_services.motion_create(
+                    body=(form.cleaned_data["meeting"].body if form.cleaned_data["meeting"]
+                          else form.cleaned_data["body"]),
+                    actor=request.user, meeting=form.cleaned_data["meeting"], **fields)
+            except DomainError as exc:
+                status = _fail(request, exc, form)
+            else:
+                messages.success(request, _("The motion was drafted."))
+                return redirect("governance:motion", pk=motion.pk)
+    else:
+        form = _motion_form(alliance, initial=_motion_initial(request, alliance))
+    return render(request, "governance/motion_form.html", {"alliance": alliance, "form": form, "motion": None},
+                  status=status)
+
+
+def _motion_initial(request, alliance) -> dict:
+    """Defaults from the page it was started on: a meeting, an agenda item or minutes to approve."""
+    council = _voting_bodies(alliance).filter(kind=Body.Kind.COUNCIL).first()
+    initial = {"rule": RULE_CATEGORY, "category": Motion.Category.ORDINARY, "ballot": Motion.Ballot.NAMED,
+               "body": council.pk if council else None, "quorum_fraction": council.quorum_fraction if council else ""}
+    meeting = request.GET.get("meeting")
+    item = request.GET.get("item")
+    minutes_meeting = request.GET.get("minutes")
+    if item:
+        found = selectors.agenda_item_get_for_user(request.user, item)
+        initial.update(agenda_item=found.pk, meeting=found.meeting_id, title=found.title,
+                       text=found.description, body=found.meeting.body_id,
+                       quorum_fraction=found.meeting.body.quorum_fraction)
+    elif meeting:
+        found = selectors.meeting_get_for_user(request.user, meeting)
+        initial.update(meeting=found.pk, body=found.body_id, quorum_fraction=found.body.quorum_fraction)
+    if minutes_meeting:
+        found = selectors.minutes_for_user(request.user).filter(meeting_id=minutes_meeting).first()
+        if found is not None:
+            initial.update(approves_minutes=found.pk, **minutes_services.minutes_approval_motion_defaults(found))
+    return initial
+
+
+def _tally_of(motion) -> dict | None:
+    if motion.state != Motion.State.CLOSED:
+        return None
+    rule = rule_of(motion)
+    tally = Tally(motion.yes_count, motion.no_count, motion.abstain_count, motion.eligible or 0, motion.present or 0)
+    outcome = decide(rule, tally, motion.quorum_fraction)
+    return {"base": outcome.base, "yes_needed": yes_needed(rule, outcome.base) if outcome.base else None,
+            "cast": motion.yes_count + motion.no_count + motion.abstain_count}
+
+
+def _motion_page(request, motion, *, status=200, conflict_form=None):
+    user = request.user
+    insider = can_read_council_business(user, motion.alliance) if user.is_authenticated else False
+    manager = can_manage(user, motion.alliance) if user.is_authenticated else False
+    context = {
+        "motion": motion,
+        "preset": matching_preset(motion),
+        "result": _tally_of(motion),
+        "insider": insider,
+        "can_manage": manager,
+        "parties": list(motion.parties.order_by("name")) if insider else [],
+    }
+    if insider:
+        context["ballots"] = list(selectors.ballots_for_user(user, motion))
+        context["tasks"] = list(motion.tasks.select_related("owner").order_by("due_on", "id"))
+        context["conflicts"] = list(motion.conflicts.select_related("seat__organization").order_by("id"))
+    if insider and motion.state == Motion.State.OPEN and scope_of(user).seat_alliance_ids:
+        context["choices"] = vote_services.seats_for_actor(motion, user)
+        voted = {ballot.seat_id for ballot in context["ballots"]}
+        context["choices"] = [c for c in context["choices"] if c.seat.pk not in voted]
+        context["warning"] = vote_services.party_warning(motion, user)
+    if insider and motion.state != Motion.State.CLOSED and any(
+            seat.body_id == motion.body_id for seat in held_seats(user)):
+        context["conflict_form"] = conflict_form or ConflictForm()
+    return render(request, "governance/motion_detail.html", context, status=status)
+
+
+def motion_detail(request, pk):
+    """The motion for the council's people; a published resolution for everyone."""
+    return _motion_page(request, selectors.motion_get_for_user(request.user, pk))
+
+
+@login_required
+def motion_edit(request, pk):
+    motion = selectors.motion_get_for_user(request.user, pk)
+    if not can_manage(request.user, motion.alliance):
+        return _refused(request, _secretariat_only())
+    status = 200
+    if request.method == "POST":
+        form = _motion_form(motion.alliance, request.POST)
+        form.fields["body"].required = False  # a motion's body and meeting stay as drafted
+        status = 400
+        if form.is_valid():
+            fields = form.service_fields()
+            try:
+                vote_services.motion_update(motion=motion, actor=request.user, **fields)
+            except DomainError as exc:
+                status = _fail(request, exc, form)
+            else:
+                messages.success(request, _("The motion was saved."))
+                return redirect("governance:motion", pk=motion.pk)
+    else:
+        form = _motion_form(motion.alliance, initial={
+            "body": motion.body_id, "meeting": motion.meeting_id, "agenda_item": motion.agenda_item_id,
+            "title": motion.title, "text": motion.text, "category": motion.category, "rule": RULE_CUSTOM,
+            "quorum_fraction": motion.quorum_fraction, "threshold_fraction": motion.threshold_fraction,
+            "threshold_base": motion.threshold_base, "threshold_strict": motion.threshold_strict,
+            "abstentions_count": motion.abstentions_count, "ballot": motion.ballot,
+            "closes_at": timezone.localtime(motion.closes_at) if motion.closes_at else None,
+            "parties": [p.pk for p in motion.parties.all()], "approves_minutes": motion.approves_minutes_id,
+        })
+        form.fields["body"].disabled = form.fields["meeting"].disabled = True
+    return render(request, "governance/motion_form.html", {"alliance": motion.alliance, "form": form,
+                                                           "motion": motion}, status=status)
+
+
+def _motion_action(request, pk, call, success):
+    motion = selectors.motion_get_for_user(request.user, pk)
+    if not can_manage(request.user, motion.alliance):
+        return _refused(request, _secretariat_only())
+    try:
+        call(motion)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _motion_page(request, selectors.motion_get_for_user(request.user, pk), status=exc.status_code)
+    messages.success(request, success)
+    return redirect("governance:motion", pk=motion.pk)
+
+
+@login_required
+@require_POST
+def motion_open(request, pk):
+    return _motion_action(request, pk, lambda m: vote_services.motion_open(motion=m, actor=request.user),
+                          _("The vote is open."))
+
+
+@login_required
+@require_POST
+def motion_close(request, pk):
+    return _motion_action(request, pk, lambda m: vote_services.motion_close(motion=m, actor=request.user),
+                          _("The vote is closed and the result recorded."))
+
+
+@login_required
+@require_POST
+def motion_publish(request, pk):
+    published = request.POST.get("published", "1") != "0"
+    return _motion_action(request, pk,
+                          lambda m: vote_services.motion_publish(motion=m, actor=request.user, published=published),
+                          _("The resolution was published.") if published else _("The resolution was withdrawn."))
+
+
+@login_required
+@require_POST
+def conflict_declare(request, pk):
+    motion = selectors.motion_get_for_user(request.user, pk)
+    if not can_read_council_business(request.user, motion.alliance):
+        return _refused(request, _("Only the seat's holder declares its conflicts of interest."))
+    form = ConflictForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            vote_services.conflict_declare(motion=motion, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            status = _fail(request, exc, form)
+        else:
+            messages.success(request, _("Your conflict of interest was recorded: your seat does not vote on this "
+                                        "motion."))
+            return redirect(_next_or(request, reverse("governance:motion", args=[motion.pk])))
+    return _motion_page(request, motion, status=status, conflict_form=form)
+
+
+# Needs my vote ----------------------------------------------------------------------------------
+
+def _ballot_rows(user, motions):
+    """Each open motion with the seats the user casts for and the party warning.
+
+    The per-motion service calls run only where they can say something (a proxy carried, a party
+    that is the user's own unit), so the page's queries do not grow with the number of motions.
+    """
+    seats = held_seats(user)
+    carrying = selectors.meetings_with_proxy_for(user, {m.meeting_id for m in motions if m.meeting_id})
+    for motion in motions:
+        own_units = {seat.organization_id for seat in seats if seat.body_id == motion.body_id}
+        motion.warning = (vote_services.party_warning(motion, user)
+                          if any(party.pk in own_units for party in motion.parties.all()) else [])
+        motion.choices = (vote_services.seats_for_actor(motion, user) if motion.meeting_id in carrying else None)
+    return motions
+
+
+@login_required
+def needs_my_vote(request):
+    motions = list(selectors.motions_needing_vote(request.user).prefetch_related("parties")[:200])
+    return render(request, "governance/needs_my_vote.html", {
+        "motions": _ballot_rows(request.user, motions), "conflict_form": ConflictForm(),
+    })
+
+
+@login_required
+@require_POST
+def vote(request, pk):
+    """One click, one ballot: HTMX swaps the ballot box for the voted state (or the refusal)."""
+    motion = selectors.motion_get_for_user(request.user, pk)
+    form = BallotForm(request.POST)
+    seat_id = None
+    context = {"motion": motion, "seat_id": request.POST.get("seat", "")}
+    if not form.is_valid():
+        context["error"] = _("Vote yes, no or abstain.")
+        status = 400
+    else:
+        seat_id = form.cleaned_data["seat"]
+        try:
+            ballot = vote_services.ballot_cast(motion=motion, actor=request.user, choice=form.cleaned_data["choice"],
+                                               seat=seat_id)
+        except DomainError as exc:
+            context["error"], status = exc.message, exc.status_code
+        else:
+            context["ballot"], status = ballot, 200
+    if request.htmx:
+        return render(request, "governance/_ballot.html", context, status=status)
+    if status == 200:
+        messages.success(request, _("Your ballot was cast."))
+        return redirect(_next_or(request, reverse("governance:needs_my_vote")))
+    messages.error(request, context["error"])
+    return _motion_page(request, selectors.motion_get_for_user(request.user, pk), status=status)
+
+
+
+# Public -----------------------------------------------------------------------------------------
+
+def resolutions(request):
+    """Published resolutions of every public alliance, for anyone."""
+    page = Paginator(selectors.published_resolutions(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "governance/resolutions.html", {"page": page})
