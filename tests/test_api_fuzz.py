@@ -136,8 +136,13 @@ def wsgi_in_test_transaction(db):
 
 @pytest.fixture
 def demo_ids(db):
+    from governance.demo import load_demo_council
+    from governance.models import Meeting, Motion, Task
+
     def first(queryset, n=3):
         return list(queryset.order_by("pk").values_list("pk", flat=True)[:n])
+
+    load_demo_council()  # a held and a planned meeting, a closed and an open motion, tasks
 
     memberships = []
     for status in Membership.Status.values:
@@ -148,6 +153,9 @@ def demo_ids(db):
         "/api/v1/memberships/": memberships,
         "/api/v1/bodies/": first(Body.objects.all()),
         "/api/v1/seats/": first(Seat.objects.all()),
+        "/api/v1/meetings/": first(Meeting.objects.all()),
+        "/api/v1/motions/": first(Motion.objects.all()),
+        "/api/v1/tasks/": first(Task.objects.all()),
     })
     yield DEMO_IDS
     DEMO_IDS.clear()
