@@ -7,6 +7,8 @@ fixed in shared/API.md. Documenting them keeps the schema true to the server
 """
 
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 DETAIL = {
     "type": "object",
@@ -48,3 +50,30 @@ class AutoSchema(BaseAutoSchema):
         for code in codes:
             responses.setdefault(code, _error(code))
         return responses
+
+
+# Error answers for extend_schema on actions, documented once -------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+BAD_INPUT = OpenApiResponse(
+    response={
+        "type": "object",
+        "additionalProperties": {},
+        "description": 'Each refused field with its messages, {"field": ["message"]} (an object keyed by code, as '
+                       'scores, nests one more level), or {"detail": "message"}.',
+    },
+    description="Bad input; nothing was saved.",
+)
+NOT_ALLOWED = OpenApiResponse(ErrorSerializer, description="Signed in, and may see it, but may not do this.")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or not visible to this user.")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Its state does not allow this (e.g. voting twice or on a closed motion, submitting twice).")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not signed in.")
+ACTION_ERRORS = {400: BAD_INPUT, 401: UNAUTHENTICATED, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: CONFLICT}
+
+
+def documented_errors(*codes):
+    return {code: ACTION_ERRORS[code] for code in codes}

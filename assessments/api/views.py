@@ -5,11 +5,12 @@ and action calls a service, whose DomainError the exception handler maps to 400/
 """
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from alliance.api.schema import NOT_FOUND, documented_errors
 from alliance.errors import DomainError
 from alliance.selectors import get_or_404
 from assessments import services
@@ -37,33 +38,6 @@ from assessments.selectors import (
     review_get_for_user,
     reviews_for_user,
 )
-
-# Error bodies, documented once -------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-BAD_INPUT = OpenApiResponse(
-    response={
-        "type": "object",
-        "additionalProperties": {},
-        "description": 'Each refused field with its messages, {"field": ["message"]} (a score of an object keyed '
-                       'by indicator code nests one more level), or {"detail": "message"}.',
-    },
-    description="Bad input; nothing was saved.",
-)
-NOT_ALLOWED = OpenApiResponse(ErrorSerializer, description="Signed in, and may see it, but may not do this.")
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Unknown, or not visible to this user.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Its state does not allow this (e.g. already submitted).")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not signed in.")
-ACTION_ERRORS = {400: BAD_INPUT, 401: UNAUTHENTICATED, 403: NOT_ALLOWED, 404: NOT_FOUND, 409: CONFLICT}
-
-
-def _errors(*codes):
-    return {code: ACTION_ERRORS[code] for code in codes}
-
 
 # Frameworks -----------------------------------------------------------------
 
@@ -101,7 +75,7 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return Response(FrameworkOutputSerializer(get_or_404(self.get_queryset(), pk)).data, status=status_code)
 
     @extend_schema(request=FrameworkInputSerializer,
-                   responses={201: FrameworkOutputSerializer, **_errors(400, 401, 403)})
+                   responses={201: FrameworkOutputSerializer, **documented_errors(400, 401, 403)})
     def create(self, request, *args, **kwargs):
         """Import a framework as a JSON tree; it is stored as a draft, one version above its name's latest."""
         serializer = FrameworkInputSerializer(data=request.data)
@@ -113,7 +87,7 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._output(framework.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=FrameworkTreeInputSerializer,
-                   responses={200: FrameworkOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: FrameworkOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     def update(self, request, *args, **kwargs):
         """Replace a draft's indicator tree (PUT and PATCH alike; name and version stay)."""
         framework = self.get_object()
@@ -127,19 +101,19 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         return self._output(framework.pk)
 
     @extend_schema(request=FrameworkTreeInputSerializer,
-                   responses={200: FrameworkOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: FrameworkOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     def partial_update(self, request, *args, **kwargs):
         """Replace a draft's indicator tree, as PUT does."""
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={200: FrameworkOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+    @extend_schema(request=None, responses={200: FrameworkOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Publish a draft: from then on it never changes and cycles can use it."""
         services.framework_publish(framework=self.get_object(), actor=request.user)
         return self._output(pk)
 
-    @extend_schema(request=None, responses={201: FrameworkOutputSerializer, **_errors(401, 403, 404)})
+    @extend_schema(request=None, responses={201: FrameworkOutputSerializer, **documented_errors(401, 403, 404)})
     @action(detail=True, methods=["post"], url_path="new_version")
     def new_version(self, request, pk=None):
         """A draft copy of this framework, one version up, to edit."""
@@ -170,7 +144,7 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(request=CycleInputSerializer, responses={201: CycleOutputSerializer, **_errors(400, 401, 403, 409)})
+    @extend_schema(request=CycleInputSerializer, responses={201: CycleOutputSerializer, **documented_errors(400, 401, 403, 409)})
     def create(self, request, *args, **kwargs):
         """Open a cycle with a published framework; 409 for a draft framework."""
         serializer = CycleInputSerializer(data=request.data, context=self.get_serializer_context())
@@ -214,7 +188,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(request=SelfAssessmentInputSerializer,
-                   responses={200: AssessmentOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: AssessmentOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     def partial_update(self, request, pk=None):
         """The secretariat saves self-assessment scores and narratives while the assessment is a draft."""
         assessment = self.get_object()
@@ -225,7 +199,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                                       scores=data.get("self_scores"), narratives=data.get("self_narratives"))
         return self._output(pk)
 
-    @extend_schema(request=None, responses={200: AssessmentOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+    @extend_schema(request=None, responses={200: AssessmentOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the self-assessment (every indicator scored); it is then locked."""
@@ -233,7 +207,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._output(pk)
 
     @extend_schema(request=ReturnInputSerializer,
-                   responses={200: AssessmentOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: AssessmentOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """The official sends a submitted self-assessment back to the secretariat, once, with a reason."""
@@ -244,7 +218,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._output(pk)
 
     @extend_schema(request=ExpertsInputSerializer,
-                   responses={201: ReviewOutputSerializer(many=True), **_errors(400, 401, 403, 404, 409)})
+                   responses={201: ReviewOutputSerializer(many=True), **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"], url_path="assign_experts", pagination_class=None)
     def assign_experts(self, request, pk=None):
         """Assign expert reviewers; answers the reviews created (an expert already assigned gets no second)."""
@@ -256,7 +230,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(ReviewOutputSerializer(reviews, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionInputSerializer,
-                   responses={200: AssessmentOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: AssessmentOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Decide the grade from the submitted reviews; `rectify_by` is required when it is rectify."""
@@ -266,7 +240,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         services.assessment_decide(assessment=assessment, actor=request.user, **serializer.validated_data)
         return self._output(pk)
 
-    @extend_schema(request=None, responses={200: AssessmentOutputSerializer, **_errors(401, 403, 404, 409)})
+    @extend_schema(request=None, responses={200: AssessmentOutputSerializer, **documented_errors(401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Publish a decided result: from then on the public sees it."""
@@ -300,7 +274,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(request=ReviewInputSerializer,
-                   responses={200: ReviewOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+                   responses={200: ReviewOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     def partial_update(self, request, pk=None):
         """The assigned expert saves scores, comments and the no-conflict declaration until submitting."""
         review = self.get_object()
@@ -309,7 +283,7 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.review_save(review=review, actor=request.user, **serializer.validated_data)
         return self._output(pk)
 
-    @extend_schema(request=None, responses={200: ReviewOutputSerializer, **_errors(400, 401, 403, 404, 409)})
+    @extend_schema(request=None, responses={200: ReviewOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the review: no conflict declared and every indicator scored; it is then locked."""

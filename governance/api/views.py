@@ -6,15 +6,15 @@ maps to 400 (bad input), 403 (not allowed) or 409 (the state does not allow it).
 """
 
 import django_filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from alliance.api.parsers import JSONParser
+from alliance.api.schema import ACTION_ERRORS, documented_errors
 from alliance.selectors import get_or_404
-from assessments.api.views import BAD_INPUT, ErrorSerializer
 from governance import selectors
 from governance.api.serializers import (
     AttendanceInputSerializer,
@@ -48,24 +48,6 @@ from governance.models import Meeting, Motion, Task
 from governance.permissions import can_read_council_business
 from governance.services import meetings, seats, tasks, votes
 
-
-ERRORS = {
-    400: BAD_INPUT,
-    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
-    403: OpenApiResponse(ErrorSerializer, description="Signed in, and may see it, but may not do this."),
-    404: OpenApiResponse(ErrorSerializer, description="Unknown, or not visible to this user."),
-    409: OpenApiResponse(ErrorSerializer,
-                         description="Its state does not allow this (e.g. voting on a closed motion)."),
-}
-
-
-def _errors(*codes):
-    return {code: ERRORS[code] for code in codes}
-
-
-ACTION_ERRORS = _errors(400, 401, 403, 404, 409)
-
-
 # Bodies and seats -------------------------------------------------------------
 
 
@@ -80,7 +62,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.bodies_for_user(self.request.user)
 
 
-@extend_schema_view(retrieve=extend_schema(responses={200: SeatOutputSerializer, **_errors(404)}))
+@extend_schema_view(retrieve=extend_schema(responses={200: SeatOutputSerializer, **documented_errors(404)}))
 class SeatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   viewsets.GenericViewSet):
     """Seats: shown to the alliance's own people and its officials; kept by the secretariat and the
@@ -131,7 +113,7 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["body", "status", "kind", "starts_at"]
 
 
-@extend_schema_view(retrieve=extend_schema(responses={200: MeetingOutputSerializer, **_errors(404)}))
+@extend_schema_view(retrieve=extend_schema(responses={200: MeetingOutputSerializer, **documented_errors(404)}))
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      viewsets.GenericViewSet):
     """Meetings of councils and committees, with their live quorum. The alliance's secretariat plans them;
@@ -202,7 +184,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         invitation = meetings.rsvp(meeting=meeting, actor=request.user, **serializer.validated_data)
         return Response(InvitationOutputSerializer(invitation).data)
 
-    @extend_schema(methods=["GET"], responses={200: AttendanceSheetSerializer, **_errors(404)})
+    @extend_schema(methods=["GET"], responses={200: AttendanceSheetSerializer, **documented_errors(404)})
     @extend_schema(methods=["POST"], request=AttendanceRecordInputSerializer(many=True),
                    responses={200: AttendanceSheetSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser], pagination_class=None,
@@ -232,7 +214,7 @@ class MotionFilter(django_filters.FilterSet):
         fields = ["meeting", "state", "body", "alliance", "category", "published"]
 
 
-@extend_schema_view(retrieve=extend_schema(responses={200: MotionOutputSerializer, **_errors(404)}))
+@extend_schema_view(retrieve=extend_schema(responses={200: MotionOutputSerializer, **documented_errors(404)}))
 class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     """Motions with their voting rule and, once closed, their result. The council's people and the city's
@@ -318,7 +300,7 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         votes.motion_publish(motion=motion, actor=request.user, published=published is not False)
         return self._output(pk)
 
-    @extend_schema(responses={200: NamedBallotOutputSerializer(many=True), **_errors(401, 403, 404)})
+    @extend_schema(responses={200: NamedBallotOutputSerializer(many=True), **documented_errors(401, 403, 404)})
     @action(detail=True, methods=["get"], filter_backends=[])
     def ballots(self, request, pk=None):
         """Who has voted, for the council's people and the city's officials. Named ballots give each seat's
@@ -344,7 +326,7 @@ class TaskFilter(django_filters.FilterSet):
         fields = ["alliance", "owner", "status", "motion"]
 
 
-@extend_schema_view(retrieve=extend_schema(responses={200: TaskOutputSerializer, **_errors(404)}))
+@extend_schema_view(retrieve=extend_schema(responses={200: TaskOutputSerializer, **documented_errors(404)}))
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   viewsets.GenericViewSet):
     """Tasks the council gives member units. The secretariat assigns, accepts and returns them; the owner
