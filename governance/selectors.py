@@ -10,6 +10,7 @@ from alliance.models import Alliance
 from alliance.scope import scope_of
 from alliance.selectors import get_or_404, visible_alliance_filter
 from governance.models import (
+    AgendaItem,
     Attendance,
     Ballot,
     Body,
@@ -234,6 +235,27 @@ def paper_get_for_user(user, pk):
 
     return get_or_404(Paper.objects.filter(agenda_item__meeting__in=meetings_for_user(user)).select_related(
         "agenda_item__meeting__body__alliance"), pk)
+
+
+def voting_bodies(alliance) -> QuerySet[Body]:
+    """The bodies that meet and vote: the council and committees, not the secretariat."""
+    return Body.objects.filter(alliance=alliance).exclude(kind=Body.Kind.SECRETARIAT).order_by("kind", "name")
+
+
+def motion_choices(alliance) -> dict:
+    """What a motion of the alliance may refer to (read after the secretariat check): its voting bodies,
+    planned meetings and their agenda items, member units (as parties), circulated minutes."""
+    meetings = (Meeting.objects.filter(body__alliance=alliance, status=Meeting.Status.PLANNED)
+                .select_related("body").order_by("starts_at"))
+    return {
+        "bodies": voting_bodies(alliance),
+        "meetings": meetings,
+        "items": AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting")
+        .order_by("meeting__starts_at", "position"),
+        "units": active_member_units(alliance),
+        "minutes": Minutes.objects.filter(meeting__body__alliance=alliance, status=Minutes.Status.CIRCULATED)
+        .select_related("meeting"),
+    }
 
 
 def active_member_units(alliance):

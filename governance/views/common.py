@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from alliance.errors import DomainError, NotAllowed, StateConflict
 from alliance.selectors import alliance_get_for_user
-from governance.models import Body
 from governance.permissions import can_read_council_business
 
 PAGE_SIZE = 50
@@ -45,7 +44,3 @@ def _council_alliance(request, alliance_id):
     """The alliance (404 if hidden) and whether the user may read its council business."""
     alliance = alliance_get_for_user(request.user, alliance_id)
     return alliance, can_read_council_business(request.user, alliance)
-
-
-def _voting_bodies(alliance):
-    return Body.objects.filter(alliance=alliance).exclude(kind=Body.Kind.SECRETARIAT).order_by("kind", "name")

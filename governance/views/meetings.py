@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alliance.errors import DomainError, StateConflict
@@ -20,15 +21,7 @@ from governance.models import Meeting, Minutes
 from governance.permissions import can_manage, can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
 from governance.services import minutes as minutes_services
-from governance.views.common import (
-    PAGE_SIZE,
-    _council_alliance,
-    _fail,
-    _next_or,
-    _refused,
-    _secretariat_only,
-    _voting_bodies,
-)
+from governance.views.common import PAGE_SIZE, _council_alliance, _fail, _next_or, _refused, _secretariat_only
 
 # Director's home ------------------------------------------------------------------------------
 
@@ -88,7 +81,7 @@ def _planner_page(request, alliance, *, form=None, status=200):
         meeting.rsvp_yes = meeting.rsvp.get("attending", 0) + meeting.rsvp.get("online", 0)
     manager = can_manage(request.user, alliance)
     if manager and form is None:
-        form = MeetingForm(bodies=_voting_bodies(alliance))
+        form = MeetingForm(bodies=selectors.voting_bodies(alliance))
     return render(request, "governance/planner.html", {
         "alliance": alliance, "meetings": meetings, "form": form if manager else None, "can_manage": manager,
         "can_manage_seats": can_manage_seats(request.user, alliance),
@@ -109,7 +102,7 @@ def meeting_create(request, alliance_id):
     alliance = alliance_get_for_user(request.user, alliance_id)
     if not can_manage(request.user, alliance):
         return _refused(request, _secretariat_only())
-    form = MeetingForm(request.POST, bodies=_voting_bodies(alliance))
+    form = MeetingForm(request.POST, bodies=selectors.voting_bodies(alliance))
     status = 400
     if form.is_valid():
         try:
@@ -220,7 +213,8 @@ def meeting_held(request, pk):
 def meeting_invite(request, pk):
     return _meeting_action(
         request, pk, lambda m: meeting_services.invitations_send(meeting=m, actor=request.user),
-        lambda sent: _("%(count)d invitations were sent.") % {"count": sent})
+        lambda sent: ngettext("%(count)d invitation was sent.", "%(count)d invitations were sent.", sent)
+        % {"count": sent})
 
 
 # Agenda and papers ----------------------------------------------------------------------------

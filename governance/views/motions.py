@@ -15,24 +15,17 @@ from alliance.scope import scope_of
 from alliance.selectors import alliance_get_for_user
 from governance import selectors
 from governance.forms import RULE_CATEGORY, RULE_CUSTOM, BallotForm, ConflictForm, MotionForm
-from governance.models import AgendaItem, Body, Meeting, Minutes, Motion
+from governance.models import Body, Motion
 from governance.permissions import can_manage, can_read_council_business, held_seats
 from governance.rules import Tally, decide, matching_preset, rule_of, yes_needed
 from governance.services import minutes as minutes_services
 from governance.services import votes as vote_services
-from governance.views.common import PAGE_SIZE, _fail, _next_or, _refused, _secretariat_only, _voting_bodies
+from governance.views.common import PAGE_SIZE, _fail, _next_or, _refused, _secretariat_only
 
 # Motions ---------------------------------------------------------------------------------------
 
 def _motion_form(alliance, data=None, *, initial=None):
-    meetings = (Meeting.objects.filter(body__alliance=alliance, status=Meeting.Status.PLANNED)
-                .select_related("body").order_by("starts_at"))
-    items = (AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting")
-             .order_by("meeting__starts_at", "position"))
-    minutes_rows = Minutes.objects.filter(meeting__body__alliance=alliance, status=Minutes.Status.CIRCULATED) \
-        .select_related("meeting")
-    return MotionForm(data, initial=initial, bodies=_voting_bodies(alliance), meetings=meetings, items=items,
-                      units=selectors.active_member_units(alliance), minutes=minutes_rows)
+    return MotionForm(data, initial=initial, **selectors.motion_choices(alliance))
 
 
 @login_required
@@ -64,7 +57,7 @@ def motion_create(request, alliance_id):
 
 def _motion_initial(request, alliance) -> dict:
     """Defaults from the page it was started on: a meeting, an agenda item or minutes to approve."""
-    council = _voting_bodies(alliance).filter(kind=Body.Kind.COUNCIL).first()
+    council = selectors.voting_bodies(alliance).filter(kind=Body.Kind.COUNCIL).first()
     initial = {"rule": RULE_CATEGORY, "category": Motion.Category.ORDINARY, "ballot": Motion.Ballot.NAMED,
                "body": council.pk if council else None, "quorum_fraction": council.quorum_fraction if council else ""}
     meeting = request.GET.get("meeting")

@@ -18,7 +18,6 @@ from governance.services import tasks as task_services
 from governance.views.common import PAGE_SIZE, _fail, _refused, _secretariat_only
 
 
-
 @login_required
 def task_create(request, pk):
     motion = selectors.motion_get_for_user(request.user, pk)
