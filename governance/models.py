@@ -5,6 +5,7 @@ from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from alliance.validators import validate_upload_size
 from governance.fractions import validate_fraction
@@ -387,9 +388,9 @@ class Ballot(models.Model):
     """
 
     class Choice(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        ABSTAIN = "abstain", _("Abstain")
+        YES = "yes", pgettext_lazy("ballot", "Yes")
+        NO = "no", pgettext_lazy("ballot", "No")
+        ABSTAIN = "abstain", pgettext_lazy("ballot", "Abstain")
 
     motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="ballots")
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="ballots")

@@ -182,6 +182,27 @@ def motions_needing_vote(user) -> QuerySet[Motion]:
     )
 
 
+def open_votes_overseen_by(user) -> QuerySet[Motion]:
+    """Open motions of the alliances the user runs or oversees (secretariat, the city's officials), with
+    the ballots returned so far and the seats of the body, for the secretariat's overview."""
+    from alliance.selectors import alliances_overseen_by
+
+    returned = (Ballot.objects.filter(motion=OuterRef("pk")).order_by().values("motion")
+                .annotate(n=Count("id")).values("n"))
+    return (Motion.objects.filter(state=Motion.State.OPEN, alliance__in=alliances_overseen_by(user))
+            .annotate(ballots_returned=Coalesce(Subquery(returned, output_field=IntegerField()), 0),
+                      seat_count=_entitled_count(OuterRef("body")))
+            .select_related("alliance", "body", "meeting").order_by("closes_at", "id"))
+
+
+def upcoming_meetings_overseen_by(user) -> QuerySet[Meeting]:
+    from alliance.selectors import alliances_overseen_by
+
+    return meetings_for_user(user).filter(body__alliance__in=alliances_overseen_by(user),
+                                          status=Meeting.Status.PLANNED, ends_at__gte=timezone.now()
+                                          ).order_by("starts_at", "id")
+
+
 def invitations_for_user(user) -> QuerySet[Invitation]:
     return Invitation.objects.filter(seat__user=user, seat__term_end__isnull=True).select_related(
         "meeting", "meeting__body", "seat"

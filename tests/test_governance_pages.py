@@ -230,6 +230,16 @@ def test_the_director_sees_the_open_motion_needing_a_vote(cast, world, client_fo
     assert f'data-motion="{world["adopted"]}"' not in response.content.decode()
 
 
+def test_the_secretariat_home_shows_open_votes_with_ballots_returned_and_upcoming_meetings(cast, world, client_for):
+    votes.ballot_cast(motion=Motion.objects.get(pk=world["motion"]), actor=cast["director"], choice="yes")
+    page = client_for(cast["secretariat"]).get("/governance/").content.decode()
+    votes_section = page[page.index('id="open-votes"'):]
+    assert f'data-motion="{world["motion"]}"' in votes_section and "1 / 9" in votes_section
+    assert 'id="overseen-meetings"' in page and 'id="needs-my-vote-link"' not in page
+    outsider_page = client_for(cast["weifang_secretariat"]).get("/governance/").content.decode()
+    assert f'data-motion="{world["motion"]}"' not in outsider_page
+
+
 def test_one_click_vote_records_a_ballot_and_swaps_the_row(cast, world, client_for):
     browser = client_for(cast["director"])
     response = browser.post(f"/governance/votes/{world['motion']}/", {"choice": "no", "seat": ""}, **HTMX)

@@ -27,7 +27,8 @@ from governance.views.common import PAGE_SIZE, _council_alliance, _fail, _next_o
 
 @login_required
 def home(request):
-    """Upcoming meetings of the bodies the user sits on, with the RSVP; the secretariat's alliances."""
+    """Upcoming meetings of the bodies the user sits on, with the RSVP; for the secretariat and officials,
+    the upcoming meetings and open votes of their alliances (ballots returned so far)."""
     user = request.user
     scope = scope_of(user)
     upcoming = []
@@ -41,8 +42,12 @@ def home(request):
         for meeting in upcoming:
             meeting.my_invitation = answers.get(meeting.pk)
             meeting.quorum = selectors.meeting_quorum(meeting)
+    overseen = bool(scope.is_superuser or scope.secretariat_alliance_ids or scope.official_city_ids)
     return render(request, "governance/home.html", {
         "upcoming": upcoming,
+        "sits": bool(scope.seat_alliance_ids),
+        "overseen_meetings": list(selectors.upcoming_meetings_overseen_by(user)[:PAGE_SIZE]) if overseen else [],
+        "open_votes": list(selectors.open_votes_overseen_by(user)[:PAGE_SIZE]) if overseen else [],
         "rsvp_choices": RsvpForm.base_fields["response"].choices,
         "votes_waiting": selectors.motions_needing_vote(user).count() if scope.seat_ids else 0,
         "alliances": alliances_for_user(user).filter(
