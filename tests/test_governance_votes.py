@@ -8,7 +8,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.db import connection, models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from alliance.errors import DomainError, NotAllowed, StateConflict
 from governance.models import Ballot, Motion
@@ -19,6 +19,13 @@ from tests import governance_data as gd
 from tests.conftest import load_cast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals are matched by their English text, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
