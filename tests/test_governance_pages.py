@@ -162,6 +162,7 @@ PAGES = [
      {"title": "关于章程修订的议案（修改稿）", "text": "正文", "category": "charter", "rule": "two_thirds_entitled",
       "quorum_fraction": "2/3", "ballot": "secret"}, _write()),
     ("POST", "/governance/motions/{draft}/open/", {}, _write()),
+    ("POST", "/governance/motions/{draft}/delete/", {}, _write()),
     ("POST", "/governance/motions/{motion}/close/", {}, _write()),
     ("POST", "/governance/motions/{adopted}/publish/", {"published": "1"},
      _expect(403, anonymous=LOGIN, secretariat=302)),
@@ -209,6 +210,34 @@ def test_page_permissions(cast, world, client_for, role, method, url, data, expe
     else:
         assert response.status_code == want, (role, path, response.status_code,
                                               response.content.decode()[:2000] if response.status_code >= 400 else "")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_proxy_letter_is_for_those_who_keep_the_seats(cast, world, client_for, role):
+    ids = world["seats"]
+    meetings.attendance_set(meeting=Meeting.objects.get(pk=world["ready"]), actor=cast["secretariat"], records=[
+        {"seat": ids[-1], "mode": "proxy", "proxy_seat": ids[0], "proxy_letter": pdf("委托书.pdf")}])
+    response = client_for(cast[role]).get(f"/governance/meetings/{world['ready']}/attendance/{ids[-1]}/letter/")
+    want = _expect(404, anonymous=LOGIN, official=200, secretariat=200, director=403)[role]
+    if want == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == want
+        if want == 200:
+            assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_seat_without_a_letter_has_none_to_download(cast, world, client_for):
+    url = f"/governance/meetings/{world['ready']}/attendance/{world['seats'][0]}/letter/"
+    assert client_for(cast["secretariat"]).get(url).status_code == 404
+
+
+def test_a_draft_motion_is_deleted_and_an_open_one_is_not(cast, world, client_for):
+    browser = client_for(cast["secretariat"])
+    assert browser.post(f"/governance/motions/{world['draft']}/delete/").status_code == 302
+    assert not Motion.objects.filter(pk=world["draft"]).exists()
+    response = browser.post(f"/governance/motions/{world['motion']}/delete/")
+    assert response.status_code == 409 and Motion.objects.filter(pk=world["motion"]).exists()
 
 
 def test_refused_writes_leave_no_trace(cast, world, client_for):

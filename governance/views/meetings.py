@@ -4,7 +4,7 @@ attendance with the live quorum, and minutes."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -383,6 +383,19 @@ def attendance(request, pk):
     if request.method == "POST" and status == 200:
         response["HX-Trigger"] = "attendance-saved"  # the quorum panel reloads itself
     return response
+
+
+@login_required
+def proxy_letter(request, pk, seat_id):
+    """A proxy letter is for those who keep the seats (the secretariat, the city's officials)."""
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    if not can_manage_seats(request.user, meeting.body.alliance):
+        return _refused(request, _("Proxy letters are kept by the secretariat and the city's officials."))
+    row = selectors.attendance_for_meeting(meeting).filter(seat_id=seat_id).exclude(proxy_letter="").first()
+    if row is None:
+        raise Http404
+    return FileResponse(row.proxy_letter.open("rb"), as_attachment=True,
+                        filename=row.proxy_letter.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -169,6 +169,23 @@ def _motion_action(request, pk, call, success):
 
 @login_required
 @require_POST
+def motion_delete(request, pk):
+    motion = selectors.motion_get_for_user(request.user, pk)
+    if not can_manage(request.user, motion.alliance):
+        return _refused(request, _secretariat_only())
+    try:
+        vote_services.motion_delete(motion=motion, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _motion_page(request, motion, status=exc.status_code)
+    messages.success(request, _("The draft motion was deleted."))
+    if motion.meeting_id:
+        return redirect("governance:meeting", pk=motion.meeting_id)
+    return redirect("governance:planner", alliance_id=motion.alliance_id)
+
+
+@login_required
+@require_POST
 def motion_open(request, pk):
     return _motion_action(request, pk, lambda m: vote_services.motion_open(motion=m, actor=request.user),
                           _("The vote is open."))
