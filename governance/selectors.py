@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -162,22 +162,25 @@ def ballots_for_user(user, motion: Motion) -> QuerySet[Ballot]:
 
 
 def motions_needing_vote(user) -> QuerySet[Motion]:
-    """Open motions of the bodies the user sits on (or is an alternate on) that wait for their ballot:
-    by written consent, or at a meeting where their seat attends or they carry a proxy; not yet voted
-    and no conflict declared (a proxy carrier keeps seeing it: the page lists the seats still to vote)."""
-    scope = scope_of(user)
-    if not scope.seat_alliance_ids:
+    """Open motions with a seat whose ballot the user casts and that has not voted (nor declared a
+    conflict): by written consent the seats they hold; at a meeting the seats they attend for (holder,
+    or alternate who attended) and the absent seats whose proxy one of those carries."""
+    if not scope_of(user).seat_alliance_ids:
         return Motion.objects.none()
-    seats = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
-    voted = Ballot.objects.filter(motion=OuterRef("pk"), seat__in=seats)
-    conflicted = ConflictDeclaration.objects.filter(motion=OuterRef("pk"), seat__in=seats)
-    attending = Attendance.objects.filter(meeting=OuterRef("meeting"), seat__in=seats,
-                                          mode__in=[Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE])
-    carrying = Attendance.objects.filter(meeting=OuterRef("meeting"), proxy_seat__in=seats)
+    mine = Seat.objects.filter(Q(user=user) | Q(alternate=user), term_end__isnull=True)
+    unvoted = ~Exists(Ballot.objects.filter(motion=OuterRef(OuterRef("pk")), seat=OuterRef("seat"))) & ~Exists(
+        ConflictDeclaration.objects.filter(motion=OuterRef(OuterRef("pk")), seat=OuterRef("seat")))
+    present = [Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE]
+    attends = (Q(mode__in=present, by_alternate=False, seat__user=user)
+               | Q(mode__in=present, by_alternate=True, seat__alternate=user))
+    carrier = Attendance.objects.filter(meeting=OuterRef("meeting"), seat=OuterRef("proxy_seat")).filter(attends)
+    at_meeting = (Attendance.objects.filter(meeting=OuterRef("meeting"), seat__term_end__isnull=True)
+                  .filter(attends | (Q(mode=Attendance.Mode.PROXY) & Exists(carrier))).filter(unvoted))
+    by_consent = Seat.objects.filter(body=OuterRef("body"), user=user, term_end__isnull=True).annotate(
+        seat=F("pk")).filter(unvoted)
     return (
-        Motion.objects.filter(state=Motion.State.OPEN, body__in=seats.values("body"))
-        .filter(Q(meeting__isnull=True) | Exists(attending) | Exists(carrying))
-        .exclude(Exists(voted) & ~Exists(carrying)).exclude(Exists(conflicted) & ~Exists(carrying))
+        Motion.objects.filter(state=Motion.State.OPEN, body__in=mine.values("body"))
+        .filter(Q(meeting__isnull=True) & Exists(by_consent) | Q(meeting__isnull=False) & Exists(at_meeting))
         .select_related("alliance", "body", "meeting").order_by("closes_at", "id")
     )
 

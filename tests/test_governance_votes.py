@@ -388,3 +388,30 @@ def test_named_ballots_are_reported_by_sector_and_secret_ones_never(high_tech, s
     _meeting, secret = gd.meeting_with_open_motion(high_tech, secretariat, ballot="secret")
     votes.ballot_cast(motion=secret, actor=seats[0].user, choice="yes")
     assert votes.motion_close(motion=secret, actor=secretariat).sector_tally is None
+
+
+def test_needs_my_vote_lists_a_motion_until_every_seat_the_user_casts_for_has_voted(body, secretariat, seats, cast):
+    from governance.selectors import motions_needing_vote
+
+    seat = seats[2]
+    seat.alternate = cast["contact"]
+    seat.save()
+    meeting = gd.record_attendance(gd.planned_meeting(body, secretariat), secretariat, modes={
+        seats[7]: {"mode": "proxy", "proxy_seat": seats[0].pk}, seats[8]: {"mode": "absent"},
+        seat: {"mode": "in_person", "by_alternate": True}})
+    motion = gd.open_motion(secretariat, meeting=meeting)
+    consent = gd.open_motion(secretariat, body=body, title="书面表决议案")
+
+    def waiting(user):
+        return set(motions_needing_vote(user).values_list("pk", flat=True))
+
+    assert waiting(seats[0].user) == {motion.pk, consent.pk}
+    assert waiting(seats[8].user) == {consent.pk}  # absent: only the vote by written consent
+    assert waiting(seat.user) == {consent.pk}  # the alternate attended and casts at the meeting
+    assert waiting(cast["contact"]) == {motion.pk}
+    votes.ballot_cast(motion=motion, actor=seats[0].user, choice="yes")
+    assert motion.pk in waiting(seats[0].user)  # the proxy it carries has not voted yet
+    votes.ballot_cast(motion=motion, actor=seats[0].user, choice="yes", seat=seats[7].pk)
+    assert waiting(seats[0].user) == {consent.pk}
+    votes.conflict_declare(motion=consent, actor=seats[0].user, reason="利益相关")
+    assert waiting(seats[0].user) == set()
