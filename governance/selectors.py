@@ -150,7 +150,8 @@ def published_resolutions() -> QuerySet[Motion]:
 
 def ballots_for_user(user, motion: Motion) -> QuerySet[Ballot]:
     """Who has voted; the choice only on a named ballot (a secret ballot never stores one)."""
-    fields = ["id", "motion_id", "seat_id", "seat__organization__name", "seat__user__full_name", "as_proxy", "cast_on"]
+    fields = ["id", "motion_id", "seat_id", "seat__organization__name", "seat__user__full_name", "seat__user__username",
+              "as_proxy", "cast_on"]
     if motion.ballot == Motion.Ballot.NAMED:
         fields.append("choice")
     return (

@@ -616,3 +616,28 @@ def test_query_count_is_flat(cast, high_tech, client_for, role, url, add):
     add(body, creator, 90, offset=10)
     large, context = _count(browser, path)
     assert large == small, "\n".join(query["sql"] for query in context.captured_queries)
+
+
+def _assembly_pages(size, client_for):
+    """An assembly of `size` seats, all present, with a named motion every seat has voted on; its pages."""
+    from tests.governance_data import assembly
+
+    _alliance, body, secretary = assembly(size)
+    meeting = record_attendance(planned_meeting(body, secretary), secretary)
+    motion = open_motion(secretary, meeting=meeting)
+    for seat in seats(body):
+        votes.ballot_cast(motion=motion, actor=seat.user, choice="yes")
+    browser = client_for(secretary)
+    return browser, [f"/governance/meetings/{meeting.pk}/attendance/", f"/governance/motions/{motion.pk}/",
+                     f"/governance/meetings/{meeting.pk}/", "/governance/"]
+
+
+def test_the_attendance_sheet_the_ballots_and_the_secretariat_home_cost_the_same_for_10_or_100_seats(client_for):
+    small_browser, small_pages = _assembly_pages(10, client_for)
+    large_browser, large_pages = _assembly_pages(100, client_for)
+    for small_path, large_path in zip(small_pages, large_pages):
+        small_browser.get(small_path)
+        small, _ = _count(small_browser, small_path)
+        large_browser.get(large_path)
+        large, context = _count(large_browser, large_path)
+        assert large == small, (large_path, "\n".join(query["sql"] for query in context.captured_queries))
