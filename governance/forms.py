@@ -42,7 +42,7 @@ class MeetingForm(forms.Form):
     starts_at = _datetime(_("Starts at"))
     ends_at = _datetime(_("Ends at"))
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
-    online_link = forms.URLField(label=_("Online link"), required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
