@@ -132,6 +132,8 @@ class MotionForm(forms.Form):
     threshold_base = forms.ChoiceField(label=_("Base"), choices=Motion.Base.choices, required=False)
     threshold_strict = forms.BooleanField(label=_("More than the threshold (not at least)"), required=False)
     abstentions_count = forms.BooleanField(label=_("Abstentions count in the base"), required=False)
+    sector_majority = forms.BooleanField(label=_("Also a majority within each sector"), required=False,
+                                         help_text=Motion._meta.get_field("sector_majority").help_text)
     ballot = forms.ChoiceField(label=_("Ballot"), choices=Motion.Ballot.choices)
     closes_at = _datetime(_("Closes at"), required=False)
     parties = forms.ModelMultipleChoiceField(label=_("Member units named as parties"), required=False,
@@ -170,7 +172,7 @@ class MotionForm(forms.Form):
         """The keyword arguments of motion_create/motion_update: a preset or the rule's fields."""
         data = self.cleaned_data
         fields = {name: data[name] for name in ("title", "text", "category", "ballot", "quorum_fraction",
-                                                 "closes_at", "agenda_item", "approves_minutes")}
+                                                 "sector_majority", "closes_at", "agenda_item", "approves_minutes")}
         fields["parties"] = list(data["parties"])
         rule = data["rule"]
         if rule == RULE_CUSTOM:

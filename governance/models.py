@@ -316,6 +316,11 @@ class Motion(models.Model):
     threshold_strict = models.BooleanField(_("More than the threshold (not at least)"))
     abstentions_count = models.BooleanField(_("Abstentions count in the base"))
     closes_at = models.DateTimeField(_("Closes at"), null=True, blank=True)
+    sector_majority = models.BooleanField(
+        _("Also a majority within each sector"), default=False,
+        help_text=_("Named ballots only: in every sector that voted (government, schools, enterprises, institutes, "
+                    "others), more yes than no."),
+    )
     parties = models.ManyToManyField(
         "members.Organization", blank=True, related_name="+", verbose_name=_("Member units named as parties"),
     )

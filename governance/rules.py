@@ -104,6 +104,11 @@ def decide(rule: Rule, tally: Tally, quorum_fraction: str) -> Outcome:
     return Outcome(has_quorum, base, share, has_quorum and passes)
 
 
+def sectors_agree(sector_tally: dict) -> bool:
+    """Every sector that cast a yes or no vote gave more yes than no (abstentions left aside)."""
+    return all(counts["yes"] > counts["no"] for counts in sector_tally.values() if counts["yes"] + counts["no"])
+
+
 def rule_of(motion) -> Rule:
     return Rule(motion.threshold_fraction, motion.threshold_base, motion.threshold_strict,
                 motion.abstentions_count, motion.quorum_fraction)

@@ -381,6 +381,16 @@ def test_a_motion_is_created_with_its_categorys_rule(cast, world, api_for):
     assert body["result"] is None and body["resolution_number"] is None
 
 
+def test_a_sector_majority_is_asked_for_a_named_ballot_and_refused_for_a_secret_one(cast, world, api_for):
+    api = api_for(cast["secretariat"])
+    fields = {"body": world.body.pk, "meeting": world["meeting"].pk, "title": "产业学院章程", "text": "正文",
+              "sector_majority": True}
+    named = api.post("/api/v1/motions/", fields, format="json")
+    assert named.status_code == 201 and named.json()["sector_majority"] is True
+    secret = api.post("/api/v1/motions/", {**fields, "ballot": "secret"}, format="json")
+    assert secret.status_code == 400 and "sector_majority" in secret.json()
+
+
 # Meetings and attendance ------------------------------------------------------------
 
 

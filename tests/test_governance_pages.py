@@ -346,6 +346,11 @@ def test_the_result_page_shows_tally_and_resolution_number(cast, world, client_f
     assert 'id="ballots"' not in client_for(None).get(f"/governance/motions/{adopted.pk}/").content.decode()
 
 
+def test_the_result_is_shown_by_sector_for_a_named_ballot(cast, world, client_for):
+    page = client_for(cast["director"]).get(f"/governance/motions/{world['adopted']}/").content.decode()
+    assert 'id="sector-tally"' in page
+
+
 def test_a_secret_ballot_shows_who_voted_never_how(cast, world, client_for):
     motion = open_motion(cast["secretariat"], meeting=Meeting.objects.get(pk=world["ready"]), ballot="secret")
     client_for(cast["director"]).post(f"/governance/votes/{motion.pk}/", {"choice": "no"}, **HTMX)

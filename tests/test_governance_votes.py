@@ -415,3 +415,22 @@ def test_needs_my_vote_lists_a_motion_until_every_seat_the_user_casts_for_has_vo
     assert waiting(seats[0].user) == {consent.pk}
     votes.conflict_declare(motion=consent, actor=seats[0].user, reason="利益相关")
     assert waiting(seats[0].user) == set()
+
+
+def test_a_sector_majority_rule_fails_a_motion_one_sector_voted_down(high_tech, secretariat, seats):
+    by_sector = {}
+    for seat in seats:
+        by_sector.setdefault(votes.sector_of(seat.organization.type), []).append(seat)
+    lone_sector, lone_seats = min(by_sector.items(), key=lambda item: len(item[1]))
+    _meeting, motion = gd.meeting_with_open_motion(high_tech, secretariat, sector_majority=True)
+    for seat in seats:
+        votes.ballot_cast(motion=motion, actor=seat.user, choice="no" if seat in lone_seats else "yes")
+    motion = votes.motion_close(motion=motion, actor=secretariat)
+    assert motion.yes_count > motion.present / 2  # the overall rule alone would adopt it
+    assert motion.sector_tally[lone_sector]["no"] == len(lone_seats)
+    assert motion.adopted is False and motion.resolution_number is None
+
+
+def test_a_sector_majority_needs_a_named_ballot(body, secretariat):
+    with pytest.raises(DomainError, match="named ballot"):
+        gd.open_motion(secretariat, body=body, opened=False, ballot="secret", sector_majority=True)

@@ -104,3 +104,15 @@ def test_each_category_has_its_charter_preset():
     assert preset_for_category("ordinary").key == "majority_present"
     assert preset_for_category("major").rule == PRESETS["two_thirds_entitled"].rule
     assert preset_for_category("charter").rule.threshold_base == "entitled"
+
+
+@pytest.mark.parametrize("tally,agree", [
+    ({"government": {"yes": 1, "no": 0, "abstain": 0}, "schools": {"yes": 2, "no": 1, "abstain": 3}}, True),
+    ({"government": {"yes": 1, "no": 1, "abstain": 0}, "schools": {"yes": 5, "no": 0, "abstain": 0}}, False),
+    ({"enterprises": {"yes": 0, "no": 0, "abstain": 2}, "schools": {"yes": 1, "no": 0, "abstain": 0}}, True),
+    ({}, True),
+])
+def test_a_majority_within_each_sector_that_voted(tally, agree):
+    from governance.rules import sectors_agree
+
+    assert sectors_agree(tally) is agree

@@ -217,7 +217,8 @@ class MotionOutputSerializer(serializers.ModelSerializer):
         model = Motion
         fields = ["id", "alliance", "body", "meeting", "agenda_item", "approves_minutes", "title", "text",
                   "category", "ballot", "preset", "quorum_fraction", "threshold_fraction", "threshold_base",
-                  "threshold_strict", "abstentions_count", "closes_at", "parties", "state", "opened_at",
+                  "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "parties", "state",
+                  "opened_at",
                   "closed_at", "result", "sector_tally", "resolution_number", "published"]
 
     @extend_schema_field(serializers.ChoiceField(choices=PRESET_CHOICES, allow_null=True))
@@ -243,6 +244,9 @@ class MotionUpdateSerializer(serializers.Serializer):
     threshold_base = serializers.ChoiceField(choices=Motion.Base.choices, required=False)
     threshold_strict = serializers.BooleanField(required=False, allow_null=True, default=None)
     abstentions_count = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sector_majority = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Also require more yes than no within each sector that voted (named ballots only).")
     closes_at = serializers.DateTimeField(required=False, allow_null=True,
                                           help_text="Deadline; required for a vote by written consent.")
     parties = serializers.ListField(child=_id_field(), required=False, max_length=200,

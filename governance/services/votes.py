@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
@@ -19,11 +20,12 @@ from governance import notices
 from governance.fractions import normalise_fraction
 from governance.models import Attendance, Ballot, Body, ConflictDeclaration, Meeting, Minutes, Motion, Seat
 from governance.permissions import can_manage
-from governance.rules import PRESETS, Tally, decide, preset_for_category, quorum_met, rule_of
+from governance.rules import PRESETS, Tally, decide, preset_for_category, quorum_met, rule_of, sectors_agree
 from governance.selectors import active_seats
 
 DRAFT_FIELDS = ("title", "text", "category", "ballot", "quorum_fraction", "threshold_fraction", "threshold_base",
-                "threshold_strict", "abstentions_count", "closes_at", "agenda_item", "approves_minutes")
+                "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "agenda_item",
+                "approves_minutes")
 
 
 def _require_manager(actor, alliance) -> None:
@@ -68,6 +70,9 @@ def _validate(motion: Motion) -> None:
             raise StateConflict(_("This meeting has been cancelled."))
     if motion.agenda_item is not None and (meeting is None or motion.agenda_item.meeting_id != meeting.pk):
         raise DomainError(_("The agenda item belongs to another meeting."), field="agenda_item")
+    if motion.sector_majority and motion.ballot == Motion.Ballot.SECRET:
+        raise DomainError(_("A majority within each sector needs a named ballot: a secret one would give a "
+                            "small sector's votes away."), field="sector_majority")
     if meeting is None and motion.closes_at is None:
         raise DomainError(_("A vote by written consent needs a deadline."), field="closes_at")
     if motion.closes_at is not None and motion.closes_at <= timezone.now():
@@ -345,6 +350,19 @@ SECTORS = {
 }
 
 
+SECTOR_LABELS = {
+    "government": gettext_lazy("Government"), "schools": gettext_lazy("Schools"),
+    "enterprises": gettext_lazy("Enterprises"), "institutes": gettext_lazy("Research institutes"),
+    "other": gettext_lazy("Others"),
+}
+
+
+def sector_rows(motion: Motion) -> list[tuple]:
+    """(label, counts) for each sector that voted, in a fixed order, for the result page."""
+    tally = motion.sector_tally or {}
+    return [(label, tally[key]) for key, label in SECTOR_LABELS.items() if key in tally]
+
+
 def sector_of(organization_type: str) -> str:
     return next((sector for sector, types in SECTORS.items() if organization_type in types), "other")
 
@@ -381,10 +399,12 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
     motion.state, motion.closed_at = Motion.State.CLOSED, timezone.now()
     motion.eligible, motion.present = tally.eligible, tally.present
     motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
-    if outcome.adopted:
-        _number(motion)
     if motion.ballot == Motion.Ballot.NAMED:
         motion.sector_tally = sector_tally(motion)
+    if motion.sector_majority and not sectors_agree(motion.sector_tally or {}):
+        motion.adopted = False
+    if motion.adopted:
+        _number(motion)
     with set_actor(actor):
         motion.save()
         if outcome.adopted and motion.approves_minutes_id:

@@ -22,7 +22,6 @@ from governance.services import minutes as minutes_services
 from governance.services import votes as vote_services
 from governance.views.common import PAGE_SIZE, _fail, _next_or, _refused, _secretariat_only
 
-# Motions ---------------------------------------------------------------------------------------
 
 def _motion_form(alliance, data=None, *, initial=None):
     return MotionForm(data, initial=initial, **selectors.motion_choices(alliance))
@@ -96,6 +95,7 @@ def _motion_page(request, motion, *, status=200, conflict_form=None):
         "motion": motion,
         "preset": matching_preset(motion),
         "result": _tally_of(motion),
+        "sectors": vote_services.sector_rows(motion),
         "insider": insider,
         "can_manage": manager,
         "parties": list(motion.parties.order_by("name")) if insider else [],
@@ -145,7 +145,8 @@ def motion_edit(request, pk):
             "title": motion.title, "text": motion.text, "category": motion.category, "rule": RULE_CUSTOM,
             "quorum_fraction": motion.quorum_fraction, "threshold_fraction": motion.threshold_fraction,
             "threshold_base": motion.threshold_base, "threshold_strict": motion.threshold_strict,
-            "abstentions_count": motion.abstentions_count, "ballot": motion.ballot,
+            "abstentions_count": motion.abstentions_count, "sector_majority": motion.sector_majority,
+            "ballot": motion.ballot,
             "closes_at": timezone.localtime(motion.closes_at) if motion.closes_at else None,
             "parties": [p.pk for p in motion.parties.all()], "approves_minutes": motion.approves_minutes_id,
         })
