@@ -8,16 +8,27 @@ from alliance.models import Alliance
 from alliance.scope import scope_of
 
 
+def private_alliance_filter(user, prefix: str = "") -> Q:
+    """Rows of the alliances whose non-public business the user may read (as `permissions.can_view_private`):
+    their secretariat, their seats and alternates, their city's officials. `prefix` leads from the rows to
+    the alliance, e.g. "alliance__" or "body__alliance__"."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    private = Q(pk__in=[])
+    if scope.official_city_ids:
+        private |= Q(**{f"{prefix}city_id__in": scope.official_city_ids})
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        private |= Q(**{f"{prefix}id__in": own})
+    return private
+
+
 def visible_alliance_filter(user) -> Q:
     scope = scope_of(user)
     if scope.is_superuser:
         return Q()
-    visible = Q(status__in=Alliance.PUBLIC_STATUSES)
-    if scope.official_city_ids:
-        visible |= Q(city_id__in=scope.official_city_ids)
-    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
-    if own:
-        visible |= Q(id__in=own)
+    visible = Q(status__in=Alliance.PUBLIC_STATUSES) | private_alliance_filter(user)
     if scope.contact_organization_ids:
         from members.models import Membership
 

@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from alliance.notify import existing_keys, notify, send_due_mail
+from members.selectors import secretaries_by_alliance
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +36,6 @@ class Reminder:
     url: str
 
 
-def _secretaries_by_alliance(alliance_ids) -> dict[int, list]:
-    from members.models import RoleGrant
-
-    grants = RoleGrant.objects.filter(
-        role=RoleGrant.Role.SECRETARIAT, alliance_id__in=set(alliance_ids), user__is_active=True
-    ).select_related("user")
-    secretaries = defaultdict(list)
-    for grant in grants:
-        secretaries[grant.alliance_id].append(grant.user)
-    return secretaries
-
-
 def _self_assessment_reminders(today, last_day) -> list[Reminder]:
     from assessments.models import Assessment, Cycle
 
@@ -57,7 +46,7 @@ def _self_assessment_reminders(today, last_day) -> list[Reminder]:
             cycle__self_assessment_due__range=(today, last_day),
         ).select_related("cycle", "alliance")
     )
-    secretaries = _secretaries_by_alliance(a.alliance_id for a in drafts)
+    secretaries = secretaries_by_alliance(a.alliance_id for a in drafts)
     return [
         Reminder(
             user=user,
@@ -122,7 +111,7 @@ def _rectification_reminders(today, last_day) -> list[Reminder]:
     open_items = defaultdict(list)
     for item in items:
         open_items[item.assessment, item.due_on].append(item.text)
-    secretaries = _secretaries_by_alliance(assessment.alliance_id for assessment, _due in open_items)
+    secretaries = secretaries_by_alliance(assessment.alliance_id for assessment, _due in open_items)
     return [
         Reminder(
             user=user,

@@ -27,12 +27,11 @@ def alliance_metrics(alliance: Alliance) -> dict:
     documents = set(alliance.documents.values_list("kind", flat=True))
     bodies = set(Body.objects.filter(alliance=alliance).values_list("kind", flat=True))
     seats = Seat.objects.filter(body__alliance=alliance, body__kind=Body.Kind.COUNCIL, term_end__isnull=True).count()
-    share = (Decimal(enterprises) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
     return {
         "members_total": total,
         "members_by_type": {t: by_type[t] for t in Organization.Type.values if by_type.get(t)},
         "member_types": len(by_type),
-        "enterprise_share_percent": str(share),
+        "enterprise_share_percent": _percent(enterprises, total) or "0",
         "schools": schools,
         "meets_minimum_members": total >= MINIMUM_MEMBERS,
         "council_established": Body.Kind.COUNCIL in bodies and seats > 0,

@@ -96,3 +96,10 @@ def report_get_for_user(user, pk) -> Report:
     report.assessment = subject.get("assessment")
     report.cycle = subject.get("cycle")
     return report
+
+
+def expert_reviewers() -> QuerySet:
+    """Users who hold the expert role, for an official choosing reviewers."""
+    from members.models import RoleGrant, User
+
+    return User.objects.filter(role_grants__role=RoleGrant.Role.EXPERT).distinct().order_by("username")

@@ -54,6 +54,7 @@ from assessments.permissions import (
 )
 from assessments.scoring import Thresholds
 from assessments.selectors import (
+    expert_reviewers,
     assessment_get_for_user,
     assessments_for_user,
     cycles_for_user,
@@ -61,7 +62,7 @@ from assessments.selectors import (
     review_get_for_user,
     reviews_for_user,
 )
-from members.models import Organization, RoleGrant, User
+from members.models import Organization
 
 PUBLISHED_PAGE_SIZE = 50
 
@@ -327,8 +328,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
             context["return_form"] = return_form or ReturnForm()
         if assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.UNDER_REVIEW):
             assigned = {review.expert_id for review in reviews}
-            experts = (User.objects.filter(role_grants__role=RoleGrant.Role.EXPERT).exclude(id__in=assigned)
-                       .distinct().order_by("username"))
+            experts = expert_reviewers().exclude(id__in=assigned)
             context["experts_form"] = experts_form or ExpertsForm(experts=experts)
         if assessment.status == Assessment.Status.UNDER_REVIEW:
             context["decide_form"] = decide_form or DecideForm()
@@ -427,7 +427,7 @@ def assessment_experts(request, pk):
         lambda assessment, data: services.experts_assign(assessment=assessment, actor=request.user,
                                                          experts=data["experts"]),
         _("The experts were assigned."),
-        experts=User.objects.filter(role_grants__role=RoleGrant.Role.EXPERT).distinct(),
+        experts=expert_reviewers(),
     )
 
 

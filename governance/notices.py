@@ -4,7 +4,6 @@ Every key is unique per event and recipient, so a task or beat that runs twice n
 Subjects and bodies are lazy translations, rendered in each recipient's language.
 """
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +16,6 @@ def _when(meeting) -> str:
     from django.utils import timezone
 
     return timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
-
-
-def secretariat_users(alliance):
-    from members.models import RoleGrant, User
-
-    return User.objects.filter(
-        Q(role_grants__role=RoleGrant.Role.SECRETARIAT, role_grants__alliance=alliance), is_active=True
-    ).distinct()
 
 
 def meeting_invitation(meeting, seat) -> bool:

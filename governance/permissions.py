@@ -1,28 +1,23 @@
 """Who may do what in an alliance's council business. Pages and the API both ask these."""
 
+from alliance.permissions import can_edit_alliance, can_view_private, is_secretariat_of
 from alliance.scope import scope_of
 
 
 def can_manage(user, alliance) -> bool:
     """The alliance's secretariat runs meetings, motions, minutes and tasks."""
-    scope = scope_of(user)
-    return scope.is_superuser or alliance.id in scope.secretariat_alliance_ids
+    return is_secretariat_of(user, alliance)
 
 
 def can_manage_seats(user, alliance) -> bool:
-    """Seats are kept by the secretariat and by the city's officials."""
-    scope = scope_of(user)
-    return can_manage(user, alliance) or alliance.city_id in scope.official_city_ids
+    """Seats are kept by those who edit the alliance: the secretariat and the city's officials."""
+    return can_edit_alliance(user, alliance)
 
 
 def can_read_council_business(user, alliance) -> bool:
-    """Meetings, papers, motions and minutes: the secretariat, the seats (and alternates), the city's officials."""
-    scope = scope_of(user)
-    return (can_manage_seats(user, alliance) or alliance.id in scope.seat_alliance_ids)
-
-
-def holds_seat_in(user, body) -> bool:
-    return any(seat.body_id == body.id for seat in held_seats(user))
+    """Meetings, papers, motions and minutes are the alliance's private business: the secretariat, the seats
+    (and alternates), the city's officials."""
+    return can_view_private(user, alliance)
 
 
 def held_seats(user):

@@ -114,6 +114,18 @@ def rule_of(motion) -> Rule:
                 motion.abstentions_count, motion.quorum_fraction)
 
 
+def working(motion) -> dict | None:
+    """How a closed motion's result was reached, shown beside it: the base the threshold applied to, the
+    yes votes that would have carried it on that base, and the ballots cast. None while it is not closed."""
+    if motion.state != "closed":
+        return None
+    rule = rule_of(motion)
+    tally = Tally(motion.yes_count, motion.no_count, motion.abstain_count, motion.eligible or 0, motion.present or 0)
+    outcome = decide(rule, tally, motion.quorum_fraction)
+    return {"base": outcome.base, "yes_needed": yes_needed(rule, outcome.base) if outcome.base else None,
+            "cast": motion.yes_count + motion.no_count + motion.abstain_count}
+
+
 def yes_needed(rule: Rule, base: int) -> int:
     """The least number of yes votes that adopts the motion on this base (shown beside the tally)."""
     threshold = parse_fraction(rule.threshold_fraction)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from alliance.models import Alliance
 from alliance.scope import scope_of
-from alliance.selectors import get_or_404, visible_alliance_filter
+from alliance.selectors import alliances_overseen_by, get_or_404, private_alliance_filter, visible_alliance_filter
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -28,17 +28,8 @@ from governance.rules import quorum_met
 
 def council_filter(user, alliance_field: str = "alliance") -> Q:
     """Rows of alliances whose council business the user may read: its secretariat, its seats and
-    alternates, its city's officials."""
-    scope = scope_of(user)
-    if scope.is_superuser:
-        return Q()
-    visible = Q(pk__in=[])
-    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
-    if own:
-        visible |= Q(**{f"{alliance_field}_id__in": own})
-    if scope.official_city_ids:
-        visible |= Q(**{f"{alliance_field}__city_id__in": scope.official_city_ids})
-    return visible
+    alternates, its city's officials (the alliance's private business)."""
+    return private_alliance_filter(user, f"{alliance_field}__")
 
 
 def bodies_for_user(user) -> QuerySet[Body]:
@@ -83,13 +74,17 @@ def with_quorum(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
+def present_count(meeting_id) -> int:
+    """Current seats present at the meeting: in person, online, or represented by proxy."""
+    return Attendance.objects.filter(meeting_id=meeting_id, mode__in=Attendance.PRESENT_MODES,
+                                     seat__term_end__isnull=True).count()
+
+
 def meeting_quorum(meeting: Meeting) -> dict:
     """Present, entitled, the body's fraction and whether the quorum is met, for one meeting."""
     if not hasattr(meeting, "present_count"):
         meeting.entitled_count = active_seats(meeting.body_id).count()
-        meeting.present_count = Attendance.objects.filter(
-            meeting=meeting, mode__in=Attendance.PRESENT_MODES, seat__term_end__isnull=True
-        ).count()
+        meeting.present_count = present_count(meeting.pk)
         meeting.attendance_recorded = Attendance.objects.filter(meeting=meeting).exists()
     fraction = meeting.body.quorum_fraction
     return {
@@ -189,8 +184,6 @@ def motions_needing_vote(user) -> QuerySet[Motion]:
 def open_votes_overseen_by(user) -> QuerySet[Motion]:
     """Open motions of the alliances the user runs or oversees (secretariat, the city's officials), with
     the ballots returned so far and the seats of the body, for the secretariat's overview."""
-    from alliance.selectors import alliances_overseen_by
-
     returned = (Ballot.objects.filter(motion=OuterRef("pk")).order_by().values("motion")
                 .annotate(n=Count("id")).values("n"))
     return (Motion.objects.filter(state=Motion.State.OPEN, alliance__in=alliances_overseen_by(user))
@@ -200,8 +193,6 @@ def open_votes_overseen_by(user) -> QuerySet[Motion]:
 
 
 def upcoming_meetings_overseen_by(user) -> QuerySet[Meeting]:
-    from alliance.selectors import alliances_overseen_by
-
     return meetings_for_user(user).filter(body__alliance__in=alliances_overseen_by(user),
                                           status=Meeting.Status.PLANNED, ends_at__gte=timezone.now()
                                           ).order_by("starts_at", "id")

@@ -15,6 +15,7 @@ from governance import notices
 from governance.models import Ballot, Meeting, Minutes, Motion, Task
 from governance.services import votes
 from governance.services.tasks import owner_contacts
+from members.selectors import secretaries_of
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def minutes_reminders(now) -> int:
                                    ).exclude(approval_motions__state__in=["draft", "open"]
                                    ).select_related("meeting__body__alliance")
     for minutes in stale:
-        for user in notices.secretariat_users(minutes.meeting.body.alliance):
+        for user in secretaries_of(minutes.meeting.body.alliance):
             sent += notices.minutes_approval_reminder(minutes, user)
     return sent
 

@@ -1,22 +1,13 @@
 """Reads of organisations, memberships and role grants, scoped to the user."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Q, QuerySet
 
 from alliance.models import Alliance
 from alliance.scope import scope_of
-from alliance.selectors import get_or_404
+from alliance.selectors import get_or_404, private_alliance_filter
 from members.models import Membership, Organization, RoleGrant
-
-
-def _private_alliance_ids_q(scope, prefix: str) -> Q:
-    """Alliances whose full register the user may read (all statuses)."""
-    q = Q(pk__in=[])
-    if scope.official_city_ids:
-        q |= Q(**{f"{prefix}city_id__in": scope.official_city_ids})
-    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
-    if own:
-        q |= Q(**{f"{prefix}id__in": own})
-    return q
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -24,12 +15,8 @@ def memberships_for_user(user) -> QuerySet[Membership]:
     queryset = Membership.objects.select_related("organization", "alliance")
     if scope.is_superuser:
         return queryset
-    visible = Q(status=Membership.Status.ACTIVE, alliance__status__in=Alliance.PUBLIC_STATUSES)
-    if scope.official_city_ids:
-        visible |= Q(alliance__city_id__in=scope.official_city_ids)
-    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
-    if own:
-        visible |= Q(alliance_id__in=own)
+    visible = (Q(status=Membership.Status.ACTIVE, alliance__status__in=Alliance.PUBLIC_STATUSES)
+               | private_alliance_filter(user, "alliance__"))
     if scope.contact_organization_ids:
         visible |= Q(organization_id__in=scope.contact_organization_ids)
     return queryset.filter(visible)
@@ -53,7 +40,7 @@ def organizations_for_user(user) -> QuerySet[Organization]:
         return Organization.objects.all()
     member_rows = Q(status=Membership.Status.ACTIVE, alliance__status__in=Alliance.PUBLIC_STATUSES)
     if scope.is_authenticated:
-        member_rows |= _private_alliance_ids_q(scope, "alliance__")
+        member_rows |= private_alliance_filter(user, "alliance__")
     visible = Q(id__in=Membership.objects.filter(member_rows).values("organization_id"))
     if scope.official_city_ids:
         visible |= Q(city_id__in=scope.official_city_ids)
@@ -98,3 +85,18 @@ def members_by_type(alliance: Alliance) -> list[dict]:
         for value, label in Organization.Type.choices
         if counts.get(value)
     ]
+
+
+def secretaries_by_alliance(alliance_ids) -> dict[int, list]:
+    """{alliance id: the active users of its secretariat}, in one query."""
+    grants = RoleGrant.objects.filter(
+        role=RoleGrant.Role.SECRETARIAT, alliance_id__in=set(alliance_ids), user__is_active=True
+    ).select_related("user")
+    secretaries = defaultdict(list)
+    for grant in grants:
+        secretaries[grant.alliance_id].append(grant.user)
+    return secretaries
+
+
+def secretaries_of(alliance) -> list:
+    return secretaries_by_alliance([alliance.pk]).get(alliance.pk, [])

@@ -26,6 +26,7 @@ from governance.models import (
 from governance.permissions import can_manage, held_seats
 from governance.rules import quorum_met as share_reached
 from governance.selectors import active_seats
+from members.selectors import secretaries_of
 
 MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "location", "online_link")
 
@@ -365,7 +366,7 @@ def _sign(request: ExtraordinaryRequest, seat: Seat) -> None:
         request.status = ExtraordinaryRequest.Status.GRANTED
         request.granted_at = timezone.now()
         request.save(update_fields=["status", "granted_at"])
-        for user in notices.secretariat_users(request.body.alliance):
+        for user in secretaries_of(request.body.alliance):
             notices.extraordinary_granted(request, user)
 
 

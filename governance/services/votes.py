@@ -21,7 +21,7 @@ from governance.fractions import normalise_fraction
 from governance.models import Attendance, Ballot, Body, ConflictDeclaration, Meeting, Minutes, Motion, Seat
 from governance.permissions import can_manage
 from governance.rules import PRESETS, Tally, decide, preset_for_category, quorum_met, rule_of, sectors_agree
-from governance.selectors import active_seats
+from governance.selectors import active_seats, present_count
 
 DRAFT_FIELDS = ("title", "text", "category", "ballot", "quorum_fraction", "threshold_fraction", "threshold_base",
                 "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "agenda_item",
@@ -166,7 +166,7 @@ def motion_open(*, motion: Motion, actor) -> Motion:
         if not motion.meeting.attendance.exists():
             raise StateConflict(_("Record the attendance before opening the vote."))
         entitled = active_seats(motion.body_id).count()
-        present = len(_present_seat_ids(motion.meeting))
+        present = present_count(motion.meeting_id)
         if not quorum_met(present, entitled, motion.quorum_fraction):
             raise StateConflict(
                 _("The meeting is below its quorum (%(present)d of %(entitled)d seats present, %(fraction)s "
@@ -188,30 +188,20 @@ def _voters(motion: Motion) -> dict:
 
 
 def castable(motion: Motion) -> list[tuple[Seat, object, bool]]:
-    """(seat, the user who casts its ballot, cast as proxy) for each seat that may vote now.
-
-    At a meeting: seats present in person or online (the alternate casts when the alternate
-    attended), and absent seats represented by proxy (the carrier casts). By written consent:
-    every current seat, cast by its holder. Seats with a declared conflict are left out.
-    """
+    """(seat, the user who casts its ballot, cast as proxy) for each seat that may vote now (the rule of
+    `_who_casts`), without a declared conflict; for notices and reminders to the whole body."""
     conflicted = _conflicted_seat_ids(motion)
     seats = {s.pk: s for s in active_seats(motion.body_id).select_related("user", "alternate", "organization")}
+    users = {user.pk: user for seat in seats.values() for user in (seat.user, seat.alternate) if user is not None}
     if motion.meeting_id is None:
         return [(seat, seat.user, False) for pk, seat in seats.items() if pk not in conflicted]
     rows = {row.seat_id: row for row in Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id__in=seats)}
     found = []
     for pk, row in rows.items():
-        if pk in conflicted or row.mode == Attendance.Mode.ABSENT:
-            continue
-        if row.mode == Attendance.Mode.PROXY:
-            carrier = rows.get(row.proxy_seat_id)
-            if (carrier is None or row.proxy_seat_id not in seats
-                    or carrier.mode not in (Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE)):
-                continue
-            holder = seats[row.proxy_seat_id]
-            found.append((seats[pk], holder.alternate if carrier.by_alternate else holder.user, True))
-        else:
-            found.append((seats[pk], seats[pk].alternate if row.by_alternate else seats[pk].user, False))
+        carrier = rows.get(row.proxy_seat_id)
+        caster, as_proxy, _why = _who_casts(seats[pk], row, carrier, carrier and seats[carrier.seat_id])
+        if caster is not None and pk not in conflicted:
+            found.append((seats[pk], users[caster], as_proxy))
     return found
 
 
@@ -238,13 +228,11 @@ def seats_for_actor(motion: Motion, actor) -> list[VoteChoice]:
     return choices
 
 
-def _caster(motion: Motion, seat: Seat) -> tuple[int | None, bool, str]:
-    """Who casts this seat's ballot now: (user id, as proxy, why the holder does not). By written
-    consent the holder; at a meeting the holder, or the alternate who attended, or the carrier of
-    its proxy."""
-    if motion.meeting_id is None:
-        return seat.user_id, False, ""
-    row = Attendance.objects.filter(meeting_id=motion.meeting_id, seat=seat).first()
+def _who_casts(seat: Seat, row: Attendance | None, carrier: Attendance | None, carrier_seat: Seat | None
+               ) -> tuple[int | None, bool, str]:
+    """At a meeting, who casts the seat's ballot: (user id or None, as proxy, why its holder does not).
+    The holder of a seat present in person or online, or the alternate who attended for it; for an
+    absent seat represented by proxy, whoever casts for the present carrier seat."""
     if row is None or row.mode == Attendance.Mode.ABSENT:
         return None, False, _("Your seat is not recorded as present at this meeting.")
     if row.mode != Attendance.Mode.PROXY:
@@ -252,11 +240,22 @@ def _caster(motion: Motion, seat: Seat) -> tuple[int | None, bool, str]:
             return seat.alternate_id, False, _("Your alternate attended for your seat and votes for it.")
         return seat.user_id, False, ""
     represented = _("Your seat is represented by proxy at this meeting: the proxy votes for it.")
-    carrier = (Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id=row.proxy_seat_id,
-                                         seat__term_end__isnull=True).select_related("seat").first())
     if carrier is None or carrier.mode not in (Attendance.Mode.IN_PERSON, Attendance.Mode.ONLINE):
         return None, True, represented
-    return (carrier.seat.alternate_id if carrier.by_alternate else carrier.seat.user_id), True, represented
+    return (carrier_seat.alternate_id if carrier.by_alternate else carrier_seat.user_id), True, represented
+
+
+def _caster(motion: Motion, seat: Seat) -> tuple[int | None, bool, str]:
+    """Who casts this one seat's ballot now (by written consent its holder), reading only its own
+    attendance row and, for a proxy, its carrier's."""
+    if motion.meeting_id is None:
+        return seat.user_id, False, ""
+    row = Attendance.objects.filter(meeting_id=motion.meeting_id, seat=seat).first()
+    carrier = None
+    if row is not None and row.mode == Attendance.Mode.PROXY:
+        carrier = (Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id=row.proxy_seat_id,
+                                             seat__term_end__isnull=True).select_related("seat").first())
+    return _who_casts(seat, row, carrier, carrier and carrier.seat)
 
 
 @transaction.atomic
@@ -283,9 +282,7 @@ def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None =
     if Ballot.objects.filter(motion=motion, seat=seat).exists():
         raise StateConflict(_("This seat has already voted on this motion."))
     if motion.meeting_id is not None:
-        present = Attendance.objects.filter(meeting_id=motion.meeting_id, mode__in=Attendance.PRESENT_MODES,
-                                            seat__term_end__isnull=True).count()
-        if not quorum_met(present, body_seats.count(), motion.quorum_fraction):
+        if not quorum_met(present_count(motion.meeting_id), body_seats.count(), motion.quorum_fraction):
             raise StateConflict(_("The meeting is below its quorum: no ballot can be cast now."))
     caster, as_proxy, why_not = _caster(motion, seat)
     if caster != actor.pk:

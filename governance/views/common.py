@@ -1,7 +1,7 @@
 """What the governance pages share: refusals, error display, safe redirects, the alliance read."""
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,18 @@ def _fail(request, exc: DomainError, form=None):
     else:
         messages.error(request, exc.message)
     return exc.status_code
+
+
+def _act(request, call, *, success, done: str, page):
+    """A write without a form: run the service call; a refusal shows its message above `page(status)`, with
+    the status the API would give; otherwise the success message (or `success(result)`) and a redirect."""
+    try:
+        result = call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return page(exc.status_code)
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(done)
 
 
 def _next_or(request, fallback: str) -> str:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,16 +12,16 @@ from alliance.errors import DomainError
 from alliance.selectors import alliance_get_for_user, get_or_404
 from governance import selectors
 from governance.forms import RequestForm, SeatEndForm, SeatForm
-from governance.models import Body, ExtraordinaryRequest
+from governance.models import ExtraordinaryRequest
 from governance.permissions import can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
 from governance.services import seats as seat_services
-from governance.views.common import PAGE_SIZE, _council_alliance, _fail, _refused
+from governance.views.common import PAGE_SIZE, _act, _council_alliance, _fail, _refused
 
 # Extraordinary meetings -------------------------------------------------------------------------
 
 def _seat_bodies(user, alliance):
-    return Body.objects.filter(alliance=alliance, pk__in=[seat.body_id for seat in held_seats(user)])
+    return selectors.bodies_for_user(user).filter(alliance=alliance, pk__in=[seat.body_id for seat in held_seats(user)])
 
 
 def _requests_page(request, alliance, *, form=None, status=200):
@@ -70,19 +71,15 @@ def extraordinary_requests(request, alliance_id):
 def request_sign(request, pk):
     found = get_or_404(selectors.requests_for_user(request.user).select_related("body__alliance"), pk)
     alliance = found.body.alliance
-    try:
-        meeting_services.extraordinary_sign(request=found, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _requests_page(request, alliance, status=exc.status_code)
-    messages.success(request, _("You signed the request."))
-    return redirect("governance:requests", alliance_id=alliance.pk)
+    return _act(request, lambda: meeting_services.extraordinary_sign(request=found, actor=request.user),
+                success=_("You signed the request."), done=reverse("governance:requests", args=[alliance.pk]),
+                page=lambda status: _requests_page(request, alliance, status=status))
 
 
 # Seats --------------------------------------------------------------------------------------------
 
 def _seats_page(request, alliance, *, form=None, status=200):
-    bodies = Body.objects.filter(alliance=alliance).order_by("kind", "name")
+    bodies = selectors.bodies_for_user(request.user).filter(alliance=alliance).order_by("kind", "name")
     if form is None:
         form = SeatForm(bodies=bodies, units=selectors.active_member_units(alliance))
     rows = (selectors.seats_for_user(request.user).filter(body__alliance=alliance)
@@ -99,7 +96,7 @@ def seats(request, alliance_id):
         return _refused(request, _("Seats are kept by the secretariat and the city's officials."))
     if request.method != "POST":
         return _seats_page(request, alliance)
-    bodies = Body.objects.filter(alliance=alliance)
+    bodies = selectors.bodies_for_user(request.user).filter(alliance=alliance)
     form = SeatForm(request.POST, bodies=bodies, units=selectors.active_member_units(alliance))
     status = 400
     if form.is_valid():
@@ -127,10 +124,7 @@ def seat_end(request, pk):
     if not form.is_valid():
         messages.error(request, _("Enter a valid date."))
         return _seats_page(request, alliance, status=400)
-    try:
-        seat_services.seat_end(seat=seat, actor=request.user, term_end=form.cleaned_data["term_end"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _seats_page(request, alliance, status=exc.status_code)
-    messages.success(request, _("The seat's term was ended."))
-    return redirect("governance:seats", alliance_id=alliance.pk)
+    return _act(request, lambda: seat_services.seat_end(seat=seat, actor=request.user,
+                                                       term_end=form.cleaned_data["term_end"]),
+                success=_("The seat's term was ended."), done=reverse("governance:seats", args=[alliance.pk]),
+                page=lambda status: _seats_page(request, alliance, status=status))

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from governance import calendar, minutes_pdf
-from governance.models import CalendarFeed, Minutes
-from governance.selectors import calendar_meetings, meeting_get_for_user
+from governance.models import CalendarFeed
+from governance.selectors import calendar_meetings, meeting_get_for_user, minutes_for_user
 from governance.services.meetings import calendar_feed_renew
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -71,7 +71,7 @@ def calendar_reset(request):
 @require_GET
 def minutes_document(request, pk):
     meeting = meeting_get_for_user(request.user, pk)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    minutes = minutes_for_user(request.user).filter(meeting=meeting).first()
     if minutes is None:
         raise Http404
     response = HttpResponse(minutes_pdf.minutes_pdf(meeting, minutes), content_type="application/pdf")

@@ -21,7 +21,7 @@ from governance.models import Meeting, Minutes
 from governance.permissions import can_manage, can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
 from governance.services import minutes as minutes_services
-from governance.views.common import PAGE_SIZE, _council_alliance, _fail, _next_or, _refused, _secretariat_only
+from governance.views.common import PAGE_SIZE, _act, _council_alliance, _fail, _next_or, _refused, _secretariat_only
 
 # Director's home ------------------------------------------------------------------------------
 
@@ -65,13 +65,11 @@ def rsvp(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose whether you will attend."))
         return _meeting_page(request, meeting, status=400)
-    try:
-        meeting_services.rsvp(meeting=meeting, actor=request.user, response=form.cleaned_data["response"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _meeting_page(request, meeting, status=exc.status_code)
-    messages.success(request, _("Your answer was recorded."))
-    return redirect(_next_or(request, reverse("governance:meeting", args=[meeting.pk])))
+    return _act(request, lambda: meeting_services.rsvp(meeting=meeting, actor=request.user,
+                                                      response=form.cleaned_data["response"]),
+                success=_("Your answer was recorded."),
+                done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
+                page=lambda status: _meeting_page(request, meeting, status=status))
 
 
 # Meeting planner --------------------------------------------------------------------------------
@@ -141,7 +139,7 @@ def _meeting_page(request, meeting, *, status=200, edit_form=None, item_form=Non
         "invitation": invitation,
         "rsvp_choices": RsvpForm.base_fields["response"].choices,
         "motions": list(meeting.motions.order_by("id")),
-        "minutes": Minutes.objects.filter(meeting=meeting).first(),
+        "minutes": selectors.minutes_for_user(request.user).filter(meeting=meeting).first(),
     }
     if manager and context["planned"]:
         context["edit_form"] = edit_form or MeetingForm(initial={
@@ -190,13 +188,10 @@ def _meeting_action(request, pk, call, success):
     meeting, manager = _managed_meeting(request, pk)
     if not manager:
         return _refused(request, _secretariat_only())
-    try:
-        result = call(meeting)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _meeting_page(request, selectors.meeting_get_for_user(request.user, pk), status=exc.status_code)
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(_next_or(request, reverse("governance:meeting", args=[meeting.pk])))
+    return _act(request, lambda: call(meeting), success=success,
+                done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
+                page=lambda status: _meeting_page(request, selectors.meeting_get_for_user(request.user, pk),
+                                                  status=status))
 
 
 @login_required
@@ -224,6 +219,10 @@ def meeting_invite(request, pk):
 
 # Agenda and papers ----------------------------------------------------------------------------
 
+def _agenda_of(meeting_id) -> str:
+    return reverse("governance:meeting", args=[meeting_id]) + "#agenda"
+
+
 @login_required
 @require_POST
 def agenda_add(request, pk):
@@ -239,7 +238,7 @@ def agenda_add(request, pk):
             status = _fail(request, exc, form)
         else:
             messages.success(request, _("The item was added to the agenda."))
-            return redirect(reverse("governance:meeting", args=[meeting.pk]) + "#agenda")
+            return redirect(_agenda_of(meeting.pk))
     return _meeting_page(request, meeting, status=status, item_form=form)
 
 
@@ -263,7 +262,7 @@ def agenda_edit(request, pk):
             status = _fail(request, exc, form)
         else:
             messages.success(request, _("The agenda item was saved."))
-            return redirect(reverse("governance:meeting", args=[item.meeting_id]) + "#agenda")
+            return redirect(_agenda_of(item.meeting_id))
     return _meeting_page(request, selectors.meeting_get_for_user(request.user, item.meeting_id), status=status,
                          item_forms={item.pk: form})
 
@@ -272,14 +271,9 @@ def _item_action(request, pk, call, success):
     item, manager = _managed_item(request, pk)
     if not manager:
         return _refused(request, _secretariat_only())
-    try:
-        call(item)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _meeting_page(request, selectors.meeting_get_for_user(request.user, item.meeting_id),
-                             status=exc.status_code)
-    messages.success(request, success)
-    return redirect(reverse("governance:meeting", args=[item.meeting_id]) + "#agenda")
+    return _act(request, lambda: call(item), success=success, done=_agenda_of(item.meeting_id),
+                page=lambda status: _meeting_page(
+                    request, selectors.meeting_get_for_user(request.user, item.meeting_id), status=status))
 
 
 @login_required
@@ -316,7 +310,7 @@ def paper_add(request, pk):
             status = _fail(request, exc, form)
         else:
             messages.success(request, _("The paper was attached."))
-            return redirect(reverse("governance:meeting", args=[item.meeting_id]) + "#agenda")
+            return redirect(_agenda_of(item.meeting_id))
     return _meeting_page(request, selectors.meeting_get_for_user(request.user, item.meeting_id), status=status,
                          paper_forms={item.pk: form})
 
@@ -335,13 +329,10 @@ def paper_delete(request, pk):
     meeting = paper.agenda_item.meeting
     if not can_manage(request.user, meeting.body.alliance):
         return _refused(request, _secretariat_only())
-    try:
-        meeting_services.paper_delete(paper=paper, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _meeting_page(request, selectors.meeting_get_for_user(request.user, meeting.pk), status=exc.status_code)
-    messages.success(request, _("The paper was removed."))
-    return redirect(reverse("governance:meeting", args=[meeting.pk]) + "#agenda")
+    return _act(request, lambda: meeting_services.paper_delete(paper=paper, actor=request.user),
+                success=_("The paper was removed."), done=_agenda_of(meeting.pk),
+                page=lambda status: _meeting_page(
+                    request, selectors.meeting_get_for_user(request.user, meeting.pk), status=status))
 
 
 # Attendance and quorum -----------------------------------------------------------------------
@@ -408,7 +399,7 @@ def quorum(request, pk):
 # Minutes ---------------------------------------------------------------------------------------
 
 def _minutes_page(request, meeting, *, form=None, status=200):
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+    minutes = selectors.minutes_for_user(request.user).filter(meeting=meeting).first()
     manager = can_manage(request.user, meeting.body.alliance)
     editable = (manager and meeting.status == Meeting.Status.HELD
                 and (minutes is None or minutes.status != Minutes.Status.APPROVED))
@@ -446,7 +437,7 @@ def minutes_circulate(request, pk):
     meeting = selectors.meeting_get_for_user(request.user, pk)
     if not can_manage(request.user, meeting.body.alliance):
         return _refused(request, _secretariat_only())
-    found = Minutes.objects.filter(meeting=meeting).first()
+    found = selectors.minutes_for_user(request.user).filter(meeting=meeting).first()
     try:
         if found is None:
             raise StateConflict(_("Write the minutes first."))

@@ -17,10 +17,10 @@ from governance import selectors
 from governance.forms import RULE_CATEGORY, RULE_CUSTOM, BallotForm, ConflictForm, MotionForm
 from governance.models import Body, Motion
 from governance.permissions import can_manage, can_read_council_business, held_seats
-from governance.rules import Tally, decide, matching_preset, rule_of, yes_needed
+from governance.rules import matching_preset, working
 from governance.services import minutes as minutes_services
 from governance.services import votes as vote_services
-from governance.views.common import PAGE_SIZE, _fail, _next_or, _refused, _secretariat_only
+from governance.views.common import PAGE_SIZE, _act, _fail, _next_or, _refused, _secretariat_only
 
 
 def _motion_form(alliance, data=None, *, initial=None):
@@ -77,16 +77,6 @@ def _motion_initial(request, alliance) -> dict:
     return initial
 
 
-def _tally_of(motion) -> dict | None:
-    if motion.state != Motion.State.CLOSED:
-        return None
-    rule = rule_of(motion)
-    tally = Tally(motion.yes_count, motion.no_count, motion.abstain_count, motion.eligible or 0, motion.present or 0)
-    outcome = decide(rule, tally, motion.quorum_fraction)
-    return {"base": outcome.base, "yes_needed": yes_needed(rule, outcome.base) if outcome.base else None,
-            "cast": motion.yes_count + motion.no_count + motion.abstain_count}
-
-
 def _motion_page(request, motion, *, status=200, conflict_form=None):
     user = request.user
     insider = can_read_council_business(user, motion.alliance) if user.is_authenticated else False
@@ -94,7 +84,7 @@ def _motion_page(request, motion, *, status=200, conflict_form=None):
     context = {
         "motion": motion,
         "preset": matching_preset(motion),
-        "result": _tally_of(motion),
+        "result": working(motion),
         "sectors": vote_services.sector_rows(motion),
         "insider": insider,
         "can_manage": manager,
@@ -159,13 +149,9 @@ def _motion_action(request, pk, call, success):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_manage(request.user, motion.alliance):
         return _refused(request, _secretariat_only())
-    try:
-        call(motion)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _motion_page(request, selectors.motion_get_for_user(request.user, pk), status=exc.status_code)
-    messages.success(request, success)
-    return redirect("governance:motion", pk=motion.pk)
+    return _act(request, lambda: call(motion), success=success, done=reverse("governance:motion", args=[motion.pk]),
+                page=lambda status: _motion_page(request, selectors.motion_get_for_user(request.user, pk),
+                                                 status=status))
 
 
 @login_required
@@ -174,15 +160,11 @@ def motion_delete(request, pk):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_manage(request.user, motion.alliance):
         return _refused(request, _secretariat_only())
-    try:
-        vote_services.motion_delete(motion=motion, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _motion_page(request, motion, status=exc.status_code)
-    messages.success(request, _("The draft motion was deleted."))
-    if motion.meeting_id:
-        return redirect("governance:meeting", pk=motion.meeting_id)
-    return redirect("governance:planner", alliance_id=motion.alliance_id)
+    done = (reverse("governance:meeting", args=[motion.meeting_id]) if motion.meeting_id
+            else reverse("governance:planner", args=[motion.alliance_id]))
+    return _act(request, lambda: vote_services.motion_delete(motion=motion, actor=request.user),
+                success=_("The draft motion was deleted."), done=done,
+                page=lambda status: _motion_page(request, motion, status=status))
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from governance.forms import ReasonForm, TaskForm, TaskReportForm
 from governance.models import Task
 from governance.permissions import can_manage, can_report_on_task
 from governance.services import tasks as task_services
-from governance.views.common import PAGE_SIZE, _fail, _refused, _secretariat_only
+from governance.views.common import PAGE_SIZE, _act, _fail, _refused, _secretariat_only
 
 
 @login_required
@@ -95,13 +96,9 @@ def task_accept(request, pk):
     task = selectors.task_get_for_user(request.user, pk)
     if not can_manage(request.user, task.alliance):
         return _refused(request, _secretariat_only())
-    try:
-        task_services.task_accept(task=task, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _task_page(request, task, status=exc.status_code)
-    messages.success(request, _("The task was accepted."))
-    return redirect("governance:task", pk=task.pk)
+    return _act(request, lambda: task_services.task_accept(task=task, actor=request.user),
+                success=_("The task was accepted."), done=reverse("governance:task", args=[task.pk]),
+                page=lambda status: _task_page(request, task, status=status))
 
 
 @login_required
