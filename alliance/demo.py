@@ -187,7 +187,7 @@ def load_demo() -> dict:
     Contact.objects.get_or_create(user=contact, organization=enterprises[2], defaults={"title": "人力资源部经理"})
     for number in range(1, 4):
         expert = _user(f"expert{number}", f"评审专家{number}")
-        RoleGrant.objects.get_or_create(user=expert, role=RoleGrant.Role.EXPERT)
+        RoleGrant.objects.get_or_create(user=expert, role=RoleGrant.Role.EXPERT, city=city)
     load_seed_framework()
     return {"alliances": Alliance.objects.count(), "organizations": Organization.objects.count()}
 

@@ -10,9 +10,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from members.models import Contact, Membership, Organization, RoleGrant
+        from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant
 
         auditlog.register(Organization)
         auditlog.register(Membership)
         auditlog.register(RoleGrant)
         auditlog.register(Contact)
+        auditlog.register(IdentityChange)

@@ -89,6 +89,7 @@ class RowError:
 class ImportResult:
     errors: list[RowError]
     created: int = 0
+    invited: int = 0  # units registered by others: invited, they join once their contacts accept
 
     @property
     def ok(self) -> bool:
@@ -217,11 +218,16 @@ def import_register(*, alliance, uploaded, actor) -> ImportResult:
     if errors:
         return ImportResult(errors=errors)
 
+    result = ImportResult(errors=[])
     with transaction.atomic():
         for row in parsed:
-            services.membership_enrol(
+            membership = services.membership_enrol(
                 alliance=alliance, actor=actor, uscc=row["uscc"], role=row["role"], joined_on=row["joined_on"],
                 organization=existing.get(row["uscc"]), name=row["name"], name_en=row["name_en"],
                 type=row["type"], size=row["size"],
             )
-    return ImportResult(errors=[], created=len(parsed))
+            if membership.status == Membership.Status.ACTIVE:
+                result.created += 1
+            else:
+                result.invited += 1
+    return result

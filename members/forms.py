@@ -15,6 +15,14 @@ class OrganizationForm(forms.ModelForm):
         fields = ["name", "name_en", "uscc", "type", "size", "city", "address", "website", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, identity_editable: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not identity_editable:
+            for name in ("name", "uscc"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Changed on request, approved by an official of the unit's city "
+                                                "(see the unit's page).")
+
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])
 
@@ -110,6 +118,15 @@ class RoleGrantForm(forms.Form):
 
     def clean_username(self):
         return user_by_username(self.cleaned_data["username"])
+
+
+class IdentityChangeForm(forms.Form):
+    name = forms.CharField(label=_("New legal name"), max_length=200)
+    uscc = forms.CharField(label=_("New credit code"), max_length=18, validators=[validate_uscc])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def clean_uscc(self):
+        return normalize(self.cleaned_data["uscc"])
 
 
 class ContactForm(forms.Form):

@@ -71,6 +71,12 @@ class Organization(models.Model):
     website = models.URLField(_("Website"), blank=True)
     description = models.TextField(_("Description"), blank=True)
     is_demo = models.BooleanField(_("Demo data"), default=False)
+    # The alliance whose secretariat entered the unit: it keeps the record until the unit is claimed
+    # (a contact, or a membership elsewhere); see members/permissions.py.
+    registered_by_alliance = models.ForeignKey(
+        "alliance.Alliance", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Registered by alliance"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -122,6 +128,17 @@ class Membership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who opened it: a contact of the unit (an application) or the alliance's secretariat (an invitation).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Requested by"),
+    )
+    # The unit's consent: given by the contact who applied, or by a contact accepting the invitation.
+    consented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("Consent given by"),
+    )
+    consented_at = models.DateTimeField(_("Consent given at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,7 +182,10 @@ class Contact(models.Model):
 
 
 class RoleGrant(models.Model):
-    """A scoped role: secretariat of an alliance, official of a city, expert reviewer."""
+    """A scoped role: secretariat of an alliance, official of a city, expert reviewer listed by a city.
+
+    Only someone with authority over the scope grants or revokes it (members/permissions.py: can_grant).
+    """
 
     class Role(models.TextChoices):
         SECRETARIAT = "secretariat", _("Secretariat")
@@ -195,7 +215,7 @@ class RoleGrant(models.Model):
                 condition=(
                     Q(role="secretariat", alliance__isnull=False, city__isnull=True)
                     | Q(role="official", alliance__isnull=True, city__isnull=False)
-                    | Q(role="expert", alliance__isnull=True, city__isnull=True)
+                    | Q(role="expert", alliance__isnull=True)
                 ),
                 name="role_grant_scope_matches_role",
             ),
@@ -205,9 +225,58 @@ class RoleGrant(models.Model):
             models.UniqueConstraint(
                 fields=["user", "city"], condition=Q(role="official"), name="role_grant_unique_official"
             ),
-            models.UniqueConstraint(fields=["user"], condition=Q(role="expert"), name="role_grant_unique_expert"),
+            # An expert is listed by a city's officials (or, without a city, nationally by an administrator).
+            models.UniqueConstraint(
+                fields=["user", "city"], condition=Q(role="expert"), name="role_grant_unique_expert_per_city"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role="expert", city__isnull=True), name="role_grant_unique_expert"
+            ),
         ]
 
     def __str__(self):
         scope = self.alliance or self.city or ""
         return f"{self.user} · {self.get_role_display()} {scope}".strip()
+
+
+class IdentityChange(models.Model):
+    """A unit's contacts ask to change its legal name or credit code; an official of its city decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="identity_changes", verbose_name=_("Member unit")
+    )
+    name = models.CharField(_("New legal name"), max_length=200, blank=True)
+    uscc = models.CharField(_("New credit code"), max_length=18, blank=True, validators=[validate_uscc])
+    old_name = models.CharField(_("Legal name before"), max_length=200)
+    old_uscc = models.CharField(_("Credit code before"), max_length=18)
+    reason = models.TextField(_("Reason"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("Requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("Decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("Decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("Change of legal name or credit code")
+        verbose_name_plural = _("Changes of legal name or credit code")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(status="pending"), name="identity_change_one_pending"
+            ),
+            models.CheckConstraint(condition=~Q(name="", uscc=""), name="identity_change_changes_something"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="identity_change_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}: {self.name or self.old_name} / {self.uscc or self.old_uscc}"

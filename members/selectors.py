@@ -62,7 +62,6 @@ def role_grants_for_user(user) -> QuerySet[RoleGrant]:
     visible = Q(pk__in=[])
     if scope.official_city_ids:
         visible |= Q(city_id__in=scope.official_city_ids) | Q(alliance__city_id__in=scope.official_city_ids)
-        visible |= Q(role=RoleGrant.Role.EXPERT)
     if scope.secretariat_alliance_ids:
         visible |= Q(alliance_id__in=scope.secretariat_alliance_ids)
     return queryset.filter(visible)

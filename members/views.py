@@ -23,14 +23,25 @@ from members.forms import (
     ApplicationForm,
     ContactForm,
     DecisionForm,
+    IdentityChangeForm,
     ImportForm,
     MemberAddForm,
     OrganizationForm,
     RegisterFilterForm,
     RoleGrantForm,
 )
-from members.models import Membership, Organization
-from members.permissions import can_act_for, can_edit_organization
+from members.models import IdentityChange, Membership, Organization
+from members.permissions import (
+    can_act_for,
+    can_answer_invitation,
+    can_change_identity,
+    can_decide_membership,
+    can_edit_organization,
+    can_view_contacts,
+    can_withdraw_membership,
+    is_official_for,
+    needs_consent,
+)
 from members.selectors import (
     membership_get_for_user,
     memberships_for_user,
@@ -96,6 +107,9 @@ def register_import(request, pk):
         else:
             if result.ok:
                 messages.success(request, _("%(count)d member units were imported.") % {"count": result.created})
+                if result.invited:
+                    messages.info(request, _("%(count)d units registered by others were invited: they join once "
+                                             "their contacts accept.") % {"count": result.invited})
                 return redirect("alliance-detail", pk=alliance.pk)
     status = 400 if request.method == "POST" and (form.errors or (result and not result.ok)) else 200
     return render(request, "members/import.html", {"alliance": alliance, "form": form, "result": result},
@@ -118,8 +132,12 @@ def member_add(request, pk):
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _("“%(name)s” was enrolled as a member.")
-                             % {"name": membership.organization.name})
+            if membership.status == Membership.Status.ACTIVE:
+                messages.success(request, _("“%(name)s” was enrolled as a member.")
+                                 % {"name": membership.organization.name})
+            else:
+                messages.success(request, _("“%(name)s” is registered by others: it was invited, and joins once "
+                                            "its contacts accept.") % {"name": membership.organization.name})
             return redirect("alliance-detail", pk=alliance.pk)
     return render(request, "members/member_add.html", {"alliance": alliance, "form": form},
                   status=400 if form.errors else 200)
@@ -129,16 +147,27 @@ def organization_detail(request, pk):
     organization = organization_get_for_user(request.user, pk)
     memberships = memberships_for_user(request.user).filter(organization=organization).order_by("-id")
     can_edit = can_edit_organization(request.user, organization)
+    is_contact = can_act_for(request.user, organization)
+    is_official = is_official_for(request.user, organization)
+    pending_change = (
+        organization.identity_changes.filter(status=IdentityChange.Status.PENDING).select_related("requested_by").first()
+        if is_contact or is_official else None
+    )
     return render(
         request,
         "members/organization_detail.html",
         {
             "organization": organization,
             "memberships": memberships,
-            "contacts": organization.contacts.select_related("user") if can_edit else None,
+            "contacts": (organization.contacts.select_related("user")
+                         if can_view_contacts(request.user, organization) else None),
             "can_edit": can_edit,
-            "can_apply": can_act_for(request.user, organization),
+            "can_apply": is_contact,
             "contact_form": ContactForm() if can_edit else None,
+            "pending_change": pending_change,
+            "identity_form": (IdentityChangeForm(initial={"name": organization.name, "uscc": organization.uscc})
+                              if is_contact and pending_change is None else None),
+            "can_decide_change": is_official,
         },
     )
 
@@ -167,6 +196,8 @@ def contact_add(request, pk):
 @require_POST
 def contact_remove(request, pk, contact_pk):
     organization = organization_get_for_user(request.user, pk)
+    if not can_edit_organization(request.user, organization):
+        return HttpResponseForbidden(_("You may not change this unit's contacts."))
     contact = organization.contacts.filter(pk=contact_pk).select_related("user", "organization").first()
     if contact is None:
         return HttpResponse(status=404)
@@ -183,7 +214,8 @@ def organization_edit(request, pk):
     organization = organization_get_for_user(request.user, pk)
     if not can_edit_organization(request.user, organization):
         return HttpResponseForbidden(_("You may not change this unit's profile."))
-    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk))
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk),
+                            identity_editable=can_change_identity(request.user, organization))
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
@@ -195,6 +227,44 @@ def organization_edit(request, pk):
             return redirect("organization-detail", pk=organization.pk)
     return render(request, "members/organization_form.html", {"organization": organization, "form": form},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def identity_change_request(request, pk):
+    organization = organization_get_for_user(request.user, pk)
+    if not can_act_for(request.user, organization):
+        return HttpResponseForbidden(_("Only a contact of the unit can ask to change its legal name or credit code."))
+    form = IdentityChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.identity_change_request(organization=organization, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The request was sent to the officials of the unit's city."))
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return redirect("organization-detail", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def identity_change_decide(request, pk, change_pk, decision):
+    organization = organization_get_for_user(request.user, pk)
+    change = organization.identity_changes.filter(pk=change_pk).first()
+    if change is None or decision not in ("approve", "reject"):
+        raise Http404
+    try:
+        services.identity_change_decide(change=change, actor=request.user, approve=decision == "approve",
+                                        note=request.POST.get("note", "")[:2000])
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return HttpResponseForbidden(exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request was decided."))
+    return redirect("organization-detail", pk=organization.pk)
 
 
 @login_required
@@ -221,16 +291,16 @@ def membership_apply(request):
 
 def membership_detail(request, pk):
     membership = membership_get_for_user(request.user, pk)
+    can_decide = can_decide_membership(request.user, membership)
     return render(
         request,
         "members/membership_detail.html",
         {
             "membership": membership,
-            "can_decide": can_manage_members(request.user, membership.alliance),
-            "can_withdraw": membership.status in Membership.OPEN_STATUSES and (
-                can_act_for(request.user, membership.organization)
-                or can_manage_members(request.user, membership.alliance)
-            ),
+            "can_decide": can_decide,
+            "awaiting_consent": membership.status == Membership.Status.APPLIED and needs_consent(membership),
+            "can_answer": can_answer_invitation(request.user, membership),
+            "can_withdraw": can_withdraw_membership(request.user, membership),
             "form": DecisionForm(initial={"role": membership.role}),
         },
     )
@@ -242,6 +312,22 @@ DECISIONS = {
     "expel": services.membership_expel,
     "withdraw": services.membership_withdraw,
 }
+
+
+@login_required
+@require_POST
+def membership_accept(request, pk):
+    membership = membership_get_for_user(request.user, pk)
+    try:
+        services.membership_accept(membership=membership, actor=request.user)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            return HttpResponseForbidden(exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invitation was accepted: the alliance's secretariat can now approve the "
+                                    "membership."))
+    return redirect("membership-detail", pk=pk)
 
 
 @login_required

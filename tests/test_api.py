@@ -91,7 +91,7 @@ def test_a_duplicate_application_is_a_409(cast, api_for):
 
 def test_approving_twice_is_a_409(cast, api_for, high_tech):
     membership = Membership.objects.create(alliance=high_tech, organization=Organization.objects.create(
-        name="待批单位", uscc=new_uscc(), type="other"), status="applied")
+        name="待批单位", uscc=new_uscc(), type="other", registered_by_alliance=high_tech), status="applied")
     api = api_for(cast["secretariat"])
     assert api.post(f"/api/v1/memberships/{membership.pk}/approve/").status_code == 200
     assert api.post(f"/api/v1/memberships/{membership.pk}/approve/").status_code == 409

@@ -136,4 +136,6 @@ def test_the_exported_register_opens_with_the_expected_rows_and_imports_again(ca
     result = import_register(alliance=electronic, uploaded=SimpleUploadedFile("r.xlsx", response.content),
                              actor=cast["secretariat"])
     assert result.ok, result.errors[:3]
-    assert result.created == 91
+    # Every unit already belongs to another alliance: each is invited, none enrolled without its consent.
+    assert (result.created, result.invited) == (0, 91)
+    assert Membership.objects.filter(alliance=electronic, status="applied", consented_at=None).count() == 91

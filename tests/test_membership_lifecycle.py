@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from alliance.errors import DomainError, NotAllowed, StateConflict
 from governance.models import Seat
 from members import services
-from members.models import Membership, Organization
+from members.models import Contact, Membership, Organization
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +88,22 @@ def test_a_unit_may_rejoin_after_withdrawing(cast, applicant, high_tech):
 
 @pytest.mark.parametrize("status", ["rejected", "withdrawn", "expelled"])
 def test_closed_memberships_cannot_be_decided_again(cast, high_tech, status):
-    membership = Membership.objects.create(
-        alliance=high_tech, organization=OrganizationFactory(), status=status, decision_reason="x"
-    )
+    unit = OrganizationFactory()
+    Contact.objects.create(user=cast["outsider"], organization=unit)
+    membership = Membership.objects.create(alliance=high_tech, organization=unit, status=status, decision_reason="x")
     for service in (services.membership_approve, services.membership_reject, services.membership_expel):
         with pytest.raises(StateConflict):
             service(membership=membership, actor=cast["secretariat"], reason="理由")
     with pytest.raises(StateConflict):
+        services.membership_withdraw(membership=membership, actor=cast["outsider"])
+
+
+def test_the_secretariat_expels_but_never_withdraws_a_unit(cast, applicant, high_tech):
+    membership = Membership.objects.get(alliance=high_tech, organization=applicant, status="active")
+    with pytest.raises(NotAllowed):
         services.membership_withdraw(membership=membership, actor=cast["secretariat"])
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.ACTIVE
 
 
 def test_expelling_ends_the_units_council_seat(cast, high_tech):

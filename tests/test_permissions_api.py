@@ -1,6 +1,7 @@
 """Each endpoint against each role, with the same rules as the pages."""
 
 import pytest
+from django.utils import timezone
 
 from members.models import Membership, Organization
 from tests.conftest import new_uscc
@@ -18,7 +19,8 @@ def _expect(default, **overrides):
 def objects(cast, high_tech, other_alliance):
     from alliance.models import Alliance, City
 
-    applied = Membership.objects.create(alliance=high_tech, organization=OrganizationFactory(), status="applied")
+    applied = Membership.objects.create(alliance=high_tech, organization=OrganizationFactory(), status="applied",
+                                        consented_at=timezone.now())
     return {
         "ht": high_tech.pk, "other": other_alliance.pk, "zibo": City.objects.get(name="淄博市").pk,
         "electronic": Alliance.objects.get(name="淄博电子信息产教联合体").pk,
@@ -46,7 +48,7 @@ ENDPOINTS = [
     ("post", "/api/v1/organizations/", {"name": "新单位", "uscc": "NEW", "type": "enterprise", "size": "small"},
      _expect(403, anonymous=401, official=201, secretariat=201, weifang_official=201, weifang_secretariat=201)),
     ("patch", "/api/v1/organizations/{contact_org}/", {"address": "淄博市张店区"},
-     _expect(403, anonymous=401, contact=200, secretariat=200)),
+     _expect(403, anonymous=401, contact=200, official=200)),
     ("get", "/api/v1/memberships/", None, ANYONE),
     ("get", "/api/v1/memberships/{applied}/", None, _expect(404, official=200, secretariat=200, director=200)),
     ("post", "/api/v1/memberships/", {"alliance": "{electronic}", "organization": "{contact_org}"},
@@ -55,8 +57,10 @@ ENDPOINTS = [
                                                                    director=403)),
     ("post", "/api/v1/memberships/{applied}/reject/", {"reason": "不符合条件"},
      _expect(404, anonymous=401, official=403, secretariat=200, director=403)),
-    ("post", "/api/v1/memberships/{applied}/withdraw/", {}, _expect(404, anonymous=401, official=403, secretariat=200,
+    ("post", "/api/v1/memberships/{applied}/withdraw/", {}, _expect(404, anonymous=401, official=403, secretariat=403,
                                                                     director=403)),
+    ("post", "/api/v1/memberships/{applied}/accept/", {}, _expect(404, anonymous=401, official=403, secretariat=403,
+                                                                  director=403)),
     ("get", "/api/v1/bodies/", None, ANYONE),
     ("get", "/api/v1/seats/", None, ANYONE),
     ("get", "/api/v1/me/", None, SIGNED_IN),

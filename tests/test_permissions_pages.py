@@ -1,6 +1,7 @@
 """Each page against each role: allowed (200/302 after a write) or refused (403/404/login)."""
 
 import pytest
+from django.utils import timezone
 
 from members.models import Membership, Organization, RoleGrant
 from tests.factories import OrganizationFactory
@@ -22,7 +23,8 @@ def objects(cast, high_tech, other_alliance):
     from alliance.models import Alliance
 
     electronic = Alliance.objects.get(name="淄博电子信息产教联合体")
-    applied = Membership.objects.create(alliance=high_tech, organization=OrganizationFactory(), status="applied")
+    applied = Membership.objects.create(alliance=high_tech, organization=OrganizationFactory(), status="applied",
+                                        consented_at=timezone.now())
     hidden_org = OrganizationFactory()
     return {
         "ht": high_tech.pk, "other": other_alliance.pk, "contact_org": contact_org.pk,
@@ -59,7 +61,7 @@ PAGES = [
     ("GET", "/register/export.xlsx", None, SIGNED_IN),
     ("GET", "/organizations/{contact_org}/", None, ANYONE),
     ("GET", "/organizations/{hidden_org}/", None, _expect(404)),
-    ("GET", "/organizations/{contact_org}/edit/", None, _expect(403, anonymous=LOGIN, contact=200, secretariat=200)),
+    ("GET", "/organizations/{contact_org}/edit/", None, _expect(403, anonymous=LOGIN, contact=200, official=200)),
     ("GET", "/memberships/apply/", None, CONTACTS),
     ("GET", "/memberships/{member}/", None, ANYONE),
     ("GET", "/memberships/{applied}/", None, _expect(404, official=200, secretariat=200, director=200)),

@@ -1,6 +1,10 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliance.models import Alliance
+from alliance.scope import scope_of
+from alliance.selectors import alliances_for_user
 from members.models import Membership, Organization
 
 
@@ -10,13 +14,38 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_en", "uscc", "type", "size", "city", "address", "website", "description"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleAllianceField(serializers.PrimaryKeyRelatedField):
+    """An alliance the caller can see: any other id is unknown, whether it exists or not."""
+
+    def get_queryset(self):
+        return alliances_for_user(self.context["request"].user)
+
+
 class OrganizationInputSerializer(serializers.ModelSerializer):
     """Field checks only; the credit code's check character is verified by the service."""
 
+    registered_by_alliance = VisibleAllianceField(
+        required=False, allow_null=True,
+        help_text="The caller's alliance that registers the unit (and keeps its record until the unit is claimed); "
+                  "defaults to the caller's alliance when they keep exactly one. Ignored on update.",
+    )
+
     class Meta:
         model = Organization
-        fields = ["name", "name_en", "uscc", "type", "size", "city", "address", "website", "description"]
+        fields = ["name", "name_en", "uscc", "type", "size", "city", "address", "website", "description",
+                  "registered_by_alliance"]
         extra_kwargs = {"uscc": {"validators": []}}
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            attrs.pop("registered_by_alliance", None)
+        elif "registered_by_alliance" not in attrs:
+            alliance_ids = scope_of(self.context["request"].user).secretariat_alliance_ids
+            attrs["registered_by_alliance"] = (
+                Alliance.objects.get(pk=next(iter(alliance_ids))) if len(alliance_ids) == 1 else None
+            )
+        return attrs
 
 
 class MembershipOutputSerializer(serializers.ModelSerializer):
@@ -28,12 +57,12 @@ class MembershipOutputSerializer(serializers.ModelSerializer):
         model = Membership
         fields = [
             "id", "alliance", "alliance_name", "organization", "organization_name", "organization_type", "role",
-            "status", "applied_on", "joined_on", "left_on", "statement", "decision_reason",
+            "status", "applied_on", "joined_on", "left_on", "statement", "decision_reason", "consented_at",
         ]
 
 
 class MembershipInputSerializer(serializers.Serializer):
-    alliance = serializers.PrimaryKeyRelatedField(queryset=Alliance.objects.all())
+    alliance = VisibleAllianceField()
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
     statement = serializers.CharField(required=False, allow_blank=True, max_length=2000)

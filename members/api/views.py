@@ -1,6 +1,7 @@
 import django_filters
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import mixins, permissions, status, throttling, viewsets
@@ -9,9 +10,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.permissions import can_manage_members
+from alliance.errors import NotAllowed
 from alliance.scope import scope_of
-from alliance.selectors import alliance_get_for_user
 from members import services
 from members.api.serializers import (
     MembershipDecisionSerializer,
@@ -24,6 +24,7 @@ from members.api.serializers import (
     TokenResponseSerializer,
 )
 from members.models import Membership, Organization
+from members.permissions import can_edit_organization
 from members.selectors import (
     membership_get_for_user,
     memberships_for_user,
@@ -108,7 +109,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     @extend_schema(request=OrganizationInputSerializer, responses={201: OrganizationOutputSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = OrganizationInputSerializer(data=request.data)
+        serializer = OrganizationInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         organization = services.organization_create(actor=request.user, **serializer.validated_data)
         return Response(OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
@@ -120,15 +121,21 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     @extend_schema(request=OrganizationInputSerializer, responses=OrganizationOutputSerializer)
     def update(self, request, *args, **kwargs):
         organization = self.get_object()
-        serializer = OrganizationInputSerializer(organization, data=request.data, partial=kwargs.get("partial", False))
+        if not can_edit_organization(request.user, organization):
+            raise NotAllowed(_("You may not change this unit's profile."))
+        serializer = OrganizationInputSerializer(organization, data=request.data, partial=kwargs.get("partial", False),
+                                                 context={"request": request})
         serializer.is_valid(raise_exception=True)
-        services.organization_update(organization=organization, actor=request.user, **serializer.validated_data)
+        organization = services.organization_update(
+            organization=organization, actor=request.user, **serializer.validated_data
+        )
         return Response(OrganizationOutputSerializer(organization).data)
 
 
 class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         viewsets.GenericViewSet):
-    """Memberships. POST by a unit's contact applies; POST by the secretariat enrols directly."""
+    """Memberships. POST opens one as `applied`; the alliance's secretariat approves it once the unit has
+    consented (its contacts applied, or accepted the invitation). Contacts withdraw; the secretariat expels."""
 
     serializer_class = MembershipOutputSerializer
     filterset_fields = ["alliance", "organization", "role", "status"]
@@ -144,20 +151,15 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
 
     @extend_schema(request=MembershipInputSerializer, responses={201: MembershipOutputSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = MembershipInputSerializer(data=request.data)
+        """Opens a membership as `applied`: an application when a contact of the unit posts it, an
+        invitation when the alliance's secretariat does (the unit's contacts then `accept` it)."""
+        serializer = MembershipInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        alliance = alliance_get_for_user(request.user, data["alliance"].pk)
-        if can_manage_members(request.user, alliance):
-            membership = services.membership_add(
-                alliance=alliance, organization=data["organization"], actor=request.user,
-                role=data.get("role", Membership.Role.MEMBER),
-            )
-        else:
-            membership = services.membership_apply(
-                alliance=alliance, organization=data["organization"], actor=request.user,
-                statement=data.get("statement", ""),
-            )
+        membership = services.membership_request(
+            alliance=data["alliance"], organization=data["organization"], actor=request.user,
+            role=data.get("role", Membership.Role.MEMBER), statement=data.get("statement", ""),
+        )
         return Response(MembershipOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request, pk, service, **extra):
@@ -174,6 +176,15 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._decide(request, pk, services.membership_approve, role=True)
+
+    @extend_schema(request=None, responses=MembershipOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """A contact of the unit accepts the alliance's invitation (the unit's consent)."""
+        with transaction.atomic():
+            membership = membership_get_for_user(request.user, pk, for_update=True)
+            services.membership_accept(membership=membership, actor=request.user)
+        return Response(MembershipOutputSerializer(membership_get_for_user(request.user, pk)).data)
 
     @extend_schema(request=MembershipDecisionSerializer, responses=MembershipOutputSerializer)
     @action(detail=True, methods=["post"])
