@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from members.models import Membership, Organization, RoleGrant
+from members.models import IdentityChange, Membership, Organization, RoleGrant
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,11 @@ def objects(cast, high_tech, other_alliance):
     applied = Membership.objects.create(alliance=high_tech, organization=OrganizationFactory(), status="applied",
                                         consented_at=timezone.now())
     hidden_org = OrganizationFactory()
+    change = IdentityChange.objects.create(organization=contact_org, name="新法定名称", old_name=contact_org.name,
+                                           old_uscc=contact_org.uscc, reason="更名", requested_by=cast["contact"])
     return {
+        "contact_member": Membership.objects.get(alliance=high_tech, organization=contact_org, status="active").pk,
+        "change": change.pk,
         "ht": high_tech.pk, "other": other_alliance.pk, "contact_org": contact_org.pk,
         "member": Membership.objects.filter(alliance=high_tech, status="active").first().pk,
         "applied": applied.pk, "hidden_org": hidden_org.pk, "electronic": electronic.pk,
@@ -69,6 +73,15 @@ PAGES = [
      _expect(404, anonymous=LOGIN, official=403, secretariat=302, director=403)),
     ("POST", "/memberships/{applied}/reject/", {"reason": "材料不全"},
      _expect(404, anonymous=LOGIN, official=403, secretariat=302, director=403)),
+    ("POST", "/memberships/{applied}/accept/", None, _expect(404, anonymous=LOGIN, official=403, secretariat=403,
+                                                             director=403)),
+    ("POST", "/memberships/{contact_member}/withdraw/", {"reason": ""}, _expect(403, anonymous=LOGIN, contact=302)),
+    ("POST", "/memberships/{contact_member}/expel/", {"reason": "违反章程"},
+     _expect(403, anonymous=LOGIN, secretariat=302)),
+    ("POST", "/organizations/{contact_org}/identity/", {"name": "另一名称", "uscc": "91350100M000100Y43", "reason": "x"},
+     _expect(403, anonymous=LOGIN, contact=302)),
+    ("POST", "/organizations/{contact_org}/identity/{change}/approve/", {"note": ""},
+     _expect(403, anonymous=LOGIN, official=302)),
     ("GET", "/roles/", None, ROLE_MANAGERS),
     ("POST", "/roles/", {"username": "outsider", "role": "secretariat", "alliance": "{ht}"},
      _expect(403, anonymous=LOGIN, official=302, secretariat=302, weifang_official=400, weifang_secretariat=400)),
