@@ -26,6 +26,8 @@ RUN pip install . && rm -rf build *.egg-info
 # db.sqlite3, media/ or var/ ends up in the image). tests/test_deploy.py checks that every
 # local app in INSTALLED_APPS is copied here.
 COPY manage.py ./
+COPY config ./config
+COPY kernel ./kernel
 COPY alliance ./alliance
 COPY members ./members
 COPY governance ./governance
@@ -50,4 +52,4 @@ RUN export DJANGO_ENV=production SECRET_KEY=build-only-not-a-secret ALLOWED_HOST
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "alliance.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

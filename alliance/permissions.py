@@ -1,7 +1,7 @@
 """Who may do what to an alliance. Pages and the API both ask these."""
 
 from alliance.models import Alliance
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 
 
 def is_official_of(user, alliance: Alliance) -> bool:

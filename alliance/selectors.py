@@ -2,10 +2,10 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from alliance.models import Alliance
-from alliance.scope import scope_of
+from kernel.scope import scope_of
+from kernel.selectors import get_or_404
 
 
 def private_alliance_filter(user, prefix: str = "") -> Q:
@@ -64,18 +64,6 @@ def alliances_for_user(user) -> QuerySet[Alliance]:
 def alliance_choices_for_user(user) -> QuerySet[Alliance]:
     """Visible alliances for a drop-down: names only, no counts or joins."""
     return Alliance.objects.filter(visible_alliance_filter(user)).only("id", "name").order_by("name")
-
-
-def get_or_404(queryset: QuerySet, pk):
-    """One row of an already user-scoped queryset; 404 for a missing, hidden or malformed id alike."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:

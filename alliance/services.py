@@ -4,7 +4,7 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance, AllianceDocument, AllianceStatusChange
 from alliance.permissions import can_create_alliance, can_edit_alliance, status_targets_for
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from alliance.notify import existing_keys, notify, send_due_mail
+from kernel.notify import existing_keys, notify, send_due_mail
 from members.selectors import secretaries_by_alliance
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from alliance import services
-from alliance.errors import DomainError
+from kernel.errors import DomainError
 from alliance.forms import AllianceForm, DocumentForm, TransitionForm
 from alliance.models import Alliance, City
 from alliance.permissions import (
@@ -19,7 +19,7 @@ from alliance.permissions import (
     can_manage_members,
     status_targets_for,
 )
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
 from governance.selectors import seats_for_user
 from members.models import Membership

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError
+from kernel.errors import DomainError
 from assessments.models import Framework, Indicator
 from assessments.scoring import Leaf
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from alliance.validators import validate_upload_size
+from kernel.validators import validate_upload_size
 
 
 class Framework(models.Model):

@@ -1,6 +1,6 @@
 """Who may do what in an assessment. Pages and the API both ask these."""
 
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 from assessments.models import Assessment, Cycle, Report, Review
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from alliance.errors import DomainError, StateConflict
+from kernel.errors import DomainError, StateConflict
 from assessments import report_services, reports
 from assessments.models import Report
 from assessments.selectors import report_get_for_user, report_subject_for_user

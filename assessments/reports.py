@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from alliance.errors import StateConflict
+from kernel.errors import StateConflict
 from assessments import frameworks
 from assessments.models import Assessment, Cycle, Indicator, Report, Review
 from assessments.scoring import mean

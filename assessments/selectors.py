@@ -7,8 +7,8 @@ city's; everyone else only published results.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from alliance.scope import scope_of
-from alliance.selectors import get_or_404
+from kernel.scope import scope_of
+from kernel.selectors import get_or_404
 from assessments.models import Assessment, Cycle, Framework, Report, Review
 
 

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 from assessments import frameworks
 from assessments.metrics import alliance_metrics
 from assessments.models import Assessment, Cycle, Evidence, Framework, RectificationItem, Review

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError
+from kernel.errors import DomainError
 from assessments import reports
 from assessments.models import Report
 

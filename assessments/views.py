@@ -19,10 +19,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance, AllianceDocument, City
-from alliance.scope import scope_of
-from alliance.selectors import alliances_for_user, get_or_404
+from kernel.scope import scope_of
+from alliance.selectors import alliances_for_user
+from kernel.selectors import get_or_404
 from assessments import frameworks, services
 from assessments.deadlines import (
     assessment_reviews_overdue,

@@ -424,7 +424,7 @@ def server_env(database_url: str) -> dict:
 def start_gunicorn(database_url: str, port: int, log_file, *, workers: int = 2, threads: int = 1) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
-        str(gunicorn), "alliance.wsgi:application", "--bind", f"127.0.0.1:{port}", "--chdir", str(BASE_DIR),
+        str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--chdir", str(BASE_DIR),
         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "300",
         "--timeout", "60", "--log-level", "warning",
     ]

@@ -2,7 +2,7 @@
 
 import warnings
 
-from alliance.settings import *  # noqa: F401,F403
+from config.settings import *  # noqa: F401,F403
 
 ROOT_URLCONF = "bench.urls"
 

@@ -10,6 +10,8 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from governance import scope  # noqa: F401  (contributes to the request scope)
+
         from governance.models import AgendaItem, Attendance, Meeting, Minutes, Motion, Paper, Seat, Task
 
         auditlog.register(Seat)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from alliance.notify import notify
+from kernel.notify import notify
 from governance.calendar import meeting_ics
 
 

@@ -1,7 +1,7 @@
 """Who may do what in an alliance's council business. Pages and the API both ask these."""
 
 from alliance.permissions import can_edit_alliance, can_view_private, is_secretariat_of
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 
 
 def can_manage(user, alliance) -> bool:

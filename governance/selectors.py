@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alliance.models import Alliance
-from alliance.scope import scope_of
-from alliance.selectors import alliances_overseen_by, get_or_404, private_alliance_filter, visible_alliance_filter
+from kernel.scope import scope_of
+from alliance.selectors import alliances_overseen_by, private_alliance_filter, visible_alliance_filter
+from kernel.selectors import get_or_404
 from governance.models import (
     AgendaItem,
     Attendance,

@@ -10,6 +10,8 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from members import scope  # noqa: F401  (contributes to the request scope)
+
         from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant
 
         auditlog.register(Organization)

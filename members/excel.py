@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from alliance.errors import DomainError
+from kernel.errors import DomainError
 from members import services
 from members.models import Membership, Organization
 from members.uscc import normalize, validate_uscc

@@ -9,7 +9,7 @@ An alliance's secretariat acts on its own alliance's membership of a unit, never
 from django.db.models import Q
 
 from alliance.permissions import can_edit_alliance, can_manage_members
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 from members.models import Membership, Organization, RoleGrant
 
 

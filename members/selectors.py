@@ -5,8 +5,9 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from alliance.models import Alliance
-from alliance.scope import scope_of
-from alliance.selectors import get_or_404, private_alliance_filter
+from kernel.scope import scope_of
+from alliance.selectors import private_alliance_filter
+from kernel.selectors import get_or_404
 from members.models import Membership, Organization, RoleGrant
 
 

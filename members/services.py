@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance, City
 from alliance.permissions import can_manage_members
-from alliance.scope import forget_scope, scope_of
+from kernel.scope import forget_scope, scope_of
 from members import notices
 from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant
 from members.permissions import (

@@ -14,9 +14,9 @@ trap cleanup INT TERM EXIT
 if [ -z "${DATABASE_URL:-}" ]; then echo "DATABASE_URL unset: using the embedded SQLite database (db.sqlite3)."; fi
 if [ -z "${REDIS_URL:-}" ]; then echo "REDIS_URL unset: using the embedded file-system Celery broker (var/celery-broker)."; fi
 
-"$PY/celery" -A alliance worker --loglevel=INFO --concurrency=2 &
+"$PY/celery" -A config worker --loglevel=INFO --concurrency=2 &
 pids+=($!)
-"$PY/celery" -A alliance beat --loglevel=INFO --pidfile= &
+"$PY/celery" -A config beat --loglevel=INFO --pidfile= &
 pids+=($!)
 "$PY/python" manage.py runserver 127.0.0.1:8000 &
 pids+=($!)

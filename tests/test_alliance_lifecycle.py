@@ -2,7 +2,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from alliance import services
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Property-based fuzzing of /api/v1/ against its own OpenAPI schema (schemathesis 4).
 
 Every operation in the schema is exercised in-process through the WSGI application
-(`alliance.wsgi.application`) inside the test transaction: once anonymously and once
+(`config.wsgi.application`) inside the test transaction: once anonymously and once
 with a knox token of the demo secretariat. Schemathesis generates schema-valid and
 schema-violating requests (query strings, path ids, JSON / form / multipart bodies).
 
@@ -55,7 +55,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import JsonSchemaError, UndefinedStatusCode
 
 from alliance.models import Alliance
-from alliance.wsgi import application
+from config.wsgi import application
 from governance.models import Body, Seat
 from members.api.views import LoginThrottle
 from members.models import Membership, Organization, RoleGrant, User

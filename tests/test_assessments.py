@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance
 from assessments import frameworks, services
 from assessments.models import Assessment, Framework

@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
-from alliance.celery import app
+from config.celery import app
 from alliance.models import Alliance
 from members import services
 from members.models import Organization, User

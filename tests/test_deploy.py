@@ -96,7 +96,7 @@ def production_env(**overrides) -> dict[str, str]:
     env = {key: os.environ[key] for key in kept if key in os.environ}
     env.update(
         DJANGO_ENV="production",
-        DJANGO_SETTINGS_MODULE="alliance.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="alliance.example.cn",
         DATABASE_URL=os.environ.get("DATABASE_URL") or TEST_DATABASE_URL,
@@ -125,8 +125,8 @@ def local_apps() -> list[str]:
 
 
 def settings_environment_variables() -> set[str]:
-    """Every environment variable name alliance/settings.py reads, found in its syntax tree."""
-    tree = ast.parse((ROOT / "alliance" / "settings.py").read_text(encoding="utf-8"))
+    """Every environment variable name config/settings.py reads, found in its syntax tree."""
+    tree = ast.parse((ROOT / "config" / "settings.py").read_text(encoding="utf-8"))
     readers = {
         node.name
         for node in tree.body
@@ -172,7 +172,7 @@ def test_web_migrates_then_runs_gunicorn_on_the_wsgi_application():
     words = command_words("web")
     assert "gunicorn" in words
     gunicorn_args = words[words.index("gunicorn") + 1:]
-    assert "alliance.wsgi:application" in gunicorn_args
+    assert "config.wsgi:application" in gunicorn_args
     assert any("0.0.0.0:8000" in word for word in gunicorn_args)
     assert "migrate" in words and words.index("migrate") < words.index("gunicorn")
     assert any(str(port).endswith(":8000") for port in service("web")["ports"])
@@ -193,12 +193,12 @@ def test_celery_services_start_after_migrations(name):
 
 def test_worker_runs_a_celery_worker_of_the_alliance_app():
     words = command_words("worker")
-    assert words[:4] == ["celery", "-A", "alliance", "worker"]
+    assert words[:4] == ["celery", "-A", "config", "worker"]
 
 
 def test_beat_runs_celery_beat_with_the_database_scheduler():
     words = command_words("beat")
-    assert words[:4] == ["celery", "-A", "alliance", "beat"]
+    assert words[:4] == ["celery", "-A", "config", "beat"]
     scheduler = settings.CELERY_BEAT_SCHEDULER
     assert scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
     if "--scheduler" in words or "-S" in words:
@@ -295,7 +295,7 @@ def test_dockerfile_runs_as_a_non_root_user_and_starts_gunicorn():
     assert workdirs[-1] == "/app"
     cmd = [arguments for keyword, arguments in instructions if keyword == "CMD"][-1]
     words = json.loads(cmd) if cmd.startswith("[") else shlex.split(cmd)
-    assert words[0] == "gunicorn" and "alliance.wsgi:application" in words
+    assert words[0] == "gunicorn" and "config.wsgi:application" in words
 
 
 def test_static_files_are_collected_for_the_production_storage():
@@ -311,14 +311,14 @@ def test_static_files_are_collected_for_the_production_storage():
 
 def test_the_entry_points_the_services_name_exist():
     code = """
-import alliance.wsgi
-assert callable(alliance.wsgi.application)
+import config.wsgi
+assert callable(config.wsgi.application)
 from celery import Celery
 from celery.app.utils import find_app
 from celery.utils.imports import symbol_by_name
-import alliance.celery
-app = find_app("alliance")  # what `celery -A alliance` resolves
-assert isinstance(app, Celery) and app is alliance.celery.app
+import config.celery
+app = find_app("config")  # what `celery -A config` resolves
+assert isinstance(app, Celery) and app is config.celery.app
 from django.conf import settings
 scheduler = symbol_by_name(settings.CELERY_BEAT_SCHEDULER)
 from django_celery_beat.schedulers import DatabaseScheduler

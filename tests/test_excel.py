@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from alliance.errors import DomainError
+from kernel.errors import DomainError
 from members.excel import import_register
 from members.models import Membership, Organization
 from tests.conftest import new_uscc
@@ -130,7 +130,7 @@ def test_the_exported_register_opens_with_the_expected_rows_and_imports_again(ca
     from members.models import RoleGrant
 
     RoleGrant.objects.create(user=cast["secretariat"], role="secretariat", alliance=electronic)
-    from alliance.scope import forget_scope
+    from kernel.scope import forget_scope
 
     forget_scope(cast["secretariat"])
     result = import_register(alliance=electronic, uploaded=SimpleUploadedFile("r.xlsx", response.content),

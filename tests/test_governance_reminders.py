@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from alliance.celery import app
-from alliance.models import Alliance, Notification
-from alliance.notify import retry_delay, send_due_mail
+from config.celery import app
+from alliance.models import Alliance
+from kernel.models import Notification
+from kernel.notify import retry_delay, send_due_mail
 from governance.models import Minutes, Motion
 from governance.services import meetings, minutes, tasks, votes
 from governance.tasks import close_due_motions, governance_reminders

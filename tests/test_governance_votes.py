@@ -10,7 +10,7 @@ from django.apps import apps
 from django.db import connection, models
 from django.utils import timezone, translation
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from governance.models import Ballot, Motion
 from governance.services import meetings, minutes as minutes_services, votes
 from members import services as member_services
@@ -244,7 +244,7 @@ def test_minutes_approved_by_an_adopted_motion_are_locked(high_tech, body, secre
 
 
 def test_an_extraordinary_meeting_request_is_granted_at_the_charters_share(body, seats, secretariat):
-    from alliance.models import Notification
+    from kernel.models import Notification
 
     request = meetings.extraordinary_request(body=body, actor=seats[0].user, subject="调整理事会组成", reason="……")
     meetings.extraordinary_sign(request=request, actor=seats[1].user)

@@ -2,7 +2,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.db import IntegrityError, transaction
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from governance.models import Seat
 from members import services
 from members.models import Contact, Membership, Organization

@@ -20,8 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.models import Notification
-from alliance.notify import MAX_ATTEMPTS, mark_read, notify, retry_delay, send_due_mail
+from kernel.models import Notification
+from kernel.notify import MAX_ATTEMPTS, mark_read, notify, retry_delay, send_due_mail
 from alliance.tasks import assessment_reminders, send_notifications
 from assessments import services as assessment_services
 from assessments.models import Assessment
@@ -323,7 +323,7 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
     from celery.contrib.testing.worker import start_worker
     from django.conf import settings
 
-    from alliance.celery import app
+    from config.celery import app
     from alliance.demo import HIGH_TECH
     from alliance.models import Alliance
     from tests.test_celery import wait_for
@@ -348,7 +348,7 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
 
 
 def test_the_beat_schedules_every_periodic_job_and_the_worker_knows_them():
-    from alliance.celery import app
+    from config.celery import app
 
     jobs = {"alliance.tasks.send_notifications", "alliance.tasks.assessment_reminders",
             "governance.tasks.close_due_motions", "governance.tasks.governance_reminders"}
@@ -408,7 +408,7 @@ def test_marking_read_is_a_post_and_keeps_the_first_time(cast, client_for, secre
 
 @pytest.mark.django_db
 def test_mark_read_refuses_someone_elses_notification(cast, secretariat_note):
-    from alliance.errors import NotAllowed
+    from kernel.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         mark_read(user=cast["outsider"], notification=secretariat_note)

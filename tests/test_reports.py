@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance, City
 from assessments import frameworks, report_services, reports, services
 from assessments.models import Assessment, Cycle, Report
@@ -515,7 +515,7 @@ def wait_for(condition, timeout=30.0):
 def test_a_real_worker_builds_the_report_from_redis(settings):
     from celery.contrib.testing.worker import start_worker
 
-    from alliance.celery import app
+    from config.celery import app
     from alliance.demo import HIGH_TECH
     from tests.conftest import load_cast
 

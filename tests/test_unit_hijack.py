@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from openpyxl import Workbook
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
-from alliance.scope import forget_scope
+from kernel.errors import DomainError, NotAllowed, StateConflict
+from kernel.scope import forget_scope
 from governance.models import Seat
 from members import services
 from members.excel import import_register

@@ -10,9 +10,9 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from alliance.api.schema import NOT_FOUND, documented_errors
-from alliance.errors import DomainError
-from alliance.selectors import get_or_404
+from kernel.api.schema import NOT_FOUND, documented_errors
+from kernel.errors import DomainError
+from kernel.selectors import get_or_404
 from assessments import services
 from assessments.api.serializers import (
     AssessmentOutputSerializer,

@@ -12,9 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from alliance.api.parsers import JSONParser
-from alliance.api.schema import ACTION_ERRORS, documented_errors
-from alliance.selectors import get_or_404
+from kernel.api.parsers import JSONParser
+from kernel.api.schema import ACTION_ERRORS, documented_errors
+from kernel.selectors import get_or_404
 from governance import selectors
 from governance.api.serializers import (
     AttendanceInputSerializer,

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, StateConflict
+from kernel.errors import DomainError, StateConflict
 from governance import notices
 from governance.models import Meeting, Minutes
 from governance.selectors import active_seats

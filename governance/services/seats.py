@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from governance.models import Body, Seat
 from governance.permissions import can_manage_seats
 

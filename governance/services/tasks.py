@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from governance import notices
 from governance.models import Motion, Task, TaskReport
 from governance.permissions import can_manage, can_report_on_task

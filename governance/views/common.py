@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from alliance.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.selectors import alliance_get_for_user
 from governance.permissions import can_read_council_business
 

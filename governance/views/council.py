@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.errors import DomainError
-from alliance.selectors import alliance_get_for_user, get_or_404
+from kernel.errors import DomainError
+from alliance.selectors import alliance_get_for_user
+from kernel.selectors import get_or_404
 from governance import selectors
 from governance.forms import RequestForm, SeatEndForm, SeatForm
 from governance.models import ExtraordinaryRequest

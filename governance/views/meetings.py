@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from alliance.errors import DomainError, StateConflict
-from alliance.scope import scope_of
+from kernel.errors import DomainError, StateConflict
+from kernel.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, alliances_overseen_by
 from governance import selectors
 from governance.forms import AgendaItemForm, AttendanceForm, MeetingForm, MinutesForm, PaperForm, RsvpForm

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.errors import DomainError
-from alliance.scope import scope_of
+from kernel.errors import DomainError
+from kernel.scope import scope_of
 from alliance.selectors import alliance_get_for_user
 from governance import selectors
 from governance.forms import RULE_CATEGORY, RULE_CUSTOM, BallotForm, ConflictForm, MotionForm

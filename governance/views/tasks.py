@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.errors import DomainError
+from kernel.errors import DomainError
 from governance import selectors
 from governance.forms import ReasonForm, TaskForm, TaskReportForm
 from governance.models import Task

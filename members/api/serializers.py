@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliance.models import Alliance
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 from alliance.selectors import alliances_for_user
 from members.models import Membership, Organization
 

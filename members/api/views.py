@@ -10,8 +10,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.errors import NotAllowed
-from alliance.scope import scope_of
+from kernel.errors import NotAllowed
+from kernel.scope import scope_of
 from members import services
 from members.api.serializers import (
     MembershipDecisionSerializer,

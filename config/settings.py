@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "kernel",
+    "config",
     "alliance",
     "members",
     "governance",
@@ -108,7 +110,7 @@ if PRODUCTION:
     # Static files from STATIC_ROOT (collectstatic); in development runserver serves them.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "alliance.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -121,13 +123,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "alliance.context_processors.navigation",
+                "kernel.context_processors.navigation",
             ],
         },
     },
 ]
 
-WSGI_APPLICATION = "alliance.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASE_URL = env_required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
@@ -233,14 +235,14 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "alliance.api.parsers.JSONParser",
+        "kernel.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "alliance.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kernel.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "alliance.api.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "alliance.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "kernel.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "kernel.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": env_str("API_LOGIN_THROTTLE", "10/min")},
 }
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 30))}

@@ -1,4 +1,4 @@
-from alliance.scope import scope_of
+from kernel.scope import scope_of
 
 
 def navigation(request):

@@ -19,8 +19,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from alliance.errors import NotAllowed
-from alliance.models import Notification
+from kernel.errors import NotAllowed
+from kernel.models import Notification
 
 logger = logging.getLogger(__name__)
 

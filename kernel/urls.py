@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alliance import notification_views
+from kernel import views as notification_views
 
 urlpatterns = [
     path("", notification_views.notification_list, name="notification-list"),

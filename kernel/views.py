@@ -8,8 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliance.notify import mark_all_read, mark_read, notifications_for_user, unread_count
-from alliance.selectors import get_or_404
+from kernel.notify import mark_all_read, mark_read, notifications_for_user, unread_count
+from kernel.selectors import get_or_404
 
 PAGE_SIZE = 25
 
@@ -17,7 +17,7 @@ PAGE_SIZE = 25
 @login_required
 def notification_list(request):
     page = Paginator(notifications_for_user(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "alliance/notifications.html", {"page": page, "unread": unread_count(request.user)})
+    return render(request, "kernel/notifications.html", {"page": page, "unread": unread_count(request.user)})
 
 
 def _back(request):

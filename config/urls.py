@@ -40,8 +40,8 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("assessments/reports/", include("assessments.report_urls")),
     path("assessments/", include("assessments.urls")),
-    path("notifications/", include("alliance.notification_urls")),
-    path("api/v1/", include("alliance.api.urls")),
+    path("notifications/", include("kernel.urls")),
+    path("api/v1/", include("config.api")),
     path("admin/", admin.site.urls),
 ]
 

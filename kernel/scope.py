@@ -1,5 +1,6 @@
 """What a user may act on, read once per request from role grants, contacts and seats."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -34,6 +35,18 @@ class Scope:
 
 ANONYMOUS = Scope()
 
+# Each app that grants a user something contributes the fields it knows (members: role grants and
+# contacts; governance: seats), registered in its AppConfig.ready(). The kernel knows no app.
+ScopeProvider = Callable[[object], dict]
+_providers: list[ScopeProvider] = []
+
+
+def contributes_to_scope(provider: ScopeProvider) -> ScopeProvider:
+    """Register a function `user -> {Scope field: value}`, read once per request and user."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
 
 def scope_of(user) -> Scope:
     """The user's scope, computed once and cached on the user object."""
@@ -42,38 +55,10 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_alliance_scope", None)
     if cached is not None:
         return cached
-    from django.db.models import Q
-
-    from governance.models import Seat
-    from members.models import Contact, RoleGrant
-
-    secretariat, official, expert = set(), set(), False
-    for role, alliance_id, city_id in RoleGrant.objects.filter(user=user).values_list("role", "alliance_id", "city_id"):
-        if role == RoleGrant.Role.SECRETARIAT:
-            secretariat.add(alliance_id)
-        elif role == RoleGrant.Role.OFFICIAL:
-            official.add(city_id)
-        elif role == RoleGrant.Role.EXPERT:
-            expert = True
-    # An alternate acts for a seat at meetings, so sees its alliance's council business too.
-    held, alternate_alliances = [], set()
-    for seat_id, alliance_id, holder_id in Seat.objects.filter(
-        Q(user=user) | Q(alternate=user), term_end__isnull=True
-    ).values_list("id", "body__alliance_id", "user_id"):
-        if holder_id == user.id:
-            held.append((seat_id, alliance_id))
-        else:
-            alternate_alliances.add(alliance_id)
-    scope = Scope(
-        is_authenticated=True,
-        is_superuser=user.is_superuser,
-        secretariat_alliance_ids=frozenset(secretariat),
-        official_city_ids=frozenset(official),
-        contact_organization_ids=frozenset(Contact.objects.filter(user=user).values_list("organization_id", flat=True)),
-        seat_alliance_ids=frozenset(alliance_id for _, alliance_id in held) | alternate_alliances,
-        seat_ids=frozenset(seat_id for seat_id, _ in held),
-        is_expert=expert,
-    )
+    fields = {}
+    for provider in _providers:
+        fields.update(provider(user))
+    scope = Scope(is_authenticated=True, is_superuser=user.is_superuser, **fields)
     user._alliance_scope = scope
     return scope
 

@@ -2,12 +2,12 @@
 
 from django import template
 
-from alliance.notify import unread_count
+from kernel.notify import unread_count
 
 register = template.Library()
 
 
-@register.inclusion_tag("alliance/_notification_badge.html", takes_context=True)
+@register.inclusion_tag("kernel/_notification_badge.html", takes_context=True)
 def notification_badge(context):
     request = context.get("request")
     user = getattr(request, "user", None)
