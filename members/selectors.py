@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from alliance.models import Alliance
 from alliance.scope import scope_of
 from alliance.selectors import get_or_404, private_alliance_filter
-from members.models import Membership, Organization, RoleGrant
+from members.models import Membership, Organization, RoleGrant, User
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -100,3 +100,8 @@ def secretaries_by_alliance(alliance_ids) -> dict[int, list]:
 
 def secretaries_of(alliance) -> list:
     return secretaries_by_alliance([alliance.pk]).get(alliance.pk, [])
+
+
+def contacts_of(organization) -> list:
+    """The active users who are the unit's contacts."""
+    return list(User.objects.filter(contacts__organization=organization, is_active=True).order_by("id"))

@@ -1,7 +1,9 @@
 """Writes to organisations, memberships, contacts and role grants.
 
 Each runs in a transaction, checks the lifecycle explicitly, raises DomainError
-with a translated message and leaves an audit record (django-auditlog).
+with a translated message and leaves an audit record (django-auditlog). Membership
+applications and decisions put their notices into the outbox in the same transaction
+(members/notices.py).
 """
 
 from auditlog.context import set_actor
@@ -13,7 +15,7 @@ from alliance.errors import DomainError, NotAllowed, StateConflict, full_clean_o
 from alliance.models import Alliance
 from alliance.permissions import can_manage_members
 from alliance.scope import forget_scope
-from members import tasks
+from members import notices
 from members.models import Contact, Membership, Organization, RoleGrant
 from members.permissions import (
     can_act_for,
@@ -103,7 +105,7 @@ def membership_apply(*, alliance: Alliance, organization: Organization, actor, s
                 applied_on=timezone.localdate(), statement=statement,
             )
         )
-    tasks.notify_membership_event.delay_on_commit(membership.id, "applied")
+    notices.membership_applied(membership)
     return membership
 
 
@@ -157,7 +159,7 @@ def _decide(membership: Membership, actor, *, allowed_from, to_status, reason: s
         membership.save()
     if to_status == Membership.Status.EXPELLED:
         _end_seats_of(membership)
-    tasks.notify_membership_event.delay_on_commit(membership.id, to_status)
+    notices.membership_decided(membership)
     return membership
 
 

@@ -3,12 +3,13 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
-from rest_framework import mixins, permissions, status, throttling, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.api.throttling import FailOpenAnonRateThrottle
 from alliance.permissions import can_manage_members
 from alliance.scope import scope_of
 from alliance.selectors import alliance_get_for_user
@@ -32,7 +33,7 @@ from members.selectors import (
 )
 
 
-class LoginThrottle(throttling.AnonRateThrottle):
+class LoginThrottle(FailOpenAnonRateThrottle):
     scope = "login"
 
 
