@@ -1,9 +1,12 @@
 """Reads of alliances, scoped to what the user may see."""
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from alliance.models import Alliance
+from alliance.extensions import history_filter
+from alliance.models import Alliance, AllianceDocument
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
 
@@ -30,24 +33,20 @@ def visible_alliance_filter(user) -> Q:
         return Q()
     visible = Q(status__in=Alliance.PUBLIC_STATUSES) | private_alliance_filter(user)
     if scope.contact_organization_ids:
-        from members.models import Membership
-
-        visible |= Q(
-            id__in=Membership.objects.filter(organization_id__in=scope.contact_organization_ids).values(
-                "alliance_id"
-            )
-        )
+        # The alliances the user's units belong to or applied to. Memberships are reached by their relation's
+        # name (as a foreign key names another app's model): the core never imports the members app above it.
+        visible |= Q(id__in=Alliance.objects.filter(
+            memberships__organization_id__in=scope.contact_organization_ids).values("id"))
     return visible
 
 
 def with_member_count(queryset: QuerySet) -> QuerySet:
-    from members.models import Membership
-
+    """`member_count`: active member units, counted through the memberships relation."""
     active = (
-        Membership.objects.filter(alliance=OuterRef("pk"), status=Membership.Status.ACTIVE)
+        Alliance.objects.filter(pk=OuterRef("pk"), memberships__status="active")
         .order_by()
-        .values("alliance")
-        .annotate(n=Count("id"))
+        .values("pk")
+        .annotate(n=Count("memberships"))
         .values("n")
     )
     return queryset.annotate(member_count=Coalesce(Subquery(active, output_field=IntegerField()), 0))
@@ -89,22 +88,13 @@ def alliances_overseen_by(user) -> QuerySet[Alliance]:
     return Alliance.objects.filter(Q(id__in=scope.secretariat_alliance_ids) | Q(city_id__in=scope.official_city_ids))
 
 
-def audit_entries_for_alliance(alliance: Alliance):
-    """The audit log of an alliance: its own record, documents, memberships and role grants."""
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from alliance.models import AllianceDocument
-    from members.models import Membership, RoleGrant
-
-    types = ContentType.objects.get_for_models(Alliance, AllianceDocument, Membership, RoleGrant)
-    related = Q(content_type=types[Alliance], object_id=alliance.pk)
-    for model, owned in (
-        (AllianceDocument, AllianceDocument.objects.filter(alliance=alliance)),
-        (Membership, Membership.objects.filter(alliance=alliance)),
-    ):
-        related |= Q(content_type=types[model], object_id__in=owned.values("pk"))
-    # Grants are deleted when revoked, so they are found by the alliance in their logged [old, new] values.
-    pk = str(alliance.pk)
-    related |= Q(content_type=types[RoleGrant]) & (Q(changes__alliance__0=pk) | Q(changes__alliance__1=pk))
+def audit_entries_for_alliance(alliance: Alliance) -> QuerySet[LogEntry]:
+    """The audit log of an alliance: its own record and documents, and what the apps above add
+    (memberships and role grants: alliance/extensions.py)."""
+    types = ContentType.objects.get_for_models(Alliance, AllianceDocument)
+    related = Q(content_type=types[Alliance], object_id=alliance.pk) | Q(
+        content_type=types[AllianceDocument],
+        object_id__in=AllianceDocument.objects.filter(alliance=alliance).values("pk"),
+    )
+    related |= history_filter(alliance)
     return LogEntry.objects.filter(related).select_related("actor", "content_type").order_by("-timestamp", "-id")

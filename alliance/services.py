@@ -4,9 +4,9 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance, AllianceDocument, AllianceStatusChange
 from alliance.permissions import can_create_alliance, can_edit_alliance, status_targets_for
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 
 ALLIANCE_EDITABLE_FIELDS = (
     "name", "name_en", "park", "level", "level_batch", "level_notice", "entity_form",

@@ -1,75 +1,24 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpResponseForbidden, JsonResponse
+from django.http import FileResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.i18n import set_language
 
 from alliance import services
-from kernel.errors import DomainError
+from alliance.extensions import panels_for
 from alliance.forms import AllianceForm, DocumentForm, TransitionForm
 from alliance.models import Alliance, City
 from alliance.permissions import (
     can_create_alliance,
     can_edit_alliance,
-    can_manage_members,
     status_targets_for,
 )
-from kernel.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
-from governance.selectors import seats_for_user
-from members.models import Membership
-from members.selectors import members_by_type, memberships_for_user
-
-
-def page_not_found(request, exception):
-    """404: JSON under /api/ (the API's error shape), the site's own page elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Server error.")}, status=500)
-    return render(request, "500.html", status=500)
-
-
-def language_switch(request):
-    """Django's set_language, also remembering the choice on the user (their mail follows it)."""
-    response = set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        request.user.language = language
-        request.user.save(update_fields=["language"])
-    return response
-
-
-def home(request):
-    scope = scope_of(request.user)
-    context = {"scope": scope}
-    if scope.is_superuser:
-        context["city_alliances"] = alliances_for_user(request.user)[:50]
-    elif scope.official_city_ids:
-        context["city_alliances"] = alliances_for_user(request.user).filter(city_id__in=scope.official_city_ids)
-    if scope.secretariat_alliance_ids:
-        context["managed_alliances"] = alliances_for_user(request.user).filter(id__in=scope.secretariat_alliance_ids)
-        context["pending_applications"] = memberships_for_user(request.user).filter(
-            alliance_id__in=scope.secretariat_alliance_ids, status=Membership.Status.APPLIED
-        )[:20]
-    if scope.contact_organization_ids:
-        context["own_memberships"] = memberships_for_user(request.user).filter(
-            organization_id__in=scope.contact_organization_ids
-        ).order_by("organization__name", "-id")
-    if scope.seat_ids:
-        context["seats"] = seats_for_user(request.user).filter(id__in=scope.seat_ids).select_related("body__alliance")
-    if not scope.is_authenticated:
-        context["public_alliances"] = alliances_for_user(request.user)[:20]
-    return render(request, "alliance/home.html", context)
+from kernel.errors import DomainError
+from kernel.scope import scope_of
 
 
 def alliance_list(request):
@@ -104,11 +53,10 @@ def alliance_detail(request, pk):
         {
             "alliance": alliance,
             "chains": alliance.chains.all(),
-            "members_by_type": members_by_type(alliance),
+            "panels": panels_for(request, alliance),
             "status_changes": alliance.status_changes.select_related("actor"),
             "documents": alliance.documents.all(),
             "can_edit": can_edit_alliance(request.user, alliance),
-            "can_manage_members": can_manage_members(request.user, alliance),
             "transition_form": TransitionForm(targets=targets) if targets else None,
             "document_form": DocumentForm() if can_edit_alliance(request.user, alliance) else None,
         },

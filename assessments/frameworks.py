@@ -12,9 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError
 from assessments.models import Framework, Indicator
 from assessments.scoring import Leaf
+from kernel.errors import DomainError
 
 TOTAL_WEIGHT = Decimal(100)
 MAX_DEPTH = 4

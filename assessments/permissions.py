@@ -1,7 +1,7 @@
 """Who may do what in an assessment. Pages and the API both ask these."""
 
-from kernel.scope import scope_of
 from assessments.models import Assessment, Cycle, Report, Review
+from kernel.scope import scope_of
 
 
 def is_official_for_city(user, city_id: int) -> bool:

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kernel.errors import DomainError, StateConflict
 from assessments import report_services, reports
 from assessments.models import Report
 from assessments.selectors import report_get_for_user, report_subject_for_user
+from kernel.errors import DomainError, StateConflict
 
 
 def _refused(request, exc: DomainError):

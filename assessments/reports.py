@@ -13,20 +13,18 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from kernel.errors import StateConflict
 from assessments import frameworks
 from assessments.models import Assessment, Cycle, Indicator, Report, Review
 from assessments.scoring import mean
+from kernel.errors import StateConflict
+from kernel.pdf import FONT_FAMILY, LANGUAGE, render_pdf
 
-LANGUAGE = "zh-hans"
 # Bump when a template or the drawing changes, so files built from the old layout are not reused.
 LAYOUT_VERSION = 1
-FONT_FAMILY = "Noto Sans CJK SC"
 
 EXTENSIONS = {Report.Kind.ASSESSMENT_PDF: "pdf", Report.Kind.CITY_PDF: "pdf", Report.Kind.CITY_XLSX: "xlsx"}
 CONTENT_TYPES = {
@@ -207,7 +205,7 @@ def radar_svg(axes: list[dict], size: int = 420) -> str:
 
 
 def assessment_pdf(data: dict) -> bytes:
-    return _pdf("assessments/reports/assessment.html", {"data": data, "radar": radar_svg(data["axes"])})
+    return render_pdf("assessments/reports/assessment.html", {"data": data, "radar": radar_svg(data["axes"])})
 
 
 # The city comparison -------------------------------------------------------------------
@@ -267,7 +265,7 @@ def heat_colour(share: str | None) -> str:
 def city_pdf(data: dict) -> bytes:
     rows = [{**row, "cells": [{"share": share, "colour": heat_colour(share)} for share in row["shares"]]}
             for row in data["ranking"]]
-    return _pdf("assessments/reports/city.html", {"data": data, "rows": rows})
+    return render_pdf("assessments/reports/city.html", {"data": data, "rows": rows})
 
 
 def city_xlsx(data: dict) -> bytes:
@@ -320,20 +318,3 @@ def city_xlsx(data: dict) -> bytes:
         output = io.BytesIO()
         workbook.save(output)
     return output.getvalue()
-
-
-# Rendering -----------------------------------------------------------------------------
-
-def url_fetcher():
-    """WeasyPrint may load nothing but what the document inlines: no network, no files."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-
-
-def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override(LANGUAGE):
-        html = render_to_string(template, {**context, "font_family": FONT_FAMILY})
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()

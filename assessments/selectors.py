@@ -7,9 +7,9 @@ city's; everyone else only published results.
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from assessments.models import Assessment, Cycle, Framework, Report, Review
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
-from assessments.models import Assessment, Cycle, Framework, Report, Review
 
 
 def frameworks_for_user(user) -> QuerySet[Framework]:

@@ -8,9 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
-from kernel.scope import scope_of
 from assessments import frameworks
 from assessments.metrics import alliance_metrics
 from assessments.models import Assessment, Cycle, Evidence, Framework, RectificationItem, Review
@@ -23,6 +21,8 @@ from assessments.permissions import (
     is_official_for_city,
 )
 from assessments.scoring import Thresholds, aggregate, grade_for
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.scope import scope_of
 from members.models import Contact, Membership, RoleGrant
 
 # Frameworks -----------------------------------------------------------------

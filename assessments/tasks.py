@@ -6,11 +6,17 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError
-from assessments import reports
+from assessments import reminders, reports
 from assessments.models import Report
+from kernel.errors import DomainError
 
 logger = logging.getLogger(__name__)
+
+
+@shared_task
+def assessment_reminders() -> int:
+    """Remind who has not yet done their part before each assessment deadline (created once each)."""
+    return reminders.create_due_reminders()
 
 
 def _progress(report_id: int, percent: int) -> None:

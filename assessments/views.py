@@ -19,11 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance, AllianceDocument, City
-from kernel.scope import scope_of
 from alliance.selectors import alliances_for_user
-from kernel.selectors import get_or_404
 from assessments import frameworks, services
 from assessments.deadlines import (
     assessment_reviews_overdue,
@@ -55,14 +52,17 @@ from assessments.permissions import (
 )
 from assessments.scoring import Thresholds
 from assessments.selectors import (
-    expert_reviewers,
     assessment_get_for_user,
     assessments_for_user,
     cycles_for_user,
+    expert_reviewers,
     frameworks_for_user,
     review_get_for_user,
     reviews_for_user,
 )
+from kernel.errors import DomainError, NotAllowed, StateConflict
+from kernel.scope import scope_of
+from kernel.selectors import get_or_404
 from members.models import Organization
 
 PUBLISHED_PAGE_SIZE = 50

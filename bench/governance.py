@@ -252,7 +252,14 @@ def run_step(database_url: str, results_dir) -> list[str]:
     import requests
     from django.db import connection
 
-    from bench.run import free_port, p95, start_gunicorn, stop_gunicorn, vacuum_analyze, wait_until_up
+    from bench.run import (
+        free_port,
+        p95,
+        start_gunicorn,
+        stop_gunicorn,
+        vacuum_analyze,
+        wait_until_up,
+    )
 
     step_started = time.perf_counter()
     log(f"Building the assembly ({N_SEATS:,} member units and seats, one meeting, one open motion) ...")

@@ -642,9 +642,9 @@ def build_assessments() -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from alliance.demo import load_seed_framework
     from alliance.models import Alliance, City
     from assessments import frameworks, services
+    from assessments.demo import load_seed_framework
     from assessments.models import Assessment, Framework
     from members.models import Membership, Organization, RoleGrant, User
 

@@ -14,12 +14,12 @@ app.autodiscover_tasks()
 # queue past its period expires (expire_seconds), as the next one does the same work.
 app.conf.beat_schedule = {
     "send-notifications": {
-        "task": "alliance.tasks.send_notifications",
+        "task": "kernel.tasks.send_notifications",
         "schedule": 60.0,
         "options": {"expire_seconds": 55},
     },
     "assessment-reminders": {
-        "task": "alliance.tasks.assessment_reminders",
+        "task": "assessments.tasks.assessment_reminders",
         "schedule": crontab(minute=7),
         "options": {"expire_seconds": 3300},
     },

@@ -10,9 +10,21 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from alliance.extensions import register_panel
         from governance import scope  # noqa: F401  (contributes to the request scope)
-
-        from governance.models import AgendaItem, Attendance, Meeting, Minutes, Motion, Paper, Seat, Task
+        from governance.models import (
+            AgendaItem,
+            Attendance,
+            Meeting,
+            Minutes,
+            Motion,
+            Paper,
+            Seat,
+            Task,
+        )
+        from governance.panels import alliance_council
+        from governance.services.seats import end_seats_of_departed_unit
+        from members.signals import membership_ended
 
         auditlog.register(Seat)
         auditlog.register(Meeting)
@@ -24,3 +36,5 @@ class GovernanceConfig(AppConfig):
         # Ballots are never audited, and the motion's tally counters are left out of its log, so
         # the log cannot line up a secret ballot with the counter it raised.
         auditlog.register(Motion, exclude_fields=["yes_count", "no_count", "abstain_count"])
+        register_panel("governance/_alliance_panel.html", alliance_council)
+        membership_ended.connect(end_seats_of_departed_unit, dispatch_uid="governance.end_seats_of_departed_unit")

@@ -1,4 +1,6 @@
-"""The demo's council business (run by `manage.py loaddemo` after the register): a held meeting
+"""The demo's council: the High-tech Zone alliance's council of nine seats and its secretariat body
+(`load_governance_demo`), and its business (`load_demo_council`, run by `manage.py loaddemo` after the
+register): a held meeting
 with its adopted, published resolution and the tasks it gave, minutes put to a vote by written
 consent (so director1 finds a vote waiting), and the next meeting with its agenda and invitations.
 Made through the services; loaded once (skipped when the council already has meetings)."""
@@ -8,11 +10,28 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.demo import HIGH_TECH
+from alliance.demo import FOUNDED, HIGH_TECH, DemoCore
 from alliance.models import Alliance
-from governance.models import Body, Meeting, Motion
+from governance.models import Body, Meeting, Motion, Seat
 from governance.services import meetings, minutes, tasks, votes
+from members.demo import DemoMembers, demo_user
 from members.models import Contact, User
+
+
+def load_governance_demo(core: DemoCore, members: DemoMembers) -> None:
+    """The council: director1 … director9 hold its seats for the council units (director1 is the chair),
+    each a contact of the unit they sit for."""
+    council, _ = Body.objects.get_or_create(
+        alliance=core.high_tech, name="理事会", defaults={"kind": Body.Kind.COUNCIL, "quorum_fraction": "2/3"}
+    )
+    Body.objects.get_or_create(alliance=core.high_tech, name="秘书处", defaults={"kind": Body.Kind.SECRETARIAT})
+    for number, (organization, unit_role) in enumerate(members.council_units, start=1):
+        director = demo_user(f"director{number}", f"理事{number}（{organization.name}）")
+        Seat.objects.get_or_create(
+            body=council, user=director, organization=organization,
+            defaults={"office": Seat.Office(unit_role), "term_start": FOUNDED},
+        )
+        Contact.objects.get_or_create(user=director, organization=organization)
 
 
 @transaction.atomic

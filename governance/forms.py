@@ -4,7 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.fractions import validate_fraction
-from governance.models import AgendaItem, Attendance, Ballot, Body, Invitation, Meeting, Minutes, Motion, Seat
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Body,
+    Invitation,
+    Meeting,
+    Minutes,
+    Motion,
+    Seat,
+)
 from governance.rules import PRESETS, preset_for_category
 from members.models import Organization, User
 

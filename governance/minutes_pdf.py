@@ -1,19 +1,16 @@
 """A meeting's minutes as a PDF in Chinese, with the attendance, the agenda and the votes.
 
 Rendered on request (a few pages; see docs/benchmarks.md) by WeasyPrint with the Noto CJK font
-and the assessments' URL fetcher, which loads nothing the document does not inline. The data
+and the kernel's URL fetcher (kernel/pdf.py), which loads nothing the document does not inline. The data
 is read in a fixed number of queries, whatever the number of agenda items, motions or seats.
 """
 
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from assessments.reports import FONT_FAMILY, url_fetcher
 from governance.models import AgendaItem, Attendance, Meeting, Minutes, Motion
 from governance.selectors import meeting_quorum
-
-LANGUAGE = "zh-hans"
+from kernel.pdf import LANGUAGE, render_pdf
 
 
 def _motion_row(motion: Motion) -> dict:
@@ -81,11 +78,7 @@ def minutes_data(meeting: Meeting, minutes: Minutes) -> dict:
 
 
 def render(data: dict) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override(LANGUAGE):
-        html = render_to_string("governance/documents/minutes_pdf.html", {"data": data, "font_family": FONT_FAMILY})
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+    return render_pdf("governance/documents/minutes_pdf.html", {"data": data})
 
 
 def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:

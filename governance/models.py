@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kernel.validators import validate_upload_size
 from governance.fractions import validate_fraction
+from kernel.validators import validate_upload_size
 
 
 class Body(models.Model):

@@ -1,4 +1,4 @@
-"""Messages of the council's business, put into the notification outbox (alliance/notify.py).
+"""Messages of the council's business, put into the notification outbox (kernel/notify.py).
 
 Every key is unique per event and recipient, so a task or beat that runs twice notifies once.
 Subjects and bodies are lazy translations, rendered in each recipient's language.
@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kernel.notify import notify
 from governance.calendar import meeting_ics
+from kernel.notify import notify
 
 
 def _when(meeting) -> str:

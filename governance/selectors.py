@@ -7,9 +7,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from alliance.models import Alliance
-from kernel.scope import scope_of
-from alliance.selectors import alliances_overseen_by, private_alliance_filter, visible_alliance_filter
-from kernel.selectors import get_or_404
+from alliance.selectors import (
+    alliances_overseen_by,
+    private_alliance_filter,
+    visible_alliance_filter,
+)
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -25,6 +27,8 @@ from governance.models import (
     Task,
 )
 from governance.rules import quorum_met
+from kernel.scope import scope_of
+from kernel.selectors import get_or_404
 
 
 def council_filter(user, alliance_field: str = "alliance") -> Q:

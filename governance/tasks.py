@@ -1,4 +1,4 @@
-"""Periodic jobs of the council's business (scheduled in alliance/celery.py).
+"""Periodic jobs of the council's business (scheduled in config/celery.py).
 
 Both are safe to run twice, at once or after a worker died: closing locks the motion and
 skips one already closed; each reminder's unique key makes it exist once.

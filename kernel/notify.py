@@ -5,6 +5,8 @@ language. `send_due_mail` (run by the beat every minute) claims one due row at a
 SELECT ... FOR UPDATE SKIP LOCKED, sends it and marks it sent in the same transaction, so
 two senders running at once never mail the same row twice. A failing mail server is retried
 with exponential back-off; after MAX_ATTEMPTS the row is marked failed and logged as an error.
+A message the server refuses for good (a 5xx to its recipient or content) is marked failed at
+once: one row per recipient, so one bad address never resends the others' mail.
 """
 
 import logging
@@ -128,6 +130,22 @@ def _record_failure(notification: Notification, error: Exception, report: SendRe
         )
 
 
+def is_permanent(error: Exception) -> bool:
+    """Whether the mail server refused this message for good (a 5xx reply to its recipient or its
+    content), so that trying again would only mail the same refusal.
+
+    Everything else is retried with back-off: 4xx replies, a server that cannot be reached or hangs
+    up, and refusals of the session or of our sender (a wrong password, an unauthorised sender
+    address), which are the server's or our configuration's fault and must not fail every
+    waiting message at once.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= 500
+    return False
+
+
 def _deliver(notification: Notification, report: SendReport) -> None:
     if not notification.user.email:
         notification.mail_status = Notification.MailStatus.SKIPPED
@@ -136,7 +154,7 @@ def _deliver(notification: Notification, report: SendReport) -> None:
         try:
             _message(notification).send()
         except (smtplib.SMTPException, OSError) as error:
-            _record_failure(notification, error, report, permanent=False)
+            _record_failure(notification, error, report, permanent=is_permanent(error))
         except Exception as error:
             # A message that can never be built (a bad address, say) must not block the outbox.
             logger.exception("notification %s cannot be mailed", notification.pk)

@@ -1,12 +1,15 @@
-"""The user's own notifications: the list, marking them read."""
+"""Pages every app shares: the user's own notifications, the language switch, the error pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from kernel.notify import mark_all_read, mark_read, notifications_for_user, unread_count
 from kernel.selectors import get_or_404
@@ -44,3 +47,26 @@ def notification_read_all(request):
     if marked:
         messages.success(request, _("All notifications are marked as read."))
     return _back(request)
+
+
+def page_not_found(request, exception):
+    """404: JSON under /api/ (the API's error shape), the site's own page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Server error.")}, status=500)
+    return render(request, "500.html", status=500)
+
+
+def language_switch(request):
+    """Django's set_language, also remembering the choice on the user (their mail follows it)."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

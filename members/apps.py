@@ -10,12 +10,16 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from alliance.extensions import register_history_source, register_panel
         from members import scope  # noqa: F401  (contributes to the request scope)
-
         from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant
+        from members.panels import alliance_members
+        from members.selectors import membership_history_filter
 
         auditlog.register(Organization)
         auditlog.register(Membership)
         auditlog.register(RoleGrant)
         auditlog.register(Contact)
         auditlog.register(IdentityChange)
+        register_panel("members/_alliance_panel.html", alliance_members)
+        register_history_source(membership_history_filter)

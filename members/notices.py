@@ -1,4 +1,4 @@
-"""Messages about memberships and units, put into the notification outbox (alliance/notify.py).
+"""Messages about memberships and units, put into the notification outbox (kernel/notify.py).
 
 Rows are written inside the service's transaction: a broker outage delays the mail and loses
 none, a rolled-back change notifies nobody, and each recipient has a row of their own (keyed by

@@ -2,13 +2,14 @@
 
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
 from alliance.models import Alliance
-from kernel.scope import scope_of
 from alliance.selectors import private_alliance_filter
+from kernel.scope import scope_of
 from kernel.selectors import get_or_404
-from members.models import Membership, Organization, RoleGrant
+from members.models import Membership, Organization, RoleGrant, User
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:
@@ -100,3 +101,18 @@ def secretaries_by_alliance(alliance_ids) -> dict[int, list]:
 
 def secretaries_of(alliance) -> list:
     return secretaries_by_alliance([alliance.pk]).get(alliance.pk, [])
+
+
+def contacts_of(organization) -> list:
+    """The active users who are the unit's contacts."""
+    return list(User.objects.filter(contacts__organization=organization, is_active=True).order_by("id"))
+
+
+def membership_history_filter(alliance) -> Q:
+    """The alliance's memberships and role grants in the audit log (alliance/extensions.py). Grants are
+    deleted when revoked, so they are found by the alliance in their logged [old, new] values."""
+    types = ContentType.objects.get_for_models(Membership, RoleGrant)
+    pk = str(alliance.pk)
+    return Q(
+        content_type=types[Membership], object_id__in=Membership.objects.filter(alliance=alliance).values("pk")
+    ) | (Q(content_type=types[RoleGrant]) & (Q(changes__alliance__0=pk) | Q(changes__alliance__1=pk)))

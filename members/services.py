@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance, City
 from alliance.permissions import can_manage_members
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from kernel.scope import forget_scope, scope_of
 from members import notices
 from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant
@@ -26,6 +26,7 @@ from members.permissions import (
     is_official_for,
     needs_consent,
 )
+from members.signals import membership_ended
 from members.uscc import normalize
 
 ORGANIZATION_FIELDS = ("name", "name_en", "uscc", "type", "size", "city", "address", "website", "description")
@@ -282,7 +283,7 @@ def _decide(membership: Membership, actor, *, allowed_from, to_status, reason: s
             membership.left_on = timezone.localdate()
         membership.save()
     if to_status == Membership.Status.EXPELLED:
-        _end_seats_of(membership)
+        membership_ended.send(sender=Membership, membership=membership, actor=actor)
     notices.membership_event(membership, to_status)
     return membership
 
@@ -337,17 +338,9 @@ def membership_withdraw(*, membership: Membership, actor, reason: str = "") -> M
         membership.decision_reason = reason.strip()
         membership.left_on = timezone.localdate()
         membership.save()
-    _end_seats_of(membership)
+    membership_ended.send(sender=Membership, membership=membership, actor=actor)
     notices.membership_event(membership, Membership.Status.WITHDRAWN)
     return membership
-
-
-def _end_seats_of(membership: Membership) -> None:
-    from governance.models import Seat
-
-    Seat.objects.filter(
-        body__alliance=membership.alliance, organization=membership.organization, term_end__isnull=True
-    ).update(term_end=timezone.localdate())
 
 
 @transaction.atomic

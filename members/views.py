@@ -8,16 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.errors import DomainError
 from alliance.models import Alliance, City
 from alliance.permissions import can_manage_members
-from kernel.scope import scope_of
 from alliance.selectors import (
     alliance_choices_for_user,
     alliance_get_for_user,
     alliances_for_user,
     alliances_overseen_by,
 )
+from kernel.errors import DomainError
+from kernel.scope import scope_of
 from members import excel, services
 from members.forms import (
     ApplicationForm,

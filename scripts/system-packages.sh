@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the application needs, when they are missing: the Noto CJK
 # fonts for Chinese PDFs, Pango for WeasyPrint (the PDF reports), gettext for the message
-# catalogues; and, with `--tests`, Chromium for the Playwright tests.
+# catalogues; and, with `--tests`, Chromium for the Playwright tests and redis-server for the
+# test that stops a Redis of its own (tests/test_redis_down.py).
 set -euo pipefail
 needed=()
 if [ "${1:-}" = "--tests" ]; then
   command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || needed+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || needed+=(redis-server)
 fi
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || needed+=(fonts-noto-cjk)
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || needed+=(libpango-1.0-0)

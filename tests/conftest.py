@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from alliance.demo import HIGH_TECH, load_demo
+from alliance.demo import HIGH_TECH
 from alliance.models import Alliance, City
+from config.demo import load_demo
 from members.models import RoleGrant, User
 from members.uscc import make_uscc
 

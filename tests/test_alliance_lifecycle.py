@@ -2,8 +2,8 @@ import pytest
 from auditlog.models import LogEntry
 
 from alliance import services
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance
+from kernel.errors import DomainError, NotAllowed, StateConflict
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance
 from assessments import frameworks, services
 from assessments.models import Assessment, Framework
 from assessments.selectors import assessments_for_user
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from members.models import Contact, Organization, User
 from tests.shared import small_framework
 

@@ -1,4 +1,5 @@
-"""Celery on a real worker, consuming from the Redis broker (no eager mode)."""
+"""Celery on a real worker, consuming from the Redis broker (no eager mode): the beat's outbox job mails
+what the services put into the outbox."""
 
 import time
 
@@ -7,8 +8,10 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
-from config.celery import app
 from alliance.models import Alliance
+from config.celery import app
+from kernel.models import Notification
+from kernel.tasks import send_notifications
 from members import services
 from members.models import Organization, User
 from tests.conftest import load_cast
@@ -33,7 +36,7 @@ def electronic_with_a_secretary() -> Alliance:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_application_is_mailed_to_the_secretariat_by_a_worker_after_commit():
+def test_an_application_is_mailed_to_the_secretariat_from_the_outbox_by_a_worker():
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "this test needs REDIS_URL"
     load_cast()
     app.control.purge()
@@ -42,8 +45,13 @@ def test_an_application_is_mailed_to_the_secretariat_by_a_worker_after_commit():
     electronic = electronic_with_a_secretary()
     mail.outbox = []
 
+    membership = services.membership_apply(alliance=electronic, organization=contact_org, actor=contact)
+    secretary = User.objects.get(username="electronic_secretary")
+    notification = Notification.objects.get(key=f"membership:{membership.pk}:applied:{secretary.pk}")
+    assert notification.mail_status == "pending"
+
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        membership = services.membership_apply(alliance=electronic, organization=contact_org, actor=contact)
+        send_notifications.delay()
         assert wait_for(lambda: len(mail.outbox) >= 1), "the worker sent no mail"
 
     message = mail.outbox[0]
@@ -51,10 +59,12 @@ def test_an_application_is_mailed_to_the_secretariat_by_a_worker_after_commit():
     assert contact_org.name in message.subject
     assert "applied to join" in message.subject  # rendered in the recipient's language (English)
     assert membership.alliance.name in message.body
+    notification.refresh_from_db()
+    assert notification.mail_status == "sent"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_nothing_is_queued_when_the_transaction_rolls_back():
+def test_nothing_is_notified_or_mailed_when_the_transaction_rolls_back():
     from django.db import transaction
 
     load_cast()
@@ -63,8 +73,11 @@ def test_nothing_is_queued_when_the_transaction_rolls_back():
     contact_org = Organization.objects.get(contacts__user=contact)
     electronic = electronic_with_a_secretary()
     mail.outbox = []
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.membership_apply(alliance=electronic, organization=contact_org, actor=contact)
+        raise RuntimeError("abort")
+
+    assert not Notification.objects.filter(key__startswith="membership:").exists()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.membership_apply(alliance=electronic, organization=contact_org, actor=contact)
-            raise RuntimeError("abort")
+        send_notifications.delay()
         assert not wait_for(lambda: len(mail.outbox) >= 1, timeout=3)

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from config.celery import app
 from alliance.models import Alliance
-from kernel.models import Notification
-from kernel.notify import retry_delay, send_due_mail
+from config.celery import app
 from governance.models import Minutes, Motion
 from governance.services import meetings, minutes, tasks, votes
 from governance.tasks import close_due_motions, governance_reminders
+from kernel.models import Notification
+from kernel.notify import retry_delay, send_due_mail
 from members.models import Organization, User
 from tests.conftest import load_cast
 from tests.governance_data import council, open_motion, planned_meeting, record_attendance, seats

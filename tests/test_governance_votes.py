@@ -10,9 +10,10 @@ from django.apps import apps
 from django.db import connection, models
 from django.utils import timezone, translation
 
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from governance.models import Ballot, Motion
-from governance.services import meetings, minutes as minutes_services, votes
+from governance.services import meetings, votes
+from governance.services import minutes as minutes_services
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from members import services as member_services
 from members.models import Membership
 from tests import governance_data as gd

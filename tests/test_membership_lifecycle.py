@@ -2,11 +2,12 @@ import pytest
 from auditlog.models import LogEntry
 from django.db import IntegrityError, transaction
 
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from governance.models import Seat
+from kernel.errors import DomainError, NotAllowed, StateConflict
+from kernel.models import Notification
 from members import services
-from members.models import Contact, Membership, Organization
-from tests.factories import OrganizationFactory
+from members.models import Contact, Membership, Organization, RoleGrant
+from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,54 @@ def test_role_grants_are_audited(cast, high_tech):
                    .values_list("action", "actor__username"))
     assert (LogEntry.Action.CREATE, "official") in actions
     assert (LogEntry.Action.DELETE, "official") in actions
+
+
+# Notices: put into the outbox in the service's transaction ----------------------------------
+
+
+def notices_of(membership):
+    return {n.key: n for n in Notification.objects.filter(key__startswith=f"membership:{membership.pk}:")}
+
+
+def test_an_application_notifies_each_active_secretary_once_in_their_language(cast, applicant, electronic):
+    english, chinese, former = UserFactory(language="en"), UserFactory(language="zh-hans"), UserFactory(is_active=False)
+    for user in (english, chinese, former):
+        RoleGrant.objects.create(user=user, role="secretariat", alliance=electronic)
+
+    membership = services.membership_apply(alliance=electronic, organization=applicant, actor=cast["contact"])
+
+    notices = notices_of(membership)
+    assert sorted(notices) == sorted(f"membership:{membership.pk}:applied:{user.pk}" for user in (english, chinese))
+    in_english = notices[f"membership:{membership.pk}:applied:{english.pk}"]
+    assert in_english.subject == f"{applicant.name} applied to join {electronic.name}"
+    assert "Please review the application." in in_english.body
+    assert in_english.url == f"/memberships/{membership.pk}/"
+    assert notices[f"membership:{membership.pk}:applied:{chinese.pk}"].subject == (
+        f"{applicant.name} 申请加入 {electronic.name}"
+    )
+    assert all(notice.mail_status == "pending" for notice in notices.values())
+
+
+def test_a_decision_notifies_the_units_active_contacts_with_the_reason(cast, applicant, electronic):
+    english, former = UserFactory(language="en"), UserFactory(is_active=False)
+    for user in (english, former):
+        Contact.objects.create(user=user, organization=applicant)
+    membership = services.membership_apply(alliance=electronic, organization=applicant, actor=cast["contact"])
+    secretary = UserFactory()
+    RoleGrant.objects.create(user=secretary, role="secretariat", alliance=electronic)
+
+    services.membership_reject(membership=membership, actor=secretary, reason="材料不全")
+
+    keys = {key for key in notices_of(membership) if ":rejected:" in key}
+    assert keys == {f"membership:{membership.pk}:rejected:{user.pk}" for user in (cast["contact"], english)}
+    notice = notices_of(membership)[f"membership:{membership.pk}:rejected:{english.pk}"]
+    assert notice.subject == f"Membership of {electronic.name}: Rejected"
+    assert notice.body == f"The membership of {applicant.name} in {electronic.name} is now: Rejected.\nReason: 材料不全"
+
+
+def test_a_failed_application_leaves_no_notice(cast, applicant, electronic):
+    services.membership_apply(alliance=electronic, organization=applicant, actor=cast["contact"])
+    before = Notification.objects.count()
+    with pytest.raises(StateConflict):
+        services.membership_apply(alliance=electronic, organization=applicant, actor=cast["contact"])
+    assert Notification.objects.count() == before

@@ -1,8 +1,9 @@
 """The notification outbox and the assessment reminders.
 
-Real PostgreSQL, Redis and a Celery worker. The only stand-ins are two mail backends
-defined here: one that is slow (so two concurrent senders really overlap) and one that
-fails like an SMTP server that drops the connection.
+Real PostgreSQL, Redis and a Celery worker, and a real SMTP server (tests/smtp_server.py) that
+refuses the recipients it is told to. The only stand-ins are two mail backends defined here: one
+that is slow (so two concurrent senders really overlap) and one that fails like an SMTP server
+that drops the connection.
 """
 
 import datetime
@@ -20,15 +21,27 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kernel.models import Notification
-from kernel.notify import MAX_ATTEMPTS, mark_read, notify, retry_delay, send_due_mail
-from alliance.tasks import assessment_reminders, send_notifications
+from alliance.models import Alliance
 from assessments import services as assessment_services
 from assessments.models import Assessment
-from members.models import RoleGrant, User
+from assessments.tasks import assessment_reminders
+from kernel.models import Notification
+from kernel.notify import (
+    MAX_ATTEMPTS,
+    SendReport,
+    is_permanent,
+    mark_read,
+    notify,
+    retry_delay,
+    send_due_mail,
+)
+from kernel.tasks import send_notifications
+from members import services as member_services
+from members.models import Organization, RoleGrant, User
 from tests.conftest import load_cast
 from tests.factories import UserFactory
 from tests.shared import small_framework
+from tests.smtp_server import SmtpServer
 
 FRAMEWORK = small_framework("提醒测试指标体系")
 FULL = {"A1": "8", "B1": "9", "B2": "4", "C1": "1"}
@@ -258,6 +271,93 @@ def test_a_mail_that_keeps_failing_is_marked_failed_and_logged_as_an_error(cast,
     assert mail.outbox == []
 
 
+# A real SMTP server (tests/smtp_server.py) ----------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(settings):
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 10
+        yield server
+
+
+@pytest.mark.django_db
+def test_a_recipient_refused_for_good_fails_at_once_and_the_others_get_the_application_once(
+        cast, smtp_server, caplog):
+    electronic = Alliance.objects.get(name="淄博电子信息产教联合体")
+    refused, *others = secretaries = UserFactory.create_batch(3)
+    for user in secretaries:
+        RoleGrant.objects.create(user=user, role="secretariat", alliance=electronic)
+    smtp_server.refuse[refused.email] = 550
+    membership = member_services.membership_apply(
+        alliance=electronic, organization=Organization.objects.get(contacts__user=cast["contact"]),
+        actor=cast["contact"],
+    )
+
+    report = send_due_mail()
+
+    assert (report.sent, report.failed, report.retrying) == (2, 1, 0)
+    rows = {row.user_id: row for row in Notification.objects.filter(key__startswith=f"membership:{membership.pk}:")}
+    assert (rows[refused.pk].mail_status, rows[refused.pk].mail_attempts) == ("failed", 1)
+    assert "550" in rows[refused.pk].last_error
+    assert [(rows[user.pk].mail_status, rows[user.pk].mail_attempts) for user in others] == [("sent", 1)] * 2
+    assert smtp_server.recipients() == sorted(user.email for user in others)
+    errors = [r for r in caplog.records if r.levelname == "ERROR" and refused.email in r.getMessage()]
+    assert len(errors) == 1
+
+    assert send_due_mail() == SendReport()
+    assert smtp_server.recipients() == sorted(user.email for user in others), "a mail was sent again"
+
+
+@pytest.mark.django_db
+def test_a_recipient_refused_for_now_is_retried_and_then_mailed(cast, smtp_server):
+    smtp_server.refuse[cast["contact"].email] = 450
+    notification, _ = notify(user=cast["contact"], key="k:busy", subject="会议通知", body="正文")
+
+    assert send_due_mail().retrying == 1
+    notification.refresh_from_db()
+    assert (notification.mail_status, notification.mail_attempts) == ("pending", 1)
+    assert "450" in notification.last_error
+
+    del smtp_server.refuse[cast["contact"].email]
+    make_due(notification)
+    assert send_due_mail().sent == 1
+    assert smtp_server.recipients() == [cast["contact"].email]
+
+
+@pytest.mark.django_db
+def test_an_unreachable_mail_server_is_retried(cast, settings):
+    with SmtpServer() as stopped:
+        pass
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", stopped.port
+    notification, _ = notify(user=cast["contact"], key="k:down", subject="会议通知", body="正文")
+
+    assert send_due_mail().retrying == 1
+    notification.refresh_from_db()
+    assert (notification.mail_status, notification.mail_attempts) == ("pending", 1)
+
+
+@pytest.mark.parametrize(("error", "permanent"), [
+    (smtplib.SMTPRecipientsRefused({"a@test.invalid": (550, b"no such user")}), True),
+    (smtplib.SMTPRecipientsRefused({"a@test.invalid": (450, b"mailbox busy")}), False),
+    (smtplib.SMTPDataError(554, b"rejected as spam"), True),
+    (smtplib.SMTPDataError(451, b"try again later"), False),
+    # Our configuration's fault, the same for every message: retried, not every message failed at once.
+    (smtplib.SMTPSenderRefused(550, b"sender not allowed", "alliance@localhost"), False),
+    (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+    (smtplib.SMTPConnectError(421, b"too busy"), False),
+    (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), False),
+    (ConnectionRefusedError(111, "Connection refused"), False),
+], ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value))
+def test_only_a_5xx_refusal_of_the_recipient_or_the_content_is_permanent(error, permanent):
+    assert is_permanent(error) is permanent
+
+
 def test_the_back_off_doubles_from_a_minute_up_to_six_hours():
     minutes = [retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4, 9, 10, 30)]
     assert minutes == [1, 2, 4, 8, 256, 360, 360]
@@ -323,9 +423,8 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
     from celery.contrib.testing.worker import start_worker
     from django.conf import settings
 
-    from config.celery import app
     from alliance.demo import HIGH_TECH
-    from alliance.models import Alliance
+    from config.celery import app
     from tests.test_celery import wait_for
 
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "this test needs REDIS_URL"
@@ -350,7 +449,7 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
 def test_the_beat_schedules_every_periodic_job_and_the_worker_knows_them():
     from config.celery import app
 
-    jobs = {"alliance.tasks.send_notifications", "alliance.tasks.assessment_reminders",
+    jobs = {"kernel.tasks.send_notifications", "assessments.tasks.assessment_reminders",
             "governance.tasks.close_due_motions", "governance.tasks.governance_reminders"}
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} == jobs
     assert jobs <= set(app.tasks)

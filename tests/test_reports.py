@@ -13,12 +13,13 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.models import Alliance, City
 from assessments import frameworks, report_services, reports, services
 from assessments.models import Assessment, Cycle, Report
 from assessments.scoring import aggregate
 from assessments.tasks import build_report
+from kernel import pdf as kernel_pdf
+from kernel.errors import DomainError, NotAllowed, StateConflict
 from members.models import RoleGrant, User
 from tests.factories import AllianceFactory, UserFactory
 
@@ -177,7 +178,7 @@ def test_user_text_cannot_reach_outside_the_document(cast, decided, django_captu
 
 
 def test_the_url_fetcher_refuses_everything_but_data_urls():
-    fetcher = reports.url_fetcher()
+    fetcher = kernel_pdf.url_fetcher()
     assert fetcher.fetch("data:text/plain;base64,5Lit5paH").read() == "中文".encode()
     for url in ("file:///etc/passwd", "http://127.0.0.1:9/", "https://example.com/font.woff"):
         with pytest.raises(ValueError):
@@ -515,8 +516,8 @@ def wait_for(condition, timeout=30.0):
 def test_a_real_worker_builds_the_report_from_redis(settings):
     from celery.contrib.testing.worker import start_worker
 
-    from config.celery import app
     from alliance.demo import HIGH_TECH
+    from config.celery import app
     from tests.conftest import load_cast
 
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "this test needs REDIS_URL"

@@ -15,6 +15,58 @@ def test_login_is_throttled_after_repeated_failures(settings):
     assert "_auth_user_id" not in browser.session
 
 
+TOKEN = "/api/v1/auth/token/"
+PROXY = "10.0.0.2"
+CLIENTS = ("203.0.113.7", "198.51.100.1", "198.51.100.2")
+
+
+@pytest.fixture
+def fresh_login_throttle():
+    """The API login throttle counts in the shared cache (Redis): start and leave these clients at zero."""
+    from members.api.views import LoginThrottle
+
+    keys = [LoginThrottle.cache_format % {"scope": LoginThrottle.scope, "ident": ident} for ident in (*CLIENTS, PROXY)]
+    LoginThrottle.cache.delete_many(keys)
+    yield
+    LoginThrottle.cache.delete_many(keys)
+
+
+def token_attempts(api, count, forwarded_for, password="wrong"):
+    return [
+        api.post(TOKEN, {"username": "contact", "password": password}, format="json",
+                 HTTP_X_FORWARDED_FOR=forwarded_for(number)).status_code
+        for number in range(count)
+    ]
+
+
+def test_the_api_login_throttle_ignores_a_forged_x_forwarded_for(fresh_login_throttle):
+    """With the default NUM_PROXIES (0: no proxy of ours in front), X-Forwarded-For is the client's own word."""
+    from rest_framework.test import APIClient
+
+    codes = token_attempts(APIClient(REMOTE_ADDR=CLIENTS[0]), 11, lambda number: f"192.0.2.{number}")
+    assert 429 not in codes[:10]
+    assert codes[10] == 429
+
+
+def test_behind_one_proxy_both_login_throttles_count_the_address_the_proxy_saw(settings, fresh_login_throttle):
+    from axes.models import AccessAttempt
+    from rest_framework.test import APIClient
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    api = APIClient(REMOTE_ADDR=PROXY)
+
+    # The proxy appends the address it saw; the client wrote the part before it, rotating it in vain.
+    codes = token_attempts(api, 11, lambda number: f"192.0.2.{number}, {CLIENTS[1]}")
+    assert 429 not in codes[:10]
+    assert codes[10] == 429
+    assert set(AccessAttempt.objects.filter(username="contact").values_list("ip_address", flat=True)) == {CLIENTS[1]}
+
+    # Another client behind the same proxy is neither throttled nor locked out.
+    other = api.post(TOKEN, {"username": "contact", "password": PASSWORD}, format="json",
+                     HTTP_X_FORWARDED_FOR=CLIENTS[2])
+    assert other.status_code == 200
+
+
 def test_a_correct_login_goes_home():
     response = Client().post("/accounts/login/", {"username": "official", "password": PASSWORD})
     assert response.status_code == 302

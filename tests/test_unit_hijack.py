@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from openpyxl import Workbook
 
+from governance.models import Seat
 from kernel.errors import DomainError, NotAllowed, StateConflict
 from kernel.scope import forget_scope
-from governance.models import Seat
 from members import services
 from members.excel import import_register
 from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant

@@ -6,7 +6,15 @@ from fractions import Fraction
 import pytest
 
 from governance.fractions import normalise_fraction, parse_fraction
-from governance.rules import PRESETS, Rule, Tally, decide, preset_for_category, quorum_met, yes_needed
+from governance.rules import (
+    PRESETS,
+    Rule,
+    Tally,
+    decide,
+    preset_for_category,
+    quorum_met,
+    yes_needed,
+)
 
 MAJORITY_CAST = Rule("1/2", "cast", True, False)
 MAJORITY_CAST_WITH_ABSTENTIONS = Rule("1/2", "cast", True, True)

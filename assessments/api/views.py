@@ -10,9 +10,6 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kernel.api.schema import NOT_FOUND, documented_errors
-from kernel.errors import DomainError
-from kernel.selectors import get_or_404
 from assessments import services
 from assessments.api.serializers import (
     AssessmentOutputSerializer,
@@ -38,6 +35,9 @@ from assessments.selectors import (
     review_get_for_user,
     reviews_for_user,
 )
+from kernel.api.schema import NOT_FOUND, documented_errors
+from kernel.errors import DomainError
+from kernel.selectors import get_or_404
 
 # Frameworks -----------------------------------------------------------------
 

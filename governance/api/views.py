@@ -12,9 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from kernel.api.parsers import JSONParser
-from kernel.api.schema import ACTION_ERRORS, documented_errors
-from kernel.selectors import get_or_404
 from governance import selectors
 from governance.api.serializers import (
     AttendanceInputSerializer,
@@ -47,6 +44,9 @@ from governance.api.serializers import (
 from governance.models import Meeting, Motion, Task
 from governance.permissions import can_read_council_business
 from governance.services import meetings, seats, tasks, votes
+from kernel.api.parsers import JSONParser
+from kernel.api.schema import ACTION_ERRORS, documented_errors
+from kernel.selectors import get_or_404
 
 # Bodies and seats -------------------------------------------------------------
 

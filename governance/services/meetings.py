@@ -9,7 +9,6 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from governance import notices
 from governance.models import (
     AgendaItem,
@@ -26,6 +25,7 @@ from governance.models import (
 from governance.permissions import can_manage, held_seats
 from governance.rules import quorum_met as share_reached
 from governance.selectors import active_seats
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from members.selectors import secretaries_of
 
 MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "location", "online_link")

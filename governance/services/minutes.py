@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, StateConflict
 from governance import notices
 from governance.models import Meeting, Minutes
 from governance.selectors import active_seats
 from governance.services.meetings import _lock, _require_manager
+from kernel.errors import DomainError, StateConflict
 
 
 @transaction.atomic

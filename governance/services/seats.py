@@ -1,21 +1,20 @@
 """Seats on the council and committees, kept by the secretariat and the city's officials.
-A seat is held for an active member unit; it ends when the membership ends (members/services.py)."""
+A seat is held for an active member unit; it ends when the membership ends (members/signals.py)."""
 
 from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from governance.models import Body, Seat
 from governance.permissions import can_manage_seats
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from members.models import Membership
 
 
 @transaction.atomic
 def seat_create(*, body: Body, actor, user, organization, office: str = Seat.Office.DIRECTOR, term_start=None,
                 alternate=None) -> Seat:
-    from members.models import Membership
-
     if not can_manage_seats(actor, body.alliance):
         raise NotAllowed(_("Seats are kept by the secretariat and the city's officials."))
     if not Membership.objects.filter(alliance=body.alliance_id, organization=organization,
@@ -47,3 +46,16 @@ def seat_end(*, seat: Seat, actor, term_end=None) -> Seat:
     with set_actor(actor):
         seat.save(update_fields=["term_end"])
     return seat
+
+
+def end_seats_of_departed_unit(*, membership, actor, **_signal) -> None:
+    """Receiver of members.signals.membership_ended: the unit's open seats on the alliance's bodies end
+    today, each saved (so audited) under the actor who ended the membership."""
+    today = timezone.localdate()
+    seats = Seat.objects.select_for_update(of=("self",)).filter(
+        body__alliance_id=membership.alliance_id, organization_id=membership.organization_id, term_end__isnull=True
+    )
+    with set_actor(actor):
+        for seat in seats:
+            seat.term_end = max(today, seat.term_start)
+            seat.save(update_fields=["term_end"])

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from governance import notices
 from governance.models import Motion, Task, TaskReport
 from governance.permissions import can_manage, can_report_on_task
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 
 TASK_FIELDS = ("title", "description", "target_value", "target_unit", "weight", "due_on")
 

@@ -14,14 +14,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from alliance.models import Alliance
 from governance import notices
 from governance.fractions import normalise_fraction
-from governance.models import Attendance, Ballot, Body, ConflictDeclaration, Meeting, Minutes, Motion, Seat
+from governance.models import (
+    Attendance,
+    Ballot,
+    Body,
+    ConflictDeclaration,
+    Meeting,
+    Minutes,
+    Motion,
+    Seat,
+)
 from governance.permissions import can_manage
-from governance.rules import PRESETS, Tally, decide, preset_for_category, quorum_met, rule_of, sectors_agree
+from governance.rules import (
+    PRESETS,
+    Tally,
+    decide,
+    preset_for_category,
+    quorum_met,
+    rule_of,
+    sectors_agree,
+)
 from governance.selectors import active_seats, present_count
+from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 
 DRAFT_FIELDS = ("title", "text", "category", "ballot", "quorum_fraction", "threshold_fraction", "threshold_base",
                 "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "agenda_item",

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, NotAllowed, StateConflict
 from alliance.selectors import alliance_get_for_user
 from governance.permissions import can_read_council_business
+from kernel.errors import DomainError, NotAllowed, StateConflict
 
 PAGE_SIZE = 50
 

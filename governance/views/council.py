@@ -8,9 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.errors import DomainError
 from alliance.selectors import alliance_get_for_user
-from kernel.selectors import get_or_404
 from governance import selectors
 from governance.forms import RequestForm, SeatEndForm, SeatForm
 from governance.models import ExtraordinaryRequest
@@ -18,6 +16,8 @@ from governance.permissions import can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
 from governance.services import seats as seat_services
 from governance.views.common import PAGE_SIZE, _act, _council_alliance, _fail, _refused
+from kernel.errors import DomainError
+from kernel.selectors import get_or_404
 
 # Extraordinary meetings -------------------------------------------------------------------------
 

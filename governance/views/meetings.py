@@ -12,16 +12,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kernel.errors import DomainError, StateConflict
-from kernel.scope import scope_of
 from alliance.selectors import alliance_get_for_user, alliances_for_user, alliances_overseen_by
 from governance import selectors
-from governance.forms import AgendaItemForm, AttendanceForm, MeetingForm, MinutesForm, PaperForm, RsvpForm
+from governance.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    MeetingForm,
+    MinutesForm,
+    PaperForm,
+    RsvpForm,
+)
 from governance.models import Meeting, Minutes
 from governance.permissions import can_manage, can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
 from governance.services import minutes as minutes_services
-from governance.views.common import PAGE_SIZE, _act, _council_alliance, _fail, _next_or, _refused, _secretariat_only
+from governance.views.common import (
+    PAGE_SIZE,
+    _act,
+    _council_alliance,
+    _fail,
+    _next_or,
+    _refused,
+    _secretariat_only,
+)
+from kernel.errors import DomainError, StateConflict
+from kernel.scope import scope_of
 
 # Director's home ------------------------------------------------------------------------------
 

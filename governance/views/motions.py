@@ -10,8 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.errors import DomainError
-from kernel.scope import scope_of
 from alliance.selectors import alliance_get_for_user
 from governance import selectors
 from governance.forms import RULE_CATEGORY, RULE_CUSTOM, BallotForm, ConflictForm, MotionForm
@@ -21,6 +19,8 @@ from governance.rules import matching_preset, working
 from governance.services import minutes as minutes_services
 from governance.services import votes as vote_services
 from governance.views.common import PAGE_SIZE, _act, _fail, _next_or, _refused, _secretariat_only
+from kernel.errors import DomainError
+from kernel.scope import scope_of
 
 
 def _motion_form(alliance, data=None, *, initial=None):

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kernel.errors import DomainError
 from governance import selectors
 from governance.forms import ReasonForm, TaskForm, TaskReportForm
 from governance.models import Task
 from governance.permissions import can_manage, can_report_on_task
 from governance.services import tasks as task_services
 from governance.views.common import PAGE_SIZE, _act, _fail, _refused, _secretariat_only
+from kernel.errors import DomainError
 
 
 @login_required

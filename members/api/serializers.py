@@ -3,8 +3,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alliance.models import Alliance
-from kernel.scope import scope_of
 from alliance.selectors import alliances_for_user
+from kernel.scope import scope_of
 from members.models import Membership, Organization
 
 

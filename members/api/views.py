@@ -4,12 +4,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
-from rest_framework import mixins, permissions, status, throttling, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kernel.api.throttling import FailOpenAnonRateThrottle
 from kernel.errors import NotAllowed
 from kernel.scope import scope_of
 from members import services
@@ -33,7 +34,7 @@ from members.selectors import (
 )
 
 
-class LoginThrottle(throttling.AnonRateThrottle):
+class LoginThrottle(FailOpenAnonRateThrottle):
     scope = "login"
 
 

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from alliance.demo import DEMO_LOGINS, load_demo
-from governance.demo import load_demo_council
+from config.demo import DEMO_LOGINS, load_demo, load_demo_council
 
 
 class Command(BaseCommand):

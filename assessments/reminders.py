@@ -1,30 +1,23 @@
-"""Periodic jobs (scheduled in alliance/celery.py): mail the outbox, create assessment reminders.
-
-Both are safe to run twice, at once or after a worker died: a reminder's unique key makes
-it exist once, and the outbox is claimed row by row with SKIP LOCKED.
-"""
+"""Reminders before assessment deadlines: self-assessments in draft, reviews not submitted, rectification
+items not done. Each is a notification row with a unique key, so it is created once however often the
+beat runs (assessments/tasks.py: assessment_reminders, hourly)."""
 
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kernel.notify import existing_keys, notify, send_due_mail
+from assessments.models import Assessment, Cycle, RectificationItem, Review
+from kernel.notify import existing_keys, notify
 from members.selectors import secretaries_by_alliance
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task
-def send_notifications() -> dict:
-    return asdict(send_due_mail())
 
 
 @dataclass(frozen=True)
@@ -37,8 +30,6 @@ class Reminder:
 
 
 def _self_assessment_reminders(today, last_day) -> list[Reminder]:
-    from assessments.models import Assessment, Cycle
-
     drafts = list(
         Assessment.objects.filter(
             status=Assessment.Status.DRAFT,
@@ -69,8 +60,6 @@ def _self_assessment_reminders(today, last_day) -> list[Reminder]:
 
 
 def _review_reminders(today, last_day) -> list[Reminder]:
-    from assessments.models import Cycle, Review
-
     reviews = Review.objects.filter(
         status=Review.Status.ASSIGNED,
         expert__is_active=True,
@@ -101,8 +90,6 @@ def _rectification_reminders(today, last_day) -> list[Reminder]:
 
     Not limited to open cycles: rectification deadlines fall after the cycle's own.
     """
-    from assessments.models import Assessment, RectificationItem
-
     items = RectificationItem.objects.filter(
         done_at__isnull=True,
         assessment__status=Assessment.Status.DECIDED,
@@ -132,8 +119,7 @@ def _rectification_reminders(today, last_day) -> list[Reminder]:
     ]
 
 
-@shared_task
-def assessment_reminders() -> int:
+def create_due_reminders() -> int:
     """Remind who has not yet done their part, ASSESSMENT_REMINDER_DAYS before each deadline.
 
     Covers self-assessments still in draft, reviews not submitted, rectification items not
