@@ -310,3 +310,10 @@ def test_reading_stops_when_the_time_budget_is_spent(post_import, settings):
     settings.IMPORT_MAX_SECONDS = 0
     error = post_import(xlsx([[f"单位{n}", new_uscc(), "企业"] for n in range(2000)]))
     assert error == zh("Reading the workbook took more than %(seconds)d seconds and was stopped.", seconds=0)
+
+
+def test_a_part_declaring_entities_is_refused_as_unreadable(post_import):
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+              b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>')
+    error = post_import(workbook_with({"xl/worksheets/sheet1.xml": [laughs, *sheet([])]}))
+    assert error == zh("The file is not an Excel workbook (.xlsx) that can be read.")
