@@ -274,28 +274,31 @@ def city_xlsx(data: dict) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from kernel.xlsx import safe_row
+
     bold = Font(bold=True)
     with translation.override(LANGUAGE):
         workbook = Workbook()
         ranking = workbook.active
         ranking.title = _("Ranking")
-        ranking.append([_("Rank"), _("Alliance"), _("Final score"), _("Grade"), _("Veto")])
+        ranking.append(safe_row([_("Rank"), _("Alliance"), _("Final score"), _("Grade"), _("Veto")]))
         for row in data["ranking"]:
-            ranking.append([row["rank"], row["alliance"], Decimal(row["final_score"]), row["grade_label"],
-                            _("Not passed") if row["veto_failed"] else _("Passed")])
+            ranking.append(safe_row([row["rank"], row["alliance"], Decimal(row["final_score"]), row["grade_label"],
+                                     _("Not passed") if row["veto_failed"] else _("Passed")]))
         for column, width in zip("ABCDE", (8, 40, 12, 18, 10), strict=True):
             ranking.column_dimensions[column].width = width
 
         distribution = workbook.create_sheet(_("Grade distribution"))
-        distribution.append([_("Grade"), _("Alliances"), _("Share (%)")])
+        distribution.append(safe_row([_("Grade"), _("Alliances"), _("Share (%)")]))
         for row in data["distribution"]:
-            distribution.append([row["label"], row["count"], Decimal(row["percent"])])
+            distribution.append(safe_row([row["label"], row["count"], Decimal(row["percent"])]))
         distribution.column_dimensions["A"].width = 22
 
         heat = workbook.create_sheet(_("Heat map"))
-        heat.append([_("Alliance")] + [f'{axis["code"]} {axis["name"]}' for axis in data["axes"]])
+        heat.append(safe_row([_("Alliance")] + [f'{axis["code"]} {axis["name"]}' for axis in data["axes"]]))
         for row in data["ranking"]:
-            heat.append([row["alliance"]] + [Decimal(share) if share is not None else None for share in row["shares"]])
+            heat.append(safe_row([row["alliance"]]
+                                 + [Decimal(share) if share is not None else None for share in row["shares"]]))
         heat.column_dimensions["A"].width = 40
         for index in range(2, len(data["axes"]) + 2):
             heat.column_dimensions[get_column_letter(index)].width = 12

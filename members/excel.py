@@ -6,7 +6,6 @@ nothing and returns a report of (row, column, reason) for each problem.
 
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,10 +14,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from kernel.errors import DomainError
+from kernel.xlsx import read_first_sheet, safe_row, unmarked_value
 from members import services
 from members.models import Membership, Organization
 from members.uscc import normalize, validate_uscc
@@ -36,6 +35,7 @@ COLUMNS = [
 ]
 IMPORT_COLUMNS = {"name", "name_en", "uscc", "type", "size", "role", "joined_on"}
 MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_COLUMNS = 50
 
 
 def _labels_in_all_languages(label) -> set[str]:
@@ -59,10 +59,10 @@ def _choice_lookup(choices) -> dict[str, str]:
 def export_register(memberships) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Member register"))
-    sheet.append([str(label) for _key, label in COLUMNS])
+    sheet.append(safe_row(str(label) for _key, label in COLUMNS))
     for membership in memberships.iterator(chunk_size=2000):
         organization = membership.organization
-        sheet.append([
+        sheet.append(safe_row([
             organization.name,
             organization.name_en,
             organization.uscc,
@@ -72,7 +72,7 @@ def export_register(memberships) -> bytes:
             membership.get_status_display(),
             membership.joined_on,
             membership.alliance.name,
-        ])
+        ]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -97,15 +97,7 @@ class ImportResult:
 
 
 def _read_rows(uploaded) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
-    if uploaded.size > settings.IMPORT_MAX_BYTES:
-        raise DomainError(_("The file is too large; the limit is %(limit)d MB.")
-                          % {"limit": settings.IMPORT_MAX_BYTES // (1024 * 1024)})
-    try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise DomainError(_("The file is not an Excel workbook (.xlsx) that can be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    rows = iter(read_first_sheet(uploaded, max_rows=MAX_IMPORT_ROWS, max_columns=MAX_IMPORT_COLUMNS))
     header = next(rows, None)
     if not header:
         raise DomainError(_("The workbook is empty."))
@@ -128,7 +120,6 @@ def _read_rows(uploaded) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
         body.append((number, values))
         if len(body) > MAX_IMPORT_ROWS:
             raise DomainError(_("The file has more than %(max)d rows.") % {"max": MAX_IMPORT_ROWS})
-    workbook.close()
     return positions, body
 
 
@@ -136,7 +127,7 @@ def _cell(values, positions, key):
     index = positions.get(key)
     if index is None or index >= len(values):
         return None
-    value = values[index]
+    value = unmarked_value(values[index])
     return value.strip() if isinstance(value, str) else value
 
 

@@ -2,7 +2,9 @@
 
 import datetime
 import io
+import re
 import time
+import zipfile
 from decimal import Decimal as D
 
 import pytest
@@ -223,6 +225,21 @@ def test_the_city_excel_opens_with_one_row_per_alliance_ranked(cast, city_decide
     assert [D(str(v)) for v in next(heat.iter_rows(min_row=2, values_only=True))[1:]] == [D("95"), D("90"), D("93.3")]
     rules = [rule for ranges in heat.conditional_formatting for rule in ranges.rules]
     assert rules and rules[0].type == "colorScale"
+
+
+def test_the_city_excel_writes_a_formula_like_alliance_name_as_text(cast, city_decided,
+                                                                     django_capture_on_commit_callbacks):
+    Alliance.objects.filter(name=ELECTRONIC).update(name="=1+1")
+    report = build(django_capture_on_commit_callbacks, actor=cast["official"], kind="city_xlsx",
+                   cycle=city_decided)
+    with report.file.open("rb") as handle:
+        content = handle.read()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/worksheets/")]
+    assert len(sheets) == 3
+    assert not any(re.search(r"<f[\s>/]", xml) for xml in sheets)
+    ranking, _distribution, heat = load_workbook(io.BytesIO(content)).worksheets
+    assert ranking["B3"].value == heat["A3"].value == "'=1+1"
 
 
 def test_the_city_pdf_is_landscape_and_compares_the_alliances(cast, city_decided,
