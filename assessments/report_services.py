@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from assessments import reports
 from assessments.models import Assessment, Cycle, Report
 from assessments.permissions import can_get_report
+from assessments.tasks import build_report
 from kernel.errors import DomainError, NotAllowed, StateConflict
 
 logger = logging.getLogger(__name__)
@@ -55,8 +56,6 @@ def _file_present(report: Report) -> bool:
 
 def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | None) -> Report:
     """The report of this data: the one built or being built, else a new one queued after commit."""
-    from assessments.tasks import build_report
-
     # Lock the subject so that two simultaneous requests cannot both queue a build.
     if assessment is not None:
         assessment = (Assessment.objects.select_for_update(of=("self",))

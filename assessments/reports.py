@@ -16,12 +16,17 @@ from fractions import Fraction
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from assessments import frameworks
 from assessments.models import Assessment, Cycle, Indicator, Report, Review
 from assessments.scoring import mean
 from kernel.errors import StateConflict
 from kernel.pdf import FONT_FAMILY, LANGUAGE, render_pdf
+from kernel.xlsx import safe_row
 
 # Bump when a template or the drawing changes, so files built from the old layout are not reused.
 LAYOUT_VERSION = 1
@@ -269,13 +274,6 @@ def city_pdf(data: dict) -> bytes:
 
 
 def city_xlsx(data: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    from kernel.xlsx import safe_row
-
     bold = Font(bold=True)
     with translation.override(LANGUAGE):
         workbook = Workbook()

@@ -8,8 +8,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from assessments.models import Assessment, Cycle, Framework, Report, Review
+from assessments.permissions import can_get_report
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
+from members.models import RoleGrant, User
 
 
 def frameworks_for_user(user) -> QuerySet[Framework]:
@@ -87,8 +89,6 @@ def report_subject_for_user(user, kind: str, pk) -> dict:
 
 def report_get_for_user(user, pk) -> Report:
     """The report if the user may get it; 404 for missing, hidden and forbidden alike."""
-    from assessments.permissions import can_get_report
-
     report = get_or_404(Report.objects.all(), pk)
     subject = report_subject_for_user(user, report.kind, report.assessment_id or report.cycle_id)
     if not can_get_report(user, report.kind, **subject):
@@ -100,6 +100,4 @@ def report_get_for_user(user, pk) -> Report:
 
 def expert_reviewers() -> QuerySet:
     """Users who hold the expert role, for an official choosing reviewers."""
-    from members.models import RoleGrant, User
-
     return User.objects.filter(role_grants__role=RoleGrant.Role.EXPERT).distinct().order_by("username")

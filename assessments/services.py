@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliance.models import Alliance
+from alliance.models import Alliance, City
+from alliance.services import alliance_transition
 from assessments import frameworks
 from assessments.metrics import alliance_metrics
 from assessments.models import Assessment, Cycle, Evidence, Framework, RectificationItem, Review
@@ -34,8 +35,6 @@ def _authoring_city(actor, city):
     cities = scope_of(actor).official_city_ids
     if len(cities) != 1:
         raise DomainError(_("Choose the city the framework is for."), field="city")
-    from alliance.models import City
-
     return City.objects.get(pk=next(iter(cities)))
 
 
@@ -347,8 +346,6 @@ def compute_result(assessment: Assessment):
 def assessment_decide(*, assessment: Assessment, actor, note: str = "", rectify_by=None,
                       rectification_items=()) -> Assessment:
     """Decide the grade from the experts' scores, and apply its consequence to the alliance."""
-    from alliance.services import alliance_transition
-
     assessment = _lock(assessment)
     if not can_decide(actor, assessment):
         raise NotAllowed(_("Only the city's officials decide assessments."))

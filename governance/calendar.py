@@ -5,11 +5,15 @@ log), so a moved or cancelled meeting always carries a higher one than the copy 
 already holds: clients ignore an update whose sequence is not higher.
 """
 
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from governance.models import Meeting
 
 
 def _uid(meeting) -> str:
@@ -18,11 +22,6 @@ def _uid(meeting) -> str:
 
 def _revisions(meetings) -> dict[int, tuple[int, object]]:
     """{meeting id: (changes since it was created, time of the last change)} in one query."""
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from governance.models import Meeting
-
     rows = (
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Meeting),
                                 object_id__in=[meeting.pk for meeting in meetings])

@@ -5,6 +5,7 @@ Subjects and bodies are lazy translations, rendered in each recipient's language
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,6 @@ from kernel.notify import notify
 
 
 def _when(meeting) -> str:
-    from django.utils import timezone
-
     return timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
 
 
@@ -77,8 +76,6 @@ def vote_opened(motion, user) -> None:
 
 
 def vote_reminder(motion, user) -> bool:
-    from django.utils import timezone
-
     _row, created = notify(
         user=user, key=f"motion:{motion.pk}:remind:{user.pk}",
         subject=format_lazy(_("Your vote is needed: {title}"), title=motion.title),

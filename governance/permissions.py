@@ -1,6 +1,7 @@
 """Who may do what in an alliance's council business. Pages and the API both ask these."""
 
 from alliance.permissions import can_edit_alliance, can_view_private, is_secretariat_of
+from governance.models import Seat
 from kernel.scope import scope_of
 
 
@@ -25,8 +26,6 @@ def held_seats(user):
     if not scope_of(user).seat_ids:
         return []
     if not hasattr(user, "_held_seats"):
-        from governance.models import Seat
-
         user._held_seats = list(Seat.objects.filter(id__in=scope_of(user).seat_ids))
     return user._held_seats
 

@@ -23,12 +23,14 @@ from governance.models import (
     Meeting,
     Minutes,
     Motion,
+    Paper,
     Seat,
     Task,
 )
 from governance.rules import quorum_met
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
+from members.models import Organization
 
 
 def council_filter(user, alliance_field: str = "alliance") -> Q:
@@ -245,15 +247,11 @@ def rsvp_counts(meeting_ids) -> dict[int, dict[str, int]]:
 
 
 def agenda_item_get_for_user(user, pk):
-    from governance.models import AgendaItem
-
     return get_or_404(AgendaItem.objects.filter(meeting__in=meetings_for_user(user)).select_related(
         "meeting", "meeting__body", "meeting__body__alliance"), pk)
 
 
 def paper_get_for_user(user, pk):
-    from governance.models import Paper
-
     return get_or_404(Paper.objects.filter(agenda_item__meeting__in=meetings_for_user(user)).select_related(
         "agenda_item__meeting__body__alliance"), pk)
 
@@ -281,8 +279,6 @@ def motion_choices(alliance) -> dict:
 
 def active_member_units(alliance):
     """The alliance's active member units, for the owner, party and seat choices."""
-    from members.models import Organization
-
     return Organization.objects.filter(memberships__alliance=alliance, memberships__status="active").order_by("name")
 
 

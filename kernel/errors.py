@@ -1,5 +1,7 @@
 """The one domain error type services raise; pages show it, the API maps it."""
 
+from django.core.exceptions import ValidationError
+
 
 class DomainError(Exception):
     """A refused request, with a translated message for the user (HTTP 400)."""
@@ -33,8 +35,6 @@ class NotAllowed(DomainError):
 
 def full_clean_or_raise(instance, **kwargs) -> None:
     """Run the model's own validation, turning its errors into a DomainError."""
-    from django.core.exceptions import ValidationError
-
     try:
         instance.full_clean(**kwargs)
     except ValidationError as exc:

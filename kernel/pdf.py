@@ -9,6 +9,10 @@ LANGUAGE = "zh-hans"
 FONT_FAMILY = "Noto Sans CJK SC"
 
 
+# WeasyPrint is imported where a PDF is made: it loads Pango and its fonts, which a web process that
+# never renders a PDF should not pay for at start-up.
+
+
 def url_fetcher():
     """WeasyPrint may load nothing but what the document inlines: no network, no files."""
     from weasyprint.urls import URLFetcher

@@ -22,7 +22,8 @@ import requests
 from django.db import connection
 from rest_framework.test import APIClient
 
-from alliance.models import Alliance, Notification
+from alliance.models import Alliance
+from kernel.models import Notification
 from members.models import Organization, RoleGrant, User
 from tests.conftest import PASSWORD, load_cast
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance import notices
-from governance.models import Meeting, Minutes
+from governance.models import Meeting, Minutes, Motion
 from governance.selectors import active_seats
 from governance.services.meetings import _lock, _require_manager
 from kernel.errors import DomainError, StateConflict
@@ -37,8 +37,6 @@ def minutes_save(*, meeting: Meeting, actor, text: str) -> Minutes:
 
 
 def _pending_approval(minutes: Minutes) -> bool:
-    from governance.models import Motion
-
     return Motion.objects.filter(approves_minutes=minutes, state__in=["open"]).exists()
 
 

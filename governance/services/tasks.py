@@ -12,6 +12,7 @@ from governance import notices
 from governance.models import Motion, Task, TaskReport
 from governance.permissions import can_manage, can_report_on_task
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from members.models import Membership, User
 
 TASK_FIELDS = ("title", "description", "target_value", "target_unit", "weight", "due_on")
 
@@ -27,15 +28,11 @@ def _decimal(value, field: str) -> Decimal:
 
 
 def owner_contacts(task: Task):
-    from members.models import User
-
     return User.objects.filter(contacts__organization=task.owner_id, is_active=True)
 
 
 @transaction.atomic
 def task_create(*, alliance, actor, owner, motion: Motion | None = None, **fields) -> Task:
-    from members.models import Membership
-
     if not can_manage(actor, alliance):
         raise NotAllowed(_("Only the alliance's secretariat does this."))
     if motion is not None:

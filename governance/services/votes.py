@@ -39,6 +39,7 @@ from governance.rules import (
 )
 from governance.selectors import active_seats, present_count
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from members.models import Membership, User
 
 DRAFT_FIELDS = ("title", "text", "category", "ballot", "quorum_fraction", "threshold_fraction", "threshold_base",
                 "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "agenda_item",
@@ -123,8 +124,6 @@ def motion_create(*, body: Body, actor, meeting: Meeting | None = None, preset: 
 
 
 def _parties_of(motion: Motion, parties):
-    from members.models import Membership
-
     parties = list(parties or [])
     ids = {getattr(p, "pk", p) for p in parties}
     members = set(Membership.objects.filter(alliance=motion.alliance, organization_id__in=ids)
@@ -430,8 +429,6 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
 
 
 def _result_recipients(motion: Motion):
-    from members.models import User
-
     return User.objects.filter(seats__body_id=motion.body_id, seats__term_end__isnull=True).distinct()
 
 
