@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from alliance import views as alliance_views
+from alliance.api.views import api_not_found
 from members import views as member_views
 
 urlpatterns = [
@@ -38,8 +39,11 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("alliance.notification_urls")),
     path("api/v1/", include("alliance.api.urls")),
+    # Any other path under /api/: the API's JSON 404 (DEBUG's HTML page never answers there).
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "alliance.views.bad_request"
 handler404 = "alliance.views.page_not_found"
 handler500 = "alliance.views.server_error"

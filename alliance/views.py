@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -31,6 +32,15 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception):
+    """400 from Django itself (too many fields, a body over the size limit, ...): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        from alliance.api.exceptions import suspicious_message
+
+        return JsonResponse({"detail": suspicious_message(exception)}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request):

@@ -103,7 +103,7 @@ def test_a_secret_vote_below_the_quorums_number_of_ballots_is_not_decided_even_a
 def test_a_secret_vote_with_the_quorums_number_of_ballots_publishes_its_count(
         high_tech, secretariat, council_seats, api_for):
     _meeting, motion = gd.meeting_with_open_motion(high_tech, secretariat, ballot="secret")
-    for seat, choice in zip(council_seats[:6], ["yes"] * 5 + ["no"]):
+    for seat, choice in zip(council_seats[:6], ["yes"] * 5 + ["no"], strict=True):
         votes.ballot_cast(motion=motion, actor=seat.user, choice=choice)
     body = api_for(secretariat).post(f"/api/v1/motions/{motion.pk}/close/").json()
     assert body["result"] == {"yes": 5, "no": 1, "abstain": 0, "eligible": 9, "present": 9, "quorum_met": True,
@@ -140,3 +140,251 @@ def test_the_database_keeps_a_count_withheld_only_on_a_closed_secret_vote(high_t
     motion = gd.open_motion(secretariat, body=gd.council(high_tech))
     with pytest.raises(IntegrityError), transaction.atomic():
         Motion.objects.filter(pk=motion.pk).update(yes_count=None, no_count=None, abstain_count=None)
+
+
+# 2. NUL characters and review comments -------------------------------------------------------------
+
+@pytest.fixture
+def assessment(cast, high_tech):
+    from tests.test_assessments_api import open_cycle, published_framework
+
+    return open_cycle(cast["official"], published_framework(cast["official"]), high_tech).assessments.get()
+
+
+@pytest.fixture
+def review(cast, high_tech):
+    from tests.test_assessments_api import assessment_at, published_framework
+
+    _assessment, review = assessment_at("reviewing", cast, published_framework(cast["official"]), high_tech)
+    return review
+
+
+def _no_raise(api):
+    api.raise_request_exception = False
+    return api
+
+
+@pytest.mark.parametrize("payload", [
+    {"self_scores": {"A1\u0000": "1"}},
+    {"self_narratives": {"A1\u0000": "说明"}},
+    {"self_narratives": {"A1": "说明\u0000"}},
+])
+def test_a_nul_character_in_a_self_assessment_answers_400_not_500(cast, api_for, assessment, payload):
+    response = _no_raise(api_for(cast["secretariat"])).patch(f"/api/v1/assessments/{assessment.pk}/", payload,
+                                                             format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert "NUL" in response.json()["detail"]
+    assessment.refresh_from_db()
+    assert (assessment.self_scores, assessment.self_narratives) == ({}, {})
+
+
+@pytest.mark.parametrize("payload", [
+    {"scores": {"A1\u0000": "1"}, "declared_no_conflict": True},
+    {"comments": {"A1\u0000": "好"}},
+    {"comments": {"A1": "好\u0000"}},
+])
+def test_a_nul_character_in_a_review_answers_400_not_500(cast, api_for, review, payload):
+    response = _no_raise(api_for(cast["expert1"])).patch(f"/api/v1/reviews/{review.pk}/", payload, format="json")
+    assert response.status_code == 400, response.content[:300]
+    review.refresh_from_db()
+    assert (review.scores, review.comments) == ({}, {})
+
+
+@pytest.mark.parametrize("method,url,payload", [
+    ("post", "/api/v1/alliances/{ht}/transition/", {"to_status": "rectifying", "reason": "整改\u0000"}),
+    ("patch", "/api/v1/alliances/{ht}/", {"description": "x\u0000"}),
+    ("post", "/api/v1/motions/", {"body": 0, "title": "t", "text": "正文", "extra": {"k\u0000": 1}}),
+    ("post", "/api/v1/alliances/{ht}/transition/", [{"deep": ["\u0000"]}]),
+])
+def test_a_nul_character_anywhere_in_json_answers_400(cast, api_for, high_tech, method, url, payload):
+    api = _no_raise(api_for(cast["official"]))
+    response = getattr(api, method)(url.format(ht=high_tech.pk), payload, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    high_tech.refresh_from_db()
+    assert high_tech.status == "established" and "\x00" not in high_tech.description
+
+
+def test_a_backslash_u0000_spelled_out_is_not_a_nul(cast, api_for, high_tech):
+    response = api_for(cast["official"]).patch(f"/api/v1/alliances/{high_tech.pk}/",
+                                               {"description": "C:\\u0000"}, format="json")
+    assert response.status_code == 200, response.content[:300]
+    high_tech.refresh_from_db()
+    assert high_tech.description == "C:\\u0000"
+
+
+def test_review_comments_are_keyed_by_the_frameworks_indicator_codes(cast, api_for, review):
+    api = api_for(cast["expert1"])
+    unknown = api.patch(f"/api/v1/reviews/{review.pk}/", {"comments": {"not-a-code": "x"}}, format="json")
+    assert unknown.status_code == 400
+    assert list(unknown.json()) == ["comments"] and "not-a-code" in unknown.json()["comments"][0]
+    many = api.patch(f"/api/v1/reviews/{review.pk}/", {"comments": {f"k{n}": "x" for n in range(500)}},
+                     format="json")
+    assert many.status_code == 400 and list(many.json()) == ["comments"]
+    known = api.patch(f"/api/v1/reviews/{review.pk}/", {"comments": {"A1": "规范", "A": "总体"}}, format="json")
+    assert known.status_code == 200, known.json()
+    assert known.json()["comments"] == {"A1": "规范", "A": "总体"}
+
+
+def test_a_comment_or_narrative_longer_than_the_limit_is_refused_by_the_service(cast, review, assessment):
+    from alliance.errors import DomainError
+    from assessments import services
+
+    long = "长" * (services.TEXT_MAX + 1)
+    with pytest.raises(DomainError) as refused:
+        services.review_save(review=review, actor=cast["expert1"], comments={"A1": long})
+    assert refused.value.field == "comments"
+    with pytest.raises(DomainError) as refused:
+        services.self_assessment_save(assessment=assessment, actor=cast["secretariat"], narratives={"ZZ": "x"})
+    assert refused.value.field == "self_narratives"
+    review.refresh_from_db()
+    assert review.comments == {}
+
+
+# 3. Permission before validation -----------------------------------------------------------------------
+
+def test_a_contact_cannot_learn_that_a_hidden_alliance_name_exists(cast, api_for, other_alliance, high_tech):
+    api = api_for(cast["contact"])
+    assert api.get(f"/api/v1/alliances/{other_alliance.pk}/").status_code == 404  # hidden from them
+    taken = api.post("/api/v1/alliances/", {"name": other_alliance.name, "city": other_alliance.city_id},
+                     format="json")
+    free = api.post("/api/v1/alliances/", {"name": "无人用过的名字", "city": other_alliance.city_id}, format="json")
+    assert taken.status_code == free.status_code == 403
+    assert taken.json() == free.json()
+    renamed = api.patch(f"/api/v1/alliances/{high_tech.pk}/", {"name": other_alliance.name}, format="json")
+    assert renamed.status_code == 403
+    assert "exists" not in str(renamed.json())
+
+
+def test_an_official_of_another_city_cannot_learn_it_either(cast, api_for, other_alliance):
+    api = api_for(cast["official"])  # Zibo's official: may register alliances, in Zibo only
+    taken = api.post("/api/v1/alliances/", {"name": other_alliance.name, "city": other_alliance.city_id},
+                     format="json")
+    free = api.post("/api/v1/alliances/", {"name": "无人用过的名字", "city": other_alliance.city_id}, format="json")
+    assert taken.status_code == free.status_code == 403
+
+
+def test_a_duplicate_name_is_still_refused_to_whoever_may_register(cast, api_for, high_tech):
+    response = api_for(cast["official"]).post("/api/v1/alliances/", {"name": high_tech.name,
+                                                                      "city": high_tech.city_id}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["name"]
+
+
+# 4. Superusers -----------------------------------------------------------------------------------------
+
+def test_a_superuser_sees_draft_and_unpublished_motions(cast, high_tech, api_for, client_for):
+    from members.models import User
+
+    admin = User.objects.create_superuser("root-low", "root@test.invalid", "x")
+    draft = gd.open_motion(cast["secretariat"], body=gd.council(high_tech), opened=False, title="草稿议案")
+    from governance.selectors import motions_for_user, tasks_for_user
+
+    assert motions_for_user(admin).filter(pk=draft.pk).exists()
+    assert motions_for_user(admin).count() == Motion.objects.count()
+    assert api_for(admin).get(f"/api/v1/motions/{draft.pk}/").status_code == 200
+    assert client_for(admin).get(f"/governance/motions/{draft.pk}/").status_code == 200
+    from governance.models import Task
+
+    assert tasks_for_user(admin).count() == Task.objects.count()
+
+
+def test_a_superuser_who_is_also_a_contact_still_sees_every_task_and_membership(cast, high_tech):
+    from alliance.scope import forget_scope
+    from governance.selectors import tasks_for_user
+    from members.models import Contact, Membership, Organization
+    from members.selectors import memberships_for_user
+
+    contact = cast["contact"]
+    contact.is_superuser = True
+    contact.save()
+    forget_scope(contact)
+    assert Contact.objects.filter(user=contact).exists()
+    from governance.models import Task
+
+    assert tasks_for_user(contact).count() == Task.objects.count()
+    assert memberships_for_user(contact).count() == Membership.objects.count()
+    assert Organization.objects.count() >= 1
+
+
+# 5. JSON errors under /api/ -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/motions/1/nope/", "/api/v2/", "/api/",
+                                  "/api/v1/nope"])
+def test_an_unknown_api_path_answers_a_json_404(client, settings, debug, path):
+    settings.DEBUG = debug
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+def test_an_unknown_api_path_answers_json_to_any_method(cast, api_for, settings):
+    settings.DEBUG = True
+    api = api_for(cast["official"])
+    for method in ("post", "patch", "delete", "put"):
+        response = getattr(api, method)("/api/v1/nope/", {"a": 1}, format="json")
+        assert response.status_code == 404 and response.json()["detail"], method
+
+
+def test_a_known_api_path_without_its_slash_still_redirects(client):
+    response = client.get("/api/v1/alliances?status=established")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/alliances/?status=established"
+
+
+def test_pages_still_answer_their_own_404(client):
+    response = client.get("/nope/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("fmt", ["multipart", None])
+def test_too_many_form_fields_to_the_api_answer_a_json_400(cast, api_for, high_tech, settings, debug, fmt):
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
+    api = _no_raise(api_for(cast["official"]))
+    data = {"to_status": "rectifying", "reason": "整改", **{f"f{n}": "x" for n in range(50)}}
+    url = f"/api/v1/alliances/{high_tech.pk}/transition/"
+    if fmt:
+        response = api.post(url, data, format=fmt)
+    else:
+        from urllib.parse import urlencode
+
+        response = api.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400, response.content[:200]
+    assert response["Content-Type"].startswith("application/json")
+    assert "fields" in response.json()["detail"]
+    high_tech.refresh_from_db()
+    assert high_tech.status == "established"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
+def test_an_oversized_body_to_the_api_answers_a_json_400(cast, api_for, high_tech, settings, debug, content_type):
+    import json
+    from urllib.parse import urlencode
+
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    data = {"to_status": "rectifying", "reason": "x" * 1500}
+    body = json.dumps(data) if content_type == "application/json" else urlencode(data)
+    response = _no_raise(api_for(cast["official"])).post(f"/api/v1/alliances/{high_tech.pk}/transition/", body,
+                                                         content_type=content_type)
+    assert response.status_code == 400, response.content[:200]
+    assert response["Content-Type"].startswith("application/json")
+    assert "1000" in response.json()["detail"]
+    high_tech.refresh_from_db()
+    assert high_tech.status == "established"
+
+
+def test_django_own_400_under_the_api_is_json(client, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/api/v1/alliances/", HTTP_HOST="evil.invalid")  # DisallowedHost, before any view
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json") and response.json()["detail"]
+    page = client.get("/", HTTP_HOST="evil.invalid")
+    assert page.status_code == 400 and not page["Content-Type"].startswith("application/json")

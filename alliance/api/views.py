@@ -1,9 +1,14 @@
 import django_filters
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from alliance import services
 from alliance.api.serializers import (
@@ -12,7 +17,9 @@ from alliance.api.serializers import (
     AllianceTransitionSerializer,
     StatusChangeSerializer,
 )
+from alliance.errors import NotAllowed
 from alliance.models import Alliance
+from alliance.permissions import can_create_alliance, can_edit_alliance
 from alliance.selectors import alliance_get_for_user, alliances_for_user
 
 
@@ -48,6 +55,9 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     @extend_schema(request=AllianceInputSerializer, responses={201: AllianceOutputSerializer})
     def create(self, request, *args, **kwargs):
+        # Permission first: validating first would tell anyone that a hidden alliance's name exists.
+        if not can_create_alliance(request.user):
+            raise NotAllowed(_("Only the city's officials can register an alliance."))
         serializer = AllianceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -61,6 +71,8 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(request=AllianceInputSerializer, responses=AllianceOutputSerializer)
     def update(self, request, *args, **kwargs):
         alliance = self.get_object()
+        if not can_edit_alliance(request.user, alliance):
+            raise NotAllowed(_("You may not change this alliance."))
         serializer = AllianceInputSerializer(alliance, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -88,3 +100,33 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     def _output(self, pk):
         return AllianceOutputSerializer(alliance_get_for_user(self.request.user, pk)).data
+
+
+class _NotFound(APIView):
+    """The API's 404 through DRF's exception path (its renderers, its error shape), in DEBUG too."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
+
+
+_not_found = _NotFound.as_view()
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    """Every path under /api/ that no route answers (Django would answer an HTML page, in DEBUG its debug
+    page). Without a trailing slash, a GET for a path that exists with one is redirected there, as
+    Django's APPEND_SLASH does: this catch-all would otherwise hide the slashed route from it."""
+    path = request.path_info
+    if request.method in ("GET", "HEAD") and not path.endswith("/"):
+        try:
+            match = resolve(f"{path}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return _not_found(request)
