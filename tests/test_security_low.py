@@ -297,12 +297,11 @@ def test_a_superuser_sees_draft_and_unpublished_motions(cast, high_tech, api_for
 
 def test_a_superuser_who_is_also_a_contact_still_sees_every_task_and_membership(cast, high_tech):
     from alliance.scope import forget_scope
+    from governance.models import Task
     from governance.selectors import tasks_for_user
+    from governance.services import tasks
     from members.models import Contact, Membership, Organization
     from members.selectors import memberships_for_user
-
-    from governance.models import Task
-    from governance.services import tasks
 
     contact = cast["contact"]
     own = Organization.objects.get(contacts__user=contact)
