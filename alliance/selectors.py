@@ -11,13 +11,20 @@ from kernel.scope import scope_of
 from kernel.selectors import get_or_404
 
 
+def every_row() -> Q:
+    """A condition every row meets, and that stays so when OR-ed with another. `Q()` is no such thing:
+    `Q() | other` is just `other` (an empty Q drops out of a combination), so a superuser's `Q()` OR-ed with
+    a public filter would read the public rows only. `~Q(pk__in=[])` compiles to no condition at all."""
+    return ~Q(pk__in=[])
+
+
 def private_alliance_filter(user, prefix: str = "") -> Q:
     """Rows of the alliances whose non-public business the user may read (as `permissions.can_view_private`):
     their secretariat, their seats and alternates, their city's officials. `prefix` leads from the rows to
     the alliance, e.g. "alliance__" or "body__alliance__"."""
     scope = scope_of(user)
     if scope.is_superuser:
-        return Q()
+        return every_row()
     private = Q(pk__in=[])
     if scope.official_city_ids:
         private |= Q(**{f"{prefix}city_id__in": scope.official_city_ids})
@@ -30,7 +37,7 @@ def private_alliance_filter(user, prefix: str = "") -> Q:
 def visible_alliance_filter(user) -> Q:
     scope = scope_of(user)
     if scope.is_superuser:
-        return Q()
+        return every_row()
     visible = Q(status__in=Alliance.PUBLIC_STATUSES) | private_alliance_filter(user)
     if scope.contact_organization_ids:
         # The alliances the user's units belong to or applied to. Memberships are reached by their relation's

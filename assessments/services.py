@@ -152,6 +152,25 @@ def _scores(framework: Framework, scores, *, field: str) -> dict[str, str]:
     return checked
 
 
+# The longest narrative or comment kept for one indicator (the API's limit; the pages' is lower).
+TEXT_MAX = 20000
+
+
+def _texts(framework: Framework, texts, *, field: str, message) -> dict[str, str]:
+    """Check {indicator code: text} against the framework: known codes (groups or leaves), texts of at
+    most TEXT_MAX characters. Arbitrary keys would let the JSON grow without bound."""
+    if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
+        raise DomainError(message, field=field)
+    codes = set(framework.indicators.values_list("code", flat=True))
+    for code, text in texts.items():
+        if code not in codes:
+            raise DomainError(_("%(code)s is not an indicator of this framework.") % {"code": code}, field=field)
+        if len(text) > TEXT_MAX:
+            raise DomainError(_("The text for %(code)s is longer than %(max)d characters.")
+                              % {"code": code, "max": TEXT_MAX}, field=field)
+    return dict(texts)
+
+
 def _missing_leaves(framework: Framework, scores: dict) -> list[str]:
     return [leaf.code for leaf in frameworks.leaves(framework) if leaf.code not in scores]
 
@@ -174,9 +193,8 @@ def self_assessment_save(*, assessment: Assessment, actor, scores=None, narrativ
             assessment.self_scores = {**assessment.self_scores,
                                       **_scores(assessment.cycle.framework, scores, field="self_scores")}
         if narratives is not None:
-            if not isinstance(narratives, dict) or not all(isinstance(v, str) for v in narratives.values()):
-                raise DomainError(_("Narratives must be an object of indicator codes and texts."),
-                                  field="self_narratives")
+            narratives = _texts(assessment.cycle.framework, narratives, field="self_narratives",
+                                message=_("Narratives must be an object of indicator codes and texts."))
             assessment.self_narratives = {**assessment.self_narratives, **narratives}
         assessment.computed_metrics = alliance_metrics(assessment.alliance)
         assessment.save(update_fields=["self_scores", "self_narratives", "computed_metrics"])
@@ -300,8 +318,8 @@ def review_save(*, review: Review, actor, scores=None, comments=None, comment=No
         if scores is not None:
             review.scores = {**review.scores, **_scores(review.assessment.cycle.framework, scores, field="scores")}
         if comments is not None:
-            if not isinstance(comments, dict) or not all(isinstance(v, str) for v in comments.values()):
-                raise DomainError(_("Comments must be an object of indicator codes and texts."), field="comments")
+            comments = _texts(review.assessment.cycle.framework, comments, field="comments",
+                              message=_("Comments must be an object of indicator codes and texts."))
             review.comments = {**review.comments, **comments}
         if comment is not None:
             review.comment = comment

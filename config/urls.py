@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config import views
 from kernel import views as kernel_views
+from kernel.api.views import api_not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,8 +20,11 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("kernel.urls")),
     path("api/v1/", include("config.api")),
+    # Any other path under /api/: the API's JSON 404 (DEBUG's HTML page never answers there).
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "kernel.views.bad_request"
 handler404 = "kernel.views.page_not_found"
 handler500 = "kernel.views.server_error"

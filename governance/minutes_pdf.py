@@ -16,6 +16,8 @@ from kernel.pdf import LANGUAGE, render_pdf
 def _motion_row(motion: Motion) -> dict:
     if motion.state != Motion.State.CLOSED:
         outcome = _("Not voted on") if motion.state == Motion.State.DRAFT else _("Vote in progress")
+    elif not motion.decided:
+        outcome = _("Not decided (too few ballots to publish a secret count)")
     elif not motion.quorum_met:
         outcome = _("Not adopted: quorum not met")
     else:
@@ -24,6 +26,7 @@ def _motion_row(motion: Motion) -> dict:
         "title": motion.title,
         "ballot": motion.get_ballot_display(),
         "closed": motion.state == Motion.State.CLOSED,
+        "decided": bool(motion.decided),
         "yes": motion.yes_count, "no": motion.no_count, "abstain": motion.abstain_count,
         "eligible": motion.eligible, "present": motion.present,
         "outcome": outcome, "adopted": bool(motion.adopted),

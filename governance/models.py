@@ -333,9 +333,11 @@ class Motion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    yes_count = models.PositiveIntegerField(default=0)
-    no_count = models.PositiveIntegerField(default=0)
-    abstain_count = models.PositiveIntegerField(default=0)
+    # Null only once a secret vote has closed with too few ballots to publish its count (rules.decide):
+    # the count is then erased, not merely hidden.
+    yes_count = models.PositiveIntegerField(default=0, null=True)
+    no_count = models.PositiveIntegerField(default=0, null=True)
+    abstain_count = models.PositiveIntegerField(default=0, null=True)
     eligible = models.PositiveIntegerField(null=True, blank=True)
     present = models.PositiveIntegerField(null=True, blank=True)
     quorum_met = models.BooleanField(null=True, blank=True)
@@ -361,6 +363,12 @@ class Motion(models.Model):
             models.CheckConstraint(
                 condition=Q(resolution_seq__isnull=True) | Q(adopted=True), name="motion_number_only_when_adopted"
             ),
+            models.CheckConstraint(
+                condition=Q(yes_count__isnull=False, no_count__isnull=False, abstain_count__isnull=False)
+                | Q(yes_count__isnull=True, no_count__isnull=True, abstain_count__isnull=True, state="closed",
+                    ballot="secret", adopted=False),
+                name="motion_count_withheld_only_when_secret_and_closed",
+            ),
         ]
         indexes = [models.Index(fields=["state", "closes_at"])]
 
@@ -374,13 +382,20 @@ class Motion(models.Model):
         return f"{self.resolution_year}-{self.resolution_seq:02d}"
 
     @property
+    def decided(self) -> bool | None:
+        """False for a secret vote closed with too few ballots to publish its count; None until closed."""
+        if self.state != self.State.CLOSED:
+            return None
+        return self.yes_count is not None
+
+    @property
     def result(self) -> dict | None:
         if self.state != self.State.CLOSED:
             return None
         return {
             "yes": self.yes_count, "no": self.no_count, "abstain": self.abstain_count,
             "eligible": self.eligible, "present": self.present, "quorum_met": self.quorum_met,
-            "adopted": self.adopted,
+            "adopted": self.adopted, "decided": self.decided,
         }
 
 

@@ -88,13 +88,19 @@ def vote_reminder(motion, user) -> bool:
 
 
 def vote_result(motion, user) -> None:
-    outcome = _("adopted") if motion.adopted else _("not adopted")
+    if not motion.decided:
+        outcome = _("not decided")
+        body = format_lazy(_("“{title}”: not decided (too few ballots to publish a secret count)."),
+                           title=motion.title)
+    else:
+        outcome = _("adopted") if motion.adopted else _("not adopted")
+        body = format_lazy(_("“{title}”: {yes} yes, {no} no, {abstain} abstentions; {outcome}."),
+                           title=motion.title, yes=motion.yes_count, no=motion.no_count,
+                           abstain=motion.abstain_count, outcome=outcome)
     notify(
         user=user, key=f"motion:{motion.pk}:result:{user.pk}",
         subject=format_lazy(_("Result: {title} ({outcome})"), title=motion.title, outcome=outcome),
-        body=format_lazy(_("“{title}”: {yes} yes, {no} no, {abstain} abstentions; {outcome}."),
-                         title=motion.title, yes=motion.yes_count, no=motion.no_count, abstain=motion.abstain_count,
-                         outcome=outcome),
+        body=body,
         url=reverse("governance:motion", args=[motion.pk]),
     )
 

@@ -73,8 +73,9 @@ class Tally:
 class Outcome:
     quorum_met: bool
     base: int
-    share: Fraction | None  # yes / base, None when the base is empty
+    share: Fraction | None  # yes / base, None when the base is empty (or the count is withheld)
     adopted: bool
+    decided: bool = True  # False: a secret vote with too few ballots, closed without publishing its count
 
 
 def quorum_met(present: int, entitled: int, quorum_fraction: str) -> bool:
@@ -92,9 +93,32 @@ def base_of(rule: Rule, tally: Tally) -> int:
     return tally.yes + tally.no + (tally.abstain if rule.abstentions_count else 0)
 
 
-def decide(rule: Rule, tally: Tally, quorum_fraction: str) -> Outcome:
-    """Whether the motion is adopted: quorum met, then yes / base against the threshold."""
+# A secret count is never published from fewer ballots than this, whatever the quorum: one ballot's
+# count is that voter's choice.
+MIN_SECRET_BALLOTS = 2
+
+
+def secret_count_publishable(tally: Tally, quorum_fraction: str) -> bool:
+    """Whether a secret vote's count may be published: at least MIN_SECRET_BALLOTS ballots, and the ballots
+    cast themselves meet the quorum (cast / eligible >= the quorum fraction) besides the seats present.
+
+    Presence alone is not enough: at a meeting that has its quorum a single director may be the only one
+    to vote, and a closed vote's count would then be that director's choice, beside a ballot list that
+    names them. Requiring the quorum's number of ballots means the count always mixes at least as many
+    voters as the rule itself asks to be there. By written consent the seats "present" are the ballots
+    returned, so the two conditions are one.
+    """
+    cast = tally.yes + tally.no + tally.abstain
+    return (cast >= MIN_SECRET_BALLOTS and quorum_met(cast, tally.eligible, quorum_fraction)
+            and quorum_met(tally.present, tally.eligible, quorum_fraction))
+
+
+def decide(rule: Rule, tally: Tally, quorum_fraction: str, *, secret: bool = False) -> Outcome:
+    """Whether the motion is adopted: quorum met, then yes / base against the threshold. A secret vote whose
+    count may not be published (`secret_count_publishable`) is not decided: not adopted, no share."""
     has_quorum = quorum_met(tally.present, tally.eligible, quorum_fraction)
+    if secret and not secret_count_publishable(tally, quorum_fraction):
+        return Outcome(has_quorum, base_of(rule, tally), None, False, decided=False)
     base = base_of(rule, tally)
     if base <= 0:
         return Outcome(has_quorum, base, None, False)
@@ -119,10 +143,13 @@ def working(motion) -> dict | None:
     yes votes that would have carried it on that base, and the ballots cast. None while it is not closed."""
     if motion.state != "closed":
         return None
+    if motion.yes_count is None:  # a secret vote closed without publishing its count
+        return {"decided": False, "base": None, "yes_needed": None, "cast": None}
     rule = rule_of(motion)
     tally = Tally(motion.yes_count, motion.no_count, motion.abstain_count, motion.eligible or 0, motion.present or 0)
     outcome = decide(rule, tally, motion.quorum_fraction)
-    return {"base": outcome.base, "yes_needed": yes_needed(rule, outcome.base) if outcome.base else None,
+    return {"decided": True, "base": outcome.base,
+            "yes_needed": yes_needed(rule, outcome.base) if outcome.base else None,
             "cast": motion.yes_count + motion.no_count + motion.abstain_count}
 
 

@@ -8,9 +8,11 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from kernel.api.exceptions import suspicious_message
 from kernel.notify import mark_all_read, mark_read, notifications_for_user, unread_count
 from kernel.selectors import get_or_404
 
@@ -54,6 +56,13 @@ def page_not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception):
+    """400 from Django itself (too many fields, a body over the size limit, ...): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": suspicious_message(exception)}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request):

@@ -302,7 +302,7 @@ def test_closing_records_the_result_and_numbers_the_resolution(cast, world, api_
     body = response.json()
     assert body["state"] == "closed"
     assert body["result"] == {"yes": 5, "no": 1, "abstain": 1, "eligible": 9, "present": 9, "quorum_met": True,
-                              "adopted": True}
+                              "adopted": True, "decided": True}
     assert re.fullmatch(r"\d{4}-\d{2}", body["resolution_number"])
     assert body["resolution_number"].startswith(str(timezone.localdate().year))
 

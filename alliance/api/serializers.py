@@ -34,7 +34,9 @@ class AllianceInputSerializer(serializers.ModelSerializer):
             "name", "name_en", "city", "park", "chains", "level", "level_batch", "level_notice", "entity_form",
             "lead_park_admin", "lead_school", "lead_enterprise", "founded_on", "description",
         ]
-        extra_kwargs = {"chains": {"required": False}}
+        # The name's uniqueness is the service's to check (full_clean), after the permission: checked here,
+        # before it, a refusal would tell anyone that a hidden alliance of that name exists.
+        extra_kwargs = {"chains": {"required": False}, "name": {"validators": []}}
 
 
 class AllianceTransitionSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 import django_filters
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,9 @@ from alliance.api.serializers import (
     StatusChangeSerializer,
 )
 from alliance.models import Alliance
+from alliance.permissions import can_create_alliance, can_edit_alliance
 from alliance.selectors import alliance_get_for_user, alliances_for_user
+from kernel.errors import NotAllowed
 
 
 class AllianceFilter(django_filters.FilterSet):
@@ -48,6 +51,9 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
     @extend_schema(request=AllianceInputSerializer, responses={201: AllianceOutputSerializer})
     def create(self, request, *args, **kwargs):
+        # Permission first: validating first would tell anyone that a hidden alliance's name exists.
+        if not can_create_alliance(request.user):
+            raise NotAllowed(_("Only the city's officials can register an alliance."))
         serializer = AllianceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -61,6 +67,8 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @extend_schema(request=AllianceInputSerializer, responses=AllianceOutputSerializer)
     def update(self, request, *args, **kwargs):
         alliance = self.get_object()
+        if not can_edit_alliance(request.user, alliance):
+            raise NotAllowed(_("You may not change this alliance."))
         serializer = AllianceInputSerializer(alliance, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -197,14 +197,18 @@ class AttendanceSheetSerializer(serializers.Serializer):
 
 
 class MotionResultSerializer(serializers.Serializer):
-    yes = serializers.IntegerField()
-    no = serializers.IntegerField()
-    abstain = serializers.IntegerField()
+    yes = serializers.IntegerField(allow_null=True, help_text="Null when the vote was not decided (see decided).")
+    no = serializers.IntegerField(allow_null=True)
+    abstain = serializers.IntegerField(allow_null=True)
     eligible = serializers.IntegerField(help_text="Seats entitled to vote (declared conflicts left out).")
     present = serializers.IntegerField(
         help_text="Seats present, proxies included; for written consent, ballots returned.")
     quorum_met = serializers.BooleanField()
     adopted = serializers.BooleanField()
+    decided = serializers.BooleanField(
+        help_text="False: a secret vote closed with too few ballots to publish its count (fewer than two, or "
+                  "fewer than the quorum's share of the seats entitled); not adopted, and yes, no and abstain "
+                  "are null.")
 
 
 @extend_schema_serializer(component_name="Motion")

@@ -408,10 +408,13 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
     if motion.state != Motion.State.OPEN:
         raise StateConflict(_("Only an open motion can be closed."))
     tally = _tally(motion)
-    outcome = decide(rule_of(motion), tally, motion.quorum_fraction)
+    outcome = decide(rule_of(motion), tally, motion.quorum_fraction, secret=motion.ballot == Motion.Ballot.SECRET)
     motion.state, motion.closed_at = Motion.State.CLOSED, timezone.now()
     motion.eligible, motion.present = tally.eligible, tally.present
     motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
+    if not outcome.decided:
+        # Too few secret ballots to publish a count that would not give a voter away: the count is erased.
+        motion.yes_count = motion.no_count = motion.abstain_count = None
     if motion.ballot == Motion.Ballot.NAMED:
         motion.sector_tally = sector_tally(motion)
     if motion.sector_majority and not sectors_agree(motion.sector_tally or {}):
