@@ -794,12 +794,12 @@ def existing_assessments() -> dict | None:
 
 
 def build_report_once(kind: str, pk: int):
-    """One report built the way assessments.tasks.build_report builds it, minus storing the file:
+    """One report built the way assessments.reports.tasks.build_report builds it, minus storing the file:
     load the subject, gather the data, render the file, digest the data. Returns (content, data s, render s)."""
     from django.utils import translation
 
-    from assessments import reports
     from assessments.models import Assessment, Cycle
+    from assessments.reports import documents as reports
 
     start = time.perf_counter()
     with translation.override(reports.LANGUAGE):

@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Packages inside apps that hold tasks of their own.
+app.autodiscover_tasks(["assessments.reports"])
 
 # Written into django_celery_beat's tables each time beat starts. Both jobs are safe to run
 # twice (unique reminder keys, outbox rows claimed with SKIP LOCKED); a run that waited in the

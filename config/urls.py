@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("alliance.urls")),
     path("", include("members.urls")),
     path("governance/", include("governance.urls")),
-    path("assessments/reports/", include("assessments.report_urls")),
+    path("assessments/reports/", include("assessments.reports.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("kernel.urls")),
     path("api/v1/", include("config.api")),

@@ -16,10 +16,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from alliance.models import Alliance, City
-from assessments import frameworks, report_services, reports, services
+from assessments import frameworks, services
 from assessments.models import Assessment, Cycle, Report
+from assessments.reports import documents as reports
+from assessments.reports import services as report_services
+from assessments.reports.tasks import build_report
 from assessments.scoring import aggregate
-from assessments.tasks import build_report
 from kernel import pdf as kernel_pdf
 from kernel.errors import DomainError, NotAllowed, StateConflict
 from members.models import RoleGrant, User

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments import report_services, reports
 from assessments.models import Report
+from assessments.reports import documents, services
 from assessments.selectors import report_get_for_user, report_subject_for_user
 from kernel.errors import DomainError, StateConflict
 
@@ -30,7 +30,7 @@ def _status(request, report: Report):
 def report_request(request, kind, pk):
     subject = report_subject_for_user(request.user, kind, pk)
     try:
-        report = report_services.request_report(actor=request.user, kind=kind, **subject)
+        report = services.request_report(actor=request.user, kind=kind, **subject)
     except DomainError as exc:
         return _refused(request, exc)
     if request.htmx:
@@ -47,7 +47,7 @@ def report_status(request, pk):
 def report_retry(request, pk):
     report = report_get_for_user(request.user, pk)
     try:
-        report = report_services.retry_report(report=report, actor=request.user)
+        report = services.retry_report(report=report, actor=request.user)
     except DomainError as exc:
         return _refused(request, exc)
     return redirect("report-status", pk=report.pk)
@@ -62,8 +62,8 @@ def report_download(request, pk):
         handle = report.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    extension = reports.EXTENSIONS[report.kind]
-    response = FileResponse(handle, as_attachment=True, filename=report_services.download_name(report),
-                            content_type=reports.CONTENT_TYPES[extension])
+    extension = documents.EXTENSIONS[report.kind]
+    response = FileResponse(handle, as_attachment=True, filename=services.download_name(report),
+                            content_type=documents.CONTENT_TYPES[extension])
     response["Cache-Control"] = "private, no-store"
     return response

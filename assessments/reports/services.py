@@ -1,6 +1,6 @@
 """Reports of the assessments: who may get which, asking for one, and trying a failed one again.
 
-A report is built by Celery (`assessments.tasks.build_report`) and cached: asking again while the
+A report is built by Celery (`assessments.reports.tasks.build_report`) and cached: asking again while the
 data it shows is unchanged (same kind, subject and data_hash) returns the report already built or
 being built. Who may get a report:
 - the city's officials: every report of their city's assessments and cycles;
@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import reports
+from assessments.reports.tasks import build_report
 from assessments.models import Assessment, Cycle, Report
 from assessments.permissions import can_get_report
-from assessments.tasks import build_report
+from assessments.reports import documents
 from kernel.errors import DomainError, NotAllowed, StateConflict
 
 logger = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def download_name(report: Report) -> str:
     else:
         stem = f"{report.cycle.city.name}-{report.cycle.title}"
     stem = "".join("_" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in stem)
-    return f"{stem}.{reports.EXTENSIONS[report.kind]}"
+    return f"{stem}.{documents.EXTENSIONS[report.kind]}"
 
 
 # Writes ----------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | 
                       .select_related("cycle__framework", "cycle__city", "alliance").get(pk=assessment.pk))
     else:
         cycle = Cycle.objects.select_for_update(of=("self",)).select_related("framework", "city").get(pk=cycle.pk)
-    data_hash = reports.digest(reports.data_for(kind, assessment=assessment, cycle=cycle))
+    data_hash = documents.digest(documents.data_for(kind, assessment=assessment, cycle=cycle))
     existing = (Report.objects.filter(kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash)
                 .exclude(status=Report.Status.FAILED).order_by("-created_at").first())
     if existing is not None:
@@ -89,7 +89,7 @@ def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | 
 def request_report(*, actor, kind: str, assessment: Assessment | None = None, cycle: Cycle | None = None) -> Report:
     _check_subject(kind, assessment, cycle)
     if kind == Report.Kind.ASSESSMENT_PDF:
-        reports.ensure_decided(assessment)  # say so to whoever may see it, before asking who may get it
+        documents.ensure_decided(assessment)  # say so to whoever may see it, before asking who may get it
     if not can_get_report(actor, kind, assessment=assessment, cycle=cycle):
         raise NotAllowed(_("You may not get this report."))
     return _request(actor=actor, kind=kind, assessment=assessment, cycle=cycle)

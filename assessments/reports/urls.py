@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from assessments import report_views
+from assessments.reports import views as report_views
 
 urlpatterns = [
     path("request/<slug:kind>/<int:pk>/", report_views.report_request, name="report-request"),
