@@ -80,9 +80,19 @@ def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | 
         kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    build_report.delay_on_commit(report.id)
+    transaction.on_commit(lambda: _queue(report.id))
     logger.info("report %s (%s) requested by %s", report.id, kind, actor)
     return report
+
+
+def _queue(report_id: int) -> None:
+    """Queue the build after commit. With the broker unreachable the request still answers (the report
+    waits as PENDING; asked for again once it is stale, a fresh build is queued)."""
+    try:
+        build_report.delay(report_id)
+    except Exception:  # kombu's OperationalError, redis' ConnectionError …: the broker is down
+        logger.warning("report %s: the build could not be queued (broker unreachable); it waits", report_id,
+                       exc_info=True)
 
 
 @transaction.atomic
