@@ -20,9 +20,12 @@ import pytest
 import redis
 import requests
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alliance.models import Alliance
+from assessments import services as assessment_services
+from assessments.models import Framework, Report
 from kernel.models import Notification
 from members.models import Organization, RoleGrant, User
 from tests.conftest import PASSWORD, load_cast
@@ -138,6 +141,14 @@ def live_app(transactional_db, doomed_redis, tmp_path):
         stop(process)
 
 
+def _cookie(response, name: str) -> str | None:
+    for header in response.raw.headers.get_all("Set-Cookie") or []:
+        key, _, rest = header.partition("=")
+        if key.strip() == name:
+            return rest.split(";", 1)[0]
+    return None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox(doomed_redis, live_app):
     load_cast()
@@ -174,8 +185,34 @@ def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox
     assert approved.json()["status"] == "active"
     assert Notification.objects.filter(key=f"membership:{membership_id}:active:{contact.pk}").exists()
 
+    # A report is asked for on a page: its build cannot be queued, the request still answers and the
+    # report waits.
+    official = User.objects.get(username="official")
+    cycle = assessment_services.cycle_open(
+        actor=official, framework=Framework.objects.get(status="published"), city=electronic.city,
+        title="2026年度考核", opens_on=timezone.localdate(), self_assessment_due=timezone.localdate(),
+        review_due=timezone.localdate(), alliances=[electronic],
+    )
+    cycle.assessments.update(status="decided", grade="qualified", final_score="80.00")  # what a comparison needs
+    # Production cookies are Secure, which requests keeps off plain HTTP: carry them by hand. The CSRF
+    # secret is the client's own (Django compares the cookie with the header); the pages are not fetched,
+    # as the production static files are not collected for this test (the HTMX partial needs none).
+    secret = "t" * 32
+    cookies = {"csrftoken": secret}
+    headers = {"X-CSRFToken": secret, "Referer": live_app.url}
+    signed_in = requests.post(live_app.url + "/accounts/login/", data={"username": "official", "password": PASSWORD},
+                              cookies=cookies, headers=headers, allow_redirects=False, timeout=30)
+    assert signed_in.status_code == 302, signed_in.text
+    cookies.update(sessionid=_cookie(signed_in, "sessionid"), csrftoken=_cookie(signed_in, "csrftoken") or secret)
+    asked = requests.post(f"{live_app.url}/assessments/reports/request/city_xlsx/{cycle.pk}/", cookies=cookies,
+                          headers={"X-CSRFToken": cookies["csrftoken"], "Referer": live_app.url, "HX-Request": "true"},
+                          timeout=30)
+    assert asked.status_code == 200, live_app.log.read_text()[-2000:]
+    assert Report.objects.get(cycle=cycle).status == Report.Status.PENDING
+
     log = live_app.log.read_text(encoding="utf-8", errors="replace")
     assert "throttle login not applied: its cache is unreachable" in log, log
+    assert "the build could not be queued (broker unreachable" in log, log
     assert "Traceback" not in log, log
 
 

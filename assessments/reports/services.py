@@ -90,9 +90,9 @@ def _queue(report_id: int) -> None:
     waits as PENDING; asked for again once it is stale, a fresh build is queued)."""
     try:
         build_report.delay(report_id)
-    except Exception:  # kombu's OperationalError, redis' ConnectionError …: the broker is down
-        logger.warning("report %s: the build could not be queued (broker unreachable); it waits", report_id,
-                       exc_info=True)
+    except Exception as error:  # kombu's OperationalError, redis' ConnectionError …: the broker is down
+        logger.warning("report %s: the build could not be queued (broker unreachable: %s); it waits", report_id,
+                       error)
 
 
 @transaction.atomic
