@@ -35,12 +35,13 @@ ORGANIZATION_FIELDS = ("name", "name_en", "uscc", "type", "size", "city", "addre
 IDENTITY_FIELDS = ("name", "uscc")
 
 
-def _save_new_organization(organization: Organization) -> Organization:
+def _save_organization(organization: Organization) -> Organization:
+    """Save a unit checked by full_clean(); a concurrent request that took its credit code first
+    answers like the check would have."""
     try:
         with transaction.atomic():
             organization.save()
     except IntegrityError as exc:
-        # A concurrent request registered the same credit code first.
         raise DomainError(_("A unit with this credit code is already registered."), field="uscc") from exc
     return organization
 
@@ -62,7 +63,7 @@ def organization_create(*, actor, registered_by_alliance: Alliance | None = None
     with set_actor(actor):
         organization = Organization(registered_by_alliance=registered_by_alliance, **fields)
         full_clean_or_raise(organization)
-        _save_new_organization(organization)
+        _save_organization(organization)
     return organization
 
 
@@ -88,11 +89,7 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
         if organization.type != Organization.Type.ENTERPRISE:
             organization.size = ""
         full_clean_or_raise(organization)
-        try:
-            with transaction.atomic():
-                organization.save()
-        except IntegrityError as exc:
-            raise DomainError(_("A unit with this credit code is already registered."), field="uscc") from exc
+        _save_organization(organization)
     return organization
 
 
@@ -152,11 +149,7 @@ def identity_change_decide(*, change: IdentityChange, actor, approve: bool, note
             if change.uscc:
                 organization.uscc = change.uscc
             full_clean_or_raise(organization)
-            try:
-                with transaction.atomic():
-                    organization.save()
-            except IntegrityError as exc:
-                raise DomainError(_("A unit with this credit code is already registered."), field="uscc") from exc
+            _save_organization(organization)
         change.status = IdentityChange.Status.APPROVED if approve else IdentityChange.Status.REJECTED
         change.decided_by = actor
         change.decided_at = timezone.now()
