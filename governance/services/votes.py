@@ -35,7 +35,6 @@ from governance.rules import (
     preset_for_category,
     quorum_met,
     rule_of,
-    sectors_agree,
 )
 from governance.selectors import active_seats, present_count
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
@@ -408,27 +407,33 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
     if motion.state != Motion.State.OPEN:
         raise StateConflict(_("Only an open motion can be closed."))
     tally = _tally(motion)
-    outcome = decide(rule_of(motion), tally, motion.quorum_fraction, secret=motion.ballot == Motion.Ballot.SECRET)
+    if motion.ballot == Motion.Ballot.NAMED:
+        motion.sector_tally = sector_tally(motion)
+    # One outcome, the sector rule included: adoption, the number, the minutes and the notices all follow it.
+    outcome = decide(rule_of(motion), tally, motion.quorum_fraction, secret=motion.ballot == Motion.Ballot.SECRET,
+                     sectors=motion.sector_tally)
     motion.state, motion.closed_at = Motion.State.CLOSED, timezone.now()
     motion.eligible, motion.present = tally.eligible, tally.present
     motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
     if not outcome.decided:
         # Too few secret ballots to publish a count that would not give a voter away: the count is erased.
         motion.yes_count = motion.no_count = motion.abstain_count = None
-    if motion.ballot == Motion.Ballot.NAMED:
-        motion.sector_tally = sector_tally(motion)
-    if motion.sector_majority and not sectors_agree(motion.sector_tally or {}):
-        motion.adopted = False
     if motion.adopted:
         _number(motion)
     with set_actor(actor):
         motion.save()
-        if outcome.adopted and motion.approves_minutes_id:
-            Minutes.objects.filter(pk=motion.approves_minutes_id).update(
-                status=Minutes.Status.APPROVED, approved_at=motion.closed_at)
+        if motion.adopted and motion.approves_minutes_id:
+            _approve_minutes(motion)
     for user in _result_recipients(motion):
         notices.vote_result(motion, user)
     return motion
+
+
+def _approve_minutes(motion: Motion) -> None:
+    """The minutes an adopted motion approves are approved and locked (saved, so audited under the actor)."""
+    minutes = Minutes.objects.select_for_update().get(pk=motion.approves_minutes_id)
+    minutes.status, minutes.approved_at = Minutes.Status.APPROVED, motion.closed_at
+    minutes.save(update_fields=["status", "approved_at"])
 
 
 def _result_recipients(motion: Motion):
