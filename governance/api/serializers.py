@@ -96,18 +96,23 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
     """Expects a meeting from selectors.meetings_for_user (seat counts annotated)."""
 
     body_name = serializers.CharField(source="body.name")
-    quorum_fraction = serializers.CharField(source="body.quorum_fraction",
-                                            help_text="The body's quorum: share of all seats that must be present.")
+    quorum_fraction = serializers.SerializerMethodField(
+        help_text="The body's quorum: share of all seats that must be present (for a held meeting, as it was "
+                  "when the meeting was held).")
     present_count = serializers.IntegerField(help_text="Seats present in person, online or by proxy.")
-    entitled_count = serializers.IntegerField(help_text="All current seats of the body.")
+    entitled_count = serializers.IntegerField(
+        help_text="All current seats of the body; for a held meeting, the seats in office on its day.")
     quorum_met = serializers.SerializerMethodField(
-        help_text="Attendance is recorded and present / entitled reaches the body's quorum fraction.")
+        help_text="Attendance is recorded and present / entitled reaches the quorum fraction.")
 
     class Meta:
         model = Meeting
         fields = ["id", "body", "body_name", "kind", "title", "starts_at", "ends_at", "location", "online_link",
                   "status", "invitations_sent_at", "quorum_fraction", "present_count", "entitled_count",
                   "quorum_met"]
+
+    def get_quorum_fraction(self, meeting) -> str:
+        return meeting_quorum(meeting)["fraction"]
 
     def get_quorum_met(self, meeting) -> bool:
         return meeting_quorum(meeting)["met"]

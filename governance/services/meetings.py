@@ -25,7 +25,7 @@ from governance.models import (
 )
 from governance.permissions import can_manage, held_seats
 from governance.rules import quorum_met as share_reached
-from governance.selectors import active_seats
+from governance.selectors import active_seats, quorum_on_the_day
 from governance.services import audit
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from members.selectors import secretaries_of
@@ -115,8 +115,18 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
         raise StateConflict(_("Record the attendance before marking the meeting as held."))
     with set_actor(actor):
         meeting.status = Meeting.Status.HELD
-        meeting.save(update_fields=["status"])
+        _take_quorum(meeting)
+        meeting.save(update_fields=["status", *QUORUM_FIELDS])
     return meeting
+
+
+QUORUM_FIELDS = ("seats_in_office", "seats_present", "quorum_fraction")
+
+
+def _take_quorum(meeting: Meeting) -> None:
+    """Keep the quorum the meeting is held with (what later figures read), whatever the seats become."""
+    meeting.seats_in_office, meeting.seats_present = quorum_on_the_day(meeting)
+    meeting.quorum_fraction = meeting.body.quorum_fraction
 
 
 # Agenda and papers --------------------------------------------------------------------
@@ -317,8 +327,12 @@ def attendance_set(*, meeting: Meeting, actor, records: list[dict]) -> list[Atte
                 row.save()
         except IntegrityError as error:
             raise StateConflict(_("The attendance sheet changed meanwhile; reload it and try again.")) from error
-    for row, was in zip(touched, before):
+    for row, was in zip(touched, before, strict=True):
         audit.log_saved(row, was, actor)
+    if meeting.status == Meeting.Status.HELD:
+        with set_actor(actor):
+            _take_quorum(meeting)
+            meeting.save(update_fields=list(QUORUM_FIELDS))
     return touched
 
 
