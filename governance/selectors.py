@@ -284,9 +284,13 @@ def rsvp_counts(meeting_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
+def agenda_items_for_user(user) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting__in=meetings_for_user(user)).select_related(
+        "meeting", "meeting__body", "meeting__body__alliance")
+
+
 def agenda_item_get_for_user(user, pk):
-    return get_or_404(AgendaItem.objects.filter(meeting__in=meetings_for_user(user)).select_related(
-        "meeting", "meeting__body", "meeting__body__alliance"), pk)
+    return get_or_404(agenda_items_for_user(user), pk)
 
 
 def paper_get_for_user(user, pk):

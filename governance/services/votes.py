@@ -107,13 +107,30 @@ def _validate(motion: Motion) -> None:
             raise StateConflict(_("Another motion already puts these minutes to a vote."))
 
 
+def _meeting_of(agenda_item, meeting: Meeting | None) -> Meeting | None:
+    """The meeting a motion is put to: its agenda item's, which a meeting named as well must be."""
+    if agenda_item is None:
+        return meeting
+    if meeting is not None and meeting.pk != agenda_item.meeting_id:
+        raise DomainError(_("The agenda item belongs to another meeting."), field="agenda_item")
+    return agenda_item.meeting
+
+
 @transaction.atomic
-def motion_create(*, body: Body, actor, meeting: Meeting | None = None, preset: str | None = None,
+def motion_create(*, actor, body: Body | None = None, meeting: Meeting | None = None, preset: str | None = None,
                   parties=(), **fields) -> Motion:
+    """Draft a motion. One on an agenda item is put to the item's meeting; one at a meeting is put to the
+    meeting's body unless a body is named (which must then be the meeting's)."""
+    item = fields.get("agenda_item")
+    placed = meeting or (item.meeting if item is not None else None)
+    body = body or (placed.body if placed is not None else None)
+    if body is None:
+        raise DomainError(_("Choose the body that votes on the motion."), field="body")
     _require_manager(actor, body.alliance)
     if body.kind == Body.Kind.SECRETARIAT:
         raise DomainError(_("Motions are put to the council or a committee."), field="body")
-    motion = Motion(alliance=body.alliance, body=body, meeting=meeting, created_by=actor, quorum_fraction="")
+    motion = Motion(alliance=body.alliance, body=body, meeting=_meeting_of(item, meeting), created_by=actor,
+                    quorum_fraction="")
     _apply_rule(motion, fields, preset)
     _validate(motion)
     with set_actor(actor):
@@ -134,12 +151,15 @@ def _parties_of(motion: Motion, parties):
 
 @transaction.atomic
 def motion_update(*, motion: Motion, actor, preset: str | None = None, parties=None, **fields) -> Motion:
-    """Change a draft, its voting rule included; once open, a motion's rule never changes."""
+    """Change a draft, its voting rule included; once open, a motion's rule never changes. Given an agenda
+    item, a draft by written consent is put to the item's meeting."""
     motion = _lock(motion)
     _require_manager(actor, motion.alliance)
     if motion.state != Motion.State.DRAFT:
         raise StateConflict(_("Only a draft motion can be changed."))
     _apply_rule(motion, fields, preset)
+    if fields.get("agenda_item") is not None:
+        motion.meeting = _meeting_of(motion.agenda_item, motion.meeting)
     _validate(motion)
     with set_actor(actor):
         motion.save()
