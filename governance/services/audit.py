@@ -7,7 +7,7 @@ signals off and logs each row here against what it was before the service began,
 
 import copy
 
-from auditlog.context import disable_auditlog, set_actor
+from auditlog.context import set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -26,6 +26,3 @@ def log_saved(instance, before, actor) -> None:
     action = LogEntry.Action.CREATE if before is None else LogEntry.Action.UPDATE
     with set_actor(actor):
         LogEntry.objects.log_create(instance, action=action, changes=changes)
-
-
-__all__ = ["disable_auditlog", "log_saved", "snapshot"]

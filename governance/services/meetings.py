@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime
 
-from auditlog.context import set_actor
+from auditlog.context import disable_auditlog, set_actor
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -168,8 +168,7 @@ def agenda_item_delete(*, item: AgendaItem, actor) -> None:
     motion = getattr(item, "motion", None)
     if motion is not None and motion.state != Motion.State.DRAFT:
         raise StateConflict(_("An item whose motion has been voted on stays on the agenda."))
-    # Each row is saved, not updated in bulk, so that the audit log holds every change with its actor; the
-    # position constraint is deferred to the commit, so the items move up one by one.
+    # Row by row, not one bulk update, so that the audit log holds every change with its actor.
     with set_actor(actor):
         if motion is not None:
             motion.agenda_item = None
@@ -320,7 +319,7 @@ def attendance_set(*, meeting: Meeting, actor, records: list[dict]) -> list[Atte
     # collide on the one-proxy-per-seat index halfway through. That step is no change of the record: the
     # saves are logged by hand against the sheet as it was.
     carried = [row.pk for row in touched if row.pk and recorded[row.pk].proxy_seat_id is not None]
-    with audit.disable_auditlog():
+    with disable_auditlog():
         Attendance.objects.filter(pk__in=carried).update(proxy_seat=None, mode=Attendance.Mode.ABSENT)
         try:
             for row in touched:
