@@ -7,12 +7,10 @@ nothing to measure (no meeting held, no task due) is reported as not available, 
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from alliance.models import Alliance, AllianceDocument
-from governance.models import Body, Meeting, Motion, Seat, Task
-from governance.selectors import meeting_quorum, with_quorum
+from governance.figures import council_business, council_establishment
 from members.models import Organization
 from members.selectors import active_member_counts_by_type
 
@@ -25,8 +23,6 @@ def alliance_metrics(alliance: Alliance) -> dict:
     enterprises = by_type.get(Organization.Type.ENTERPRISE, 0)
     schools = sum(by_type.get(t, 0) for t in Organization.SCHOOL_TYPES)
     documents = set(alliance.documents.values_list("kind", flat=True))
-    bodies = set(Body.objects.filter(alliance=alliance).values_list("kind", flat=True))
-    seats = Seat.objects.filter(body__alliance=alliance, body__kind=Body.Kind.COUNCIL, term_end__isnull=True).count()
     return {
         "members_total": total,
         "members_by_type": {t: by_type[t] for t in Organization.Type.values if by_type.get(t)},
@@ -34,9 +30,7 @@ def alliance_metrics(alliance: Alliance) -> dict:
         "enterprise_share_percent": _percent(enterprises, total) or "0",
         "schools": schools,
         "meets_minimum_members": total >= MINIMUM_MEMBERS,
-        "council_established": Body.Kind.COUNCIL in bodies and seats > 0,
-        "council_seats": seats,
-        "secretariat_established": Body.Kind.SECRETARIAT in bodies,
+        **council_establishment(alliance),
         "documents": {kind: kind in documents for kind in (
             AllianceDocument.Kind.CHARTER, AllianceDocument.Kind.DEVELOPMENT_PLAN,
             AllianceDocument.Kind.CONSTRUCTION_SCHEME, AllianceDocument.Kind.WORK_PLAN)},
@@ -50,20 +44,10 @@ def _percent(part, whole) -> str | None:
 
 def governance_metrics(alliance: Alliance, today=None) -> dict:
     today = today or timezone.localdate()
-    year_ago = today - timedelta(days=365)
-    held = list(with_quorum(Meeting.objects.filter(
-        body__alliance=alliance, status=Meeting.Status.HELD, starts_at__date__gt=year_ago,
-        starts_at__date__lte=today)).select_related("body"))
-    quorate = sum(1 for meeting in held if meeting_quorum(meeting)["met"])
-    tasks_due = Task.objects.filter(alliance=alliance, due_on__gt=year_ago, due_on__lte=today)
-    weights = tasks_due.aggregate(
-        due=Sum("weight"),
-        on_time=Sum("weight", filter=Q(status=Task.Status.ACCEPTED, accepted_at__date__lte=F("due_on"))),
-    )
+    business = council_business(alliance, after=today - timedelta(days=365), until=today)
     return {
-        "meetings_held": len(held),
-        "quorum_rate": _percent(quorate, len(held)),
-        "resolutions_adopted": Motion.objects.filter(
-            alliance=alliance, adopted=True, closed_at__date__gt=year_ago, closed_at__date__lte=today).count(),
-        "tasks_done_on_time": _percent(weights["on_time"] or 0, weights["due"] or 0),
+        "meetings_held": business["meetings_held"],
+        "quorum_rate": _percent(business["meetings_quorate"], business["meetings_held"]),
+        "resolutions_adopted": business["resolutions_adopted"],
+        "tasks_done_on_time": _percent(business["task_weight_on_time"], business["task_weight_due"]),
     }

@@ -173,9 +173,6 @@ class MotionForm(forms.Form):
             for name in ("threshold_fraction", "threshold_base"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Set this field, or choose a preset rule."))
-        meeting, item = data.get("meeting"), data.get("agenda_item")
-        if item is not None and meeting is None:
-            data["meeting"] = item.meeting
         return data
 
     def service_fields(self) -> dict:

@@ -108,6 +108,12 @@ class Meeting(models.Model):
     invitations_sent_at = models.DateTimeField(_("Invitations sent"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The quorum as it was, taken when the meeting is marked held (and again if its attendance is corrected):
+    # the seats in office on the day of the meeting, those of them recorded present, the body's quorum then.
+    # Seats and the body change later; a held meeting's quorum does not.
+    seats_in_office = models.PositiveIntegerField(_("Seats in office"), null=True, blank=True)
+    seats_present = models.PositiveIntegerField(_("Seats present"), null=True, blank=True)
+    quorum_fraction = models.CharField(_("Quorum fraction"), max_length=15, blank=True)
 
     class Meta:
         verbose_name = _("Meeting")
@@ -115,6 +121,11 @@ class Meeting(models.Model):
         ordering = ["-starts_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(seats_in_office__isnull=True, seats_present__isnull=True, quorum_fraction="")
+                | Q(status="held", seats_present__lte=F("seats_in_office")) & ~Q(quorum_fraction=""),
+                name="meeting_quorum_taken_when_held",
+            ),
         ]
         indexes = [models.Index(fields=["starts_at"])]
 

@@ -1,7 +1,9 @@
 """Who may do what in an alliance's council business. Pages and the API both ask these."""
 
+from django.utils.translation import gettext as _
+
 from alliance.permissions import can_edit_alliance, can_view_private, is_secretariat_of
-from governance.models import Seat
+from governance.models import Meeting, Minutes, Motion, Seat
 from kernel.scope import scope_of
 
 
@@ -34,3 +36,22 @@ def can_report_on_task(user, task) -> bool:
     """The owner unit's contacts report progress on its tasks."""
     scope = scope_of(user)
     return scope.is_superuser or task.owner_id in scope.contact_organization_ids
+
+
+def minutes_locked_because(meeting: Meeting, minutes: Minutes | None) -> str | None:
+    """Why the meeting's minutes cannot be written now, or None when they can: minutes are kept for a held
+    meeting; approved ones are locked; while a vote on them is open they do not change."""
+    if meeting.status != Meeting.Status.HELD:
+        return _("Minutes are kept for a meeting that has been held.")
+    if minutes is None:
+        return None
+    if minutes.status == Minutes.Status.APPROVED:
+        return _("Approved minutes are locked.")
+    if minutes.approval_motions.filter(state=Motion.State.OPEN).exists():
+        return _("These minutes are being voted on; they cannot change now.")
+    return None
+
+
+def can_edit_minutes(user, meeting: Meeting, minutes: Minutes | None) -> bool:
+    """The secretariat writes a held meeting's minutes until they are put to a vote and approved."""
+    return can_manage(user, meeting.body.alliance) and minutes_locked_because(meeting, minutes) is None

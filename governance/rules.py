@@ -2,7 +2,9 @@
 
 A rule is what the motion stores: quorum fraction, threshold fraction, threshold base
 (votes cast, seats present, all seats entitled), strict ("more than") or inclusive ("at
-least"), and whether abstentions count in the base. Presets carry the names of the usual
+least"), whether abstentions count in the base, and whether a majority within each sector is
+needed as well. `decide` applies all of it and gives the one outcome that everything after the
+vote (adoption, resolution number, minutes approval, notices) follows. Presets carry the names of the usual
 charter clauses; a motion's category picks its preset, which the secretariat may change
 before the vote opens.
 """
@@ -22,6 +24,7 @@ class Rule:
     threshold_strict: bool
     abstentions_count: bool
     quorum_fraction: str | None = None  # None: the body's own quorum
+    sector_majority: bool = False  # also more yes than no within each sector that voted (named ballots)
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,17 @@ def secret_count_publishable(tally: Tally, quorum_fraction: str) -> bool:
             and quorum_met(tally.present, tally.eligible, quorum_fraction))
 
 
-def decide(rule: Rule, tally: Tally, quorum_fraction: str, *, secret: bool = False) -> Outcome:
-    """Whether the motion is adopted: quorum met, then yes / base against the threshold. A secret vote whose
-    count may not be published (`secret_count_publishable`) is not decided: not adopted, no share."""
+def sectors_agree(sector_tally: dict) -> bool:
+    """Every sector that cast a yes or no vote gave more yes than no (abstentions left aside)."""
+    return all(counts["yes"] > counts["no"] for counts in sector_tally.values() if counts["yes"] + counts["no"])
+
+
+def decide(rule: Rule, tally: Tally, quorum_fraction: str, *, secret: bool = False,
+           sectors: dict | None = None) -> Outcome:
+    """Whether the motion is adopted: quorum met, then yes / base against the threshold, then, when the rule
+    asks for it, a majority within each sector that voted (`sectors`: the named ballots counted by sector).
+    A secret vote whose count may not be published (`secret_count_publishable`) is not decided: not adopted,
+    no share."""
     has_quorum = quorum_met(tally.present, tally.eligible, quorum_fraction)
     if secret and not secret_count_publishable(tally, quorum_fraction):
         return Outcome(has_quorum, base_of(rule, tally), None, False, decided=False)
@@ -125,17 +136,14 @@ def decide(rule: Rule, tally: Tally, quorum_fraction: str, *, secret: bool = Fal
     share = Fraction(tally.yes, base)
     threshold = parse_fraction(rule.threshold_fraction)
     passes = share > threshold if rule.threshold_strict else share >= threshold
+    if rule.sector_majority and not sectors_agree(sectors or {}):
+        passes = False
     return Outcome(has_quorum, base, share, has_quorum and passes)
-
-
-def sectors_agree(sector_tally: dict) -> bool:
-    """Every sector that cast a yes or no vote gave more yes than no (abstentions left aside)."""
-    return all(counts["yes"] > counts["no"] for counts in sector_tally.values() if counts["yes"] + counts["no"])
 
 
 def rule_of(motion) -> Rule:
     return Rule(motion.threshold_fraction, motion.threshold_base, motion.threshold_strict,
-                motion.abstentions_count, motion.quorum_fraction)
+                motion.abstentions_count, motion.quorum_fraction, motion.sector_majority)
 
 
 def working(motion) -> dict | None:

@@ -2,7 +2,18 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -72,11 +83,19 @@ def _present_count(meeting_ref) -> Coalesce:
     return Coalesce(Subquery(present, output_field=IntegerField()), 0)
 
 
+def _quorum_taken() -> Q:
+    """Held meetings whose quorum was taken when they were held (Meeting.seats_in_office)."""
+    return Q(status=Meeting.Status.HELD, seats_in_office__isnull=False)
+
+
 def with_quorum(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Meetings annotated with present and entitled seat counts (two subqueries, not one query per row)."""
+    """Meetings annotated with present and entitled seat counts (two subqueries, not one query per row): for a
+    held meeting the counts taken when it was held, for any other the seats as they are now."""
     return queryset.annotate(
-        entitled_count=_entitled_count(OuterRef("body")),
-        present_count=_present_count(OuterRef("pk")),
+        entitled_count=Case(When(_quorum_taken(), then=F("seats_in_office")),
+                            default=_entitled_count(OuterRef("body"))),
+        present_count=Case(When(_quorum_taken(), then=F("seats_present")),
+                           default=_present_count(OuterRef("pk"))),
         attendance_recorded=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
     )
 
@@ -87,13 +106,32 @@ def present_count(meeting_id) -> int:
                                      seat__term_end__isnull=True).count()
 
 
+def seats_in_office_on(body_id, day) -> QuerySet[Seat]:
+    """The body's seats whose term covered that day."""
+    return Seat.objects.filter(body_id=body_id, term_start__lte=day).filter(
+        Q(term_end__isnull=True) | Q(term_end__gte=day))
+
+
+def quorum_on_the_day(meeting: Meeting) -> tuple[int, int]:
+    """(seats in office on the day of the meeting, those of them recorded present): the quorum a meeting is
+    held with."""
+    in_office = seats_in_office_on(meeting.body_id, timezone.localdate(meeting.starts_at))
+    present = Attendance.objects.filter(meeting=meeting, mode__in=Attendance.PRESENT_MODES, seat__in=in_office)
+    return in_office.count(), present.count()
+
+
 def meeting_quorum(meeting: Meeting) -> dict:
-    """Present, entitled, the body's fraction and whether the quorum is met, for one meeting."""
+    """Present, entitled, the quorum fraction and whether the quorum is met, for one meeting: a held meeting's
+    as it was when held, any other's with the seats as they are now."""
+    taken = meeting.status == Meeting.Status.HELD and meeting.seats_in_office is not None
     if not hasattr(meeting, "present_count"):
-        meeting.entitled_count = active_seats(meeting.body_id).count()
-        meeting.present_count = present_count(meeting.pk)
+        if taken:
+            meeting.entitled_count, meeting.present_count = meeting.seats_in_office, meeting.seats_present
+        else:
+            meeting.entitled_count = active_seats(meeting.body_id).count()
+            meeting.present_count = present_count(meeting.pk)
         meeting.attendance_recorded = Attendance.objects.filter(meeting=meeting).exists()
-    fraction = meeting.body.quorum_fraction
+    fraction = meeting.quorum_fraction if taken else meeting.body.quorum_fraction
     return {
         "present": meeting.present_count,
         "entitled": meeting.entitled_count,
@@ -246,9 +284,13 @@ def rsvp_counts(meeting_ids) -> dict[int, dict[str, int]]:
     return counts
 
 
+def agenda_items_for_user(user) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting__in=meetings_for_user(user)).select_related(
+        "meeting", "meeting__body", "meeting__body__alliance")
+
+
 def agenda_item_get_for_user(user, pk):
-    return get_or_404(AgendaItem.objects.filter(meeting__in=meetings_for_user(user)).select_related(
-        "meeting", "meeting__body", "meeting__body__alliance"), pk)
+    return get_or_404(agenda_items_for_user(user), pk)
 
 
 def paper_get_for_user(user, pk):

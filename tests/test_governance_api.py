@@ -391,6 +391,43 @@ def test_a_sector_majority_is_asked_for_a_named_ballot_and_refused_for_a_secret_
     assert secret.status_code == 400 and "sector_majority" in secret.json()
 
 
+def test_a_motion_on_an_agenda_item_is_put_to_that_items_meeting(cast, world, api_for):
+    item = meetings.agenda_item_add(meeting=world["meeting"], actor=world.secretariat, title="审议年度预算")
+    response = api_for(cast["secretariat"]).post("/api/v1/motions/", {
+        "body": world.body.pk, "agenda_item": item.pk, "title": "年度预算", "text": "正文"}, format="json")
+    assert response.status_code == 201, response.data
+    assert (response.json()["meeting"], response.json()["agenda_item"]) == (world["meeting"].pk, item.pk)
+
+
+def test_a_motion_on_an_agenda_item_of_another_meeting_is_refused(cast, world, api_for):
+    item = meetings.agenda_item_add(meeting=world["bare_meeting"], actor=world.secretariat, title="审议年度预算")
+    api = api_for(cast["secretariat"])
+    response = api.post("/api/v1/motions/", {"body": world.body.pk, "meeting": world["meeting"].pk,
+                                             "agenda_item": item.pk, "title": "年度预算", "text": "正文"},
+                        format="json")
+    assert response.status_code == 400 and "agenda_item" in response.json()
+    draft = world["draft"]
+    response = api.patch(f"/api/v1/motions/{draft.pk}/", {"agenda_item": item.pk}, format="json")
+    assert response.status_code == 400 and "agenda_item" in response.json()
+    assert Motion.objects.get(pk=draft.pk).agenda_item is None
+
+
+def test_a_draft_by_written_consent_given_an_agenda_item_moves_to_its_meeting(cast, world, api_for):
+    item = meetings.agenda_item_add(meeting=world["meeting"], actor=world.secretariat, title="审议年度预算")
+    draft = gd.open_motion(world.secretariat, body=world.body, title="书面表决草案", opened=False)
+    response = api_for(cast["secretariat"]).patch(f"/api/v1/motions/{draft.pk}/", {"agenda_item": item.pk},
+                                                  format="json")
+    assert response.status_code == 200, response.data
+    assert (response.json()["meeting"], response.json()["agenda_item"]) == (world["meeting"].pk, item.pk)
+
+
+def test_an_agenda_item_the_caller_cannot_see_is_unknown(cast, world, api_for, other_alliance):
+    item = meetings.agenda_item_add(meeting=world["meeting"], actor=world.secretariat, title="审议年度预算")
+    response = api_for(cast["weifang_secretariat"]).post("/api/v1/motions/", {
+        "body": world.body.pk, "agenda_item": item.pk, "title": "年度预算", "text": "正文"}, format="json")
+    assert response.status_code == 400 and "agenda_item" in response.json()
+
+
 # Meetings and attendance ------------------------------------------------------------
 
 

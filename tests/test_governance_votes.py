@@ -435,3 +435,43 @@ def test_a_sector_majority_rule_fails_a_motion_one_sector_voted_down(high_tech, 
 def test_a_sector_majority_needs_a_named_ballot(body, secretariat):
     with pytest.raises(DomainError, match="named ballot"):
         gd.open_motion(secretariat, body=body, opened=False, ballot="secret", sector_majority=True)
+
+
+def _circulated_minutes(body, secretariat):
+    held = gd.record_attendance(gd.planned_meeting(body, secretariat, hours_ahead=0.01), secretariat)
+    meetings.meeting_mark_held(meeting=held, actor=secretariat)
+    minutes = minutes_services.minutes_save(meeting=held, actor=secretariat, text="会议纪要正文")
+    return minutes_services.minutes_circulate(minutes=minutes, actor=secretariat)
+
+
+def _smallest_sector(seats):
+    by_sector = {}
+    for seat in seats:
+        by_sector.setdefault(votes.sector_of(seat.organization.type), []).append(seat)
+    return min(by_sector.values(), key=len)
+
+
+def test_minutes_put_to_a_vote_that_fails_the_sector_majority_stay_circulated(body, secretariat, seats):
+    minutes = _circulated_minutes(body, secretariat)
+    motion = gd.open_motion(secretariat, body=body, approves_minutes=minutes, sector_majority=True)
+    outvoted = _smallest_sector(seats)
+    for seat in seats:
+        votes.ballot_cast(motion=motion, actor=seat.user, choice="no" if seat in outvoted else "yes")
+    motion = votes.motion_close(motion=motion, actor=secretariat)
+    assert motion.adopted is False and motion.resolution_number is None
+    minutes.refresh_from_db()
+    assert minutes.status == "circulated" and minutes.approved_at is None
+    minutes_services.minutes_save(meeting=minutes.meeting, actor=secretariat, text="修订后的纪要")  # not locked
+
+
+def test_minutes_put_to_a_vote_that_passes_the_sector_majority_are_approved(body, secretariat, seats):
+    minutes = _circulated_minutes(body, secretariat)
+    motion = gd.open_motion(secretariat, body=body, approves_minutes=minutes, sector_majority=True)
+    for seat in seats:
+        votes.ballot_cast(motion=motion, actor=seat.user, choice="yes")
+    motion = votes.motion_close(motion=motion, actor=secretariat)
+    assert motion.adopted is True and motion.resolution_number is not None
+    minutes.refresh_from_db()
+    assert minutes.status == "approved" and minutes.approved_at is not None
+    with pytest.raises(StateConflict, match="locked"):
+        minutes_services.minutes_save(meeting=minutes.meeting, actor=secretariat, text="改动")

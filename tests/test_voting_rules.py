@@ -124,3 +124,13 @@ def test_a_majority_within_each_sector_that_voted(tally, agree):
     from governance.rules import sectors_agree
 
     assert sectors_agree(tally) is agree
+
+
+def test_the_sector_majority_is_part_of_the_decision():
+    rule = Rule("1/2", "present", True, True, sector_majority=True)
+    tally = Tally(yes=8, no=1, abstain=0, eligible=9, present=9)
+    split = {"government": {"yes": 0, "no": 1, "abstain": 0}, "schools": {"yes": 8, "no": 0, "abstain": 0}}
+    agreed = {"government": {"yes": 1, "no": 0, "abstain": 0}, "schools": {"yes": 7, "no": 1, "abstain": 0}}
+    assert decide(rule, tally, "2/3", sectors=split).adopted is False
+    assert decide(rule, tally, "2/3", sectors=agreed).adopted is True
+    assert decide(Rule("1/2", "present", True, True), tally, "2/3", sectors=split).adopted is True

@@ -42,6 +42,7 @@ def _visible(queryset, pk, message):
 NO_BODY = _("There is no body with the id %(id)s.")
 NO_MEETING = _("There is no meeting with the id %(id)s.")
 NO_MOTION = _("There is no motion with the id %(id)s.")
+NO_AGENDA_ITEM = _("There is no agenda item with the id %(id)s.")
 
 
 # Bodies and seats -------------------------------------------------------------
@@ -96,18 +97,23 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
     """Expects a meeting from selectors.meetings_for_user (seat counts annotated)."""
 
     body_name = serializers.CharField(source="body.name")
-    quorum_fraction = serializers.CharField(source="body.quorum_fraction",
-                                            help_text="The body's quorum: share of all seats that must be present.")
+    quorum_fraction = serializers.SerializerMethodField(
+        help_text="The body's quorum: share of all seats that must be present (for a held meeting, as it was "
+                  "when the meeting was held).")
     present_count = serializers.IntegerField(help_text="Seats present in person, online or by proxy.")
-    entitled_count = serializers.IntegerField(help_text="All current seats of the body.")
+    entitled_count = serializers.IntegerField(
+        help_text="All current seats of the body; for a held meeting, the seats in office on its day.")
     quorum_met = serializers.SerializerMethodField(
-        help_text="Attendance is recorded and present / entitled reaches the body's quorum fraction.")
+        help_text="Attendance is recorded and present / entitled reaches the quorum fraction.")
 
     class Meta:
         model = Meeting
         fields = ["id", "body", "body_name", "kind", "title", "starts_at", "ends_at", "location", "online_link",
                   "status", "invitations_sent_at", "quorum_fraction", "present_count", "entitled_count",
                   "quorum_met"]
+
+    def get_quorum_fraction(self, meeting) -> str:
+        return meeting_quorum(meeting)["fraction"]
 
     def get_quorum_met(self, meeting) -> bool:
         return meeting_quorum(meeting)["met"]
@@ -235,7 +241,8 @@ class MotionOutputSerializer(serializers.ModelSerializer):
 class MotionUpdateSerializer(serializers.Serializer):
     """A draft's text and rule: send what changes. A preset first sets the rule, then explicit fields apply."""
 
-    agenda_item = _id_field(required=False, help_text="An item of the motion's meeting.")
+    agenda_item = _id_field(required=False, help_text="An item of the motion's meeting; a motion without a "
+                                                      "meeting is put to the item's.")
     approves_minutes = _id_field(required=False, help_text="Circulated minutes of an earlier meeting.")
     title = serializers.CharField(max_length=200, required=False)
     text = serializers.CharField(max_length=LONG_TEXT, required=False)
@@ -262,18 +269,8 @@ class MotionUpdateSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("There are no minutes with the id %(id)s.") % {"id": pk})
         return minutes
 
-    def meeting_of(self, data):
-        """The meeting whose agenda the item must be on (needs the motion in the context)."""
-        return self.context["motion"].meeting
-
-    def validate(self, data):
-        if "agenda_item" in data:
-            meeting = self.meeting_of(data)
-            item = meeting.agenda_items.filter(pk=data["agenda_item"]).first() if meeting is not None else None
-            if item is None:
-                raise serializers.ValidationError({"agenda_item": [_("The agenda item belongs to another meeting.")]})
-            data["agenda_item"] = item
-        return data
+    def validate_agenda_item(self, pk):
+        return _visible(selectors.agenda_items_for_user(self.context["request"].user), pk, NO_AGENDA_ITEM)
 
 
 @extend_schema_serializer(component_name="Motion")
@@ -293,9 +290,6 @@ class MotionInputSerializer(MotionUpdateSerializer):
         if pk is None:
             return None
         return _visible(selectors.meetings_for_user(self.context["request"].user), pk, NO_MEETING)
-
-    def meeting_of(self, data):
-        return data.get("meeting")
 
 
 class VoteInputSerializer(serializers.Serializer):

@@ -248,8 +248,7 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def partial_update(self, request, pk=None):
         """Change a draft, its rule included (409 once it is open: a rule never changes during a vote)."""
         motion = self.get_object()
-        serializer = MotionUpdateSerializer(data=request.data,
-                                            context={**self.get_serializer_context(), "motion": motion})
+        serializer = MotionUpdateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         votes.motion_update(motion=motion, actor=request.user, **_given(serializer.validated_data))
         return self._output(pk)

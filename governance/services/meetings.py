@@ -3,9 +3,9 @@
 import secrets
 from datetime import datetime
 
-from auditlog.context import set_actor
+from auditlog.context import disable_auditlog, set_actor
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,13 +18,15 @@ from governance.models import (
     ExtraordinaryRequest,
     Invitation,
     Meeting,
+    Motion,
     Paper,
     Seat,
     Signature,
 )
 from governance.permissions import can_manage, held_seats
 from governance.rules import quorum_met as share_reached
-from governance.selectors import active_seats
+from governance.selectors import active_seats, quorum_on_the_day
+from governance.services import audit
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from members.selectors import secretaries_of
 
@@ -113,8 +115,18 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
         raise StateConflict(_("Record the attendance before marking the meeting as held."))
     with set_actor(actor):
         meeting.status = Meeting.Status.HELD
-        meeting.save(update_fields=["status"])
+        _take_quorum(meeting)
+        meeting.save(update_fields=["status", *QUORUM_FIELDS])
     return meeting
+
+
+QUORUM_FIELDS = ("seats_in_office", "seats_present", "quorum_fraction")
+
+
+def _take_quorum(meeting: Meeting) -> None:
+    """Keep the quorum the meeting is held with (what later figures read), whatever the seats become."""
+    meeting.seats_in_office, meeting.seats_present = quorum_on_the_day(meeting)
+    meeting.quorum_fraction = meeting.body.quorum_fraction
 
 
 # Agenda and papers --------------------------------------------------------------------
@@ -152,11 +164,19 @@ def agenda_item_delete(*, item: AgendaItem, actor) -> None:
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("The agenda of a held or cancelled meeting is fixed."))
-    if hasattr(item, "motion") and item.motion.state != "draft":
+    item = meeting.agenda_items.select_related("motion").get(pk=item.pk)
+    motion = getattr(item, "motion", None)
+    if motion is not None and motion.state != Motion.State.DRAFT:
         raise StateConflict(_("An item whose motion has been voted on stays on the agenda."))
+    # Row by row, not one bulk update, so that the audit log holds every change with its actor.
     with set_actor(actor):
+        if motion is not None:
+            motion.agenda_item = None
+            motion.save(update_fields=["agenda_item"])
         item.delete()
-        meeting.agenda_items.filter(position__gt=item.position).update(position=F("position") - 1)
+        for later in meeting.agenda_items.filter(position__gt=item.position).order_by("position"):
+            later.position -= 1
+            later.save(update_fields=["position"])
 
 
 @transaction.atomic
@@ -166,11 +186,14 @@ def agenda_move(*, item: AgendaItem, actor, up: bool) -> None:
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("The agenda of a held or cancelled meeting is fixed."))
+    item = meeting.agenda_items.get(pk=item.pk)
     neighbour = meeting.agenda_items.filter(position=item.position + (-1 if up else 1)).first()
     if neighbour is None:
         return
     item.position, neighbour.position = neighbour.position, item.position
-    AgendaItem.objects.bulk_update([item, neighbour], ["position"])
+    with set_actor(actor):
+        item.save(update_fields=["position"])
+        neighbour.save(update_fields=["position"])
 
 
 @transaction.atomic
@@ -215,8 +238,10 @@ def invitations_send(*, meeting: Meeting, actor) -> int:
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("Invitations go out only for a planned meeting."))
     sent = _send_invitations(meeting)
-    meeting.invitations_sent_at = meeting.invitations_sent_at or timezone.now()
-    meeting.save(update_fields=["invitations_sent_at"])
+    if meeting.invitations_sent_at is None:
+        with set_actor(actor):
+            meeting.invitations_sent_at = timezone.now()
+            meeting.save(update_fields=["invitations_sent_at"])
     return sent
 
 
@@ -255,6 +280,7 @@ def attendance_set(*, meeting: Meeting, actor, records: list[dict]) -> list[Atte
         raise DomainError(_("Record at least one seat."))
     seats = {seat.pk: seat for seat in active_seats(meeting.body_id)}
     sheet = {row.seat_id: row for row in meeting.attendance.all()}
+    recorded = audit.snapshot(sheet.values())
     errors, touched = [], []
     for index, record in enumerate(records, start=1):
         seat_id, mode = _id(record.get("seat")), record.get("mode")
@@ -286,16 +312,26 @@ def attendance_set(*, meeting: Meeting, actor, records: list[dict]) -> list[Atte
     errors += _check_proxies(sheet)
     if errors:
         raise DomainError(" ".join(errors), errors={"records": errors})
-    with set_actor(actor):
-        for row in touched:
-            full_clean_or_raise(row, exclude=["recorded_by", "proxy_seat", "seat", "meeting"])
-        # Clear carriers first so a proxy moving from one seat to another does not collide.
-        Attendance.objects.filter(pk__in=[r.pk for r in touched if r.pk]).update(proxy_seat=None, mode="absent")
+    for row in touched:
+        full_clean_or_raise(row, exclude=["recorded_by", "proxy_seat", "seat", "meeting"])
+    before = [recorded.get(row.pk) for row in touched]
+    # Rows that carried a proxy are cleared first, so a proxy moving from one seat to another does not
+    # collide on the one-proxy-per-seat index halfway through. That step is no change of the record: the
+    # saves are logged by hand against the sheet as it was.
+    carried = [row.pk for row in touched if row.pk and recorded[row.pk].proxy_seat_id is not None]
+    with disable_auditlog():
+        Attendance.objects.filter(pk__in=carried).update(proxy_seat=None, mode=Attendance.Mode.ABSENT)
         try:
             for row in touched:
                 row.save()
         except IntegrityError as error:
             raise StateConflict(_("The attendance sheet changed meanwhile; reload it and try again.")) from error
+    for row, was in zip(touched, before, strict=True):
+        audit.log_saved(row, was, actor)
+    if meeting.status == Meeting.Status.HELD:
+        with set_actor(actor):
+            _take_quorum(meeting)
+            meeting.save(update_fields=list(QUORUM_FIELDS))
     return touched
 
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance import notices
-from governance.models import Meeting, Minutes, Motion
+from governance.models import Meeting, Minutes
+from governance.permissions import minutes_locked_because
 from governance.selectors import active_seats
 from governance.services.meetings import _lock, _require_manager
 from kernel.errors import DomainError, StateConflict
@@ -18,26 +19,19 @@ def minutes_save(*, meeting: Meeting, actor, text: str) -> Minutes:
     """Write or rewrite the draft. Circulated minutes go back to draft when changed; approved ones never change."""
     meeting = _lock(meeting)
     _require_manager(actor, meeting.body.alliance)
-    if meeting.status != Meeting.Status.HELD:
-        raise StateConflict(_("Minutes are kept for a meeting that has been held."))
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    locked = minutes_locked_because(meeting, minutes)
+    if locked:
+        raise StateConflict(locked)
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Write the minutes first."), field="text")
-    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         minutes = Minutes(meeting=meeting, drafted_by=actor)
-    elif minutes.status == Minutes.Status.APPROVED:
-        raise StateConflict(_("Approved minutes are locked."))
-    elif _pending_approval(minutes):
-        raise StateConflict(_("These minutes are being voted on; they cannot change now."))
     minutes.text, minutes.status, minutes.circulated_at = text, Minutes.Status.DRAFT, None
     with set_actor(actor):
         minutes.save()
     return minutes
-
-
-def _pending_approval(minutes: Minutes) -> bool:
-    return Motion.objects.filter(approves_minutes=minutes, state__in=["open"]).exists()
 
 
 @transaction.atomic

@@ -35,7 +35,6 @@ from governance.rules import (
     preset_for_category,
     quorum_met,
     rule_of,
-    sectors_agree,
 )
 from governance.selectors import active_seats, present_count
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
@@ -108,13 +107,30 @@ def _validate(motion: Motion) -> None:
             raise StateConflict(_("Another motion already puts these minutes to a vote."))
 
 
+def _meeting_of(agenda_item, meeting: Meeting | None) -> Meeting | None:
+    """The meeting a motion is put to: its agenda item's, which a meeting named as well must be."""
+    if agenda_item is None:
+        return meeting
+    if meeting is not None and meeting.pk != agenda_item.meeting_id:
+        raise DomainError(_("The agenda item belongs to another meeting."), field="agenda_item")
+    return agenda_item.meeting
+
+
 @transaction.atomic
-def motion_create(*, body: Body, actor, meeting: Meeting | None = None, preset: str | None = None,
+def motion_create(*, actor, body: Body | None = None, meeting: Meeting | None = None, preset: str | None = None,
                   parties=(), **fields) -> Motion:
+    """Draft a motion. One on an agenda item is put to the item's meeting; one at a meeting is put to the
+    meeting's body unless a body is named (which must then be the meeting's)."""
+    item = fields.get("agenda_item")
+    placed = meeting or (item.meeting if item is not None else None)
+    body = body or (placed.body if placed is not None else None)
+    if body is None:
+        raise DomainError(_("Choose the body that votes on the motion."), field="body")
     _require_manager(actor, body.alliance)
     if body.kind == Body.Kind.SECRETARIAT:
         raise DomainError(_("Motions are put to the council or a committee."), field="body")
-    motion = Motion(alliance=body.alliance, body=body, meeting=meeting, created_by=actor, quorum_fraction="")
+    motion = Motion(alliance=body.alliance, body=body, meeting=_meeting_of(item, meeting), created_by=actor,
+                    quorum_fraction="")
     _apply_rule(motion, fields, preset)
     _validate(motion)
     with set_actor(actor):
@@ -135,12 +151,15 @@ def _parties_of(motion: Motion, parties):
 
 @transaction.atomic
 def motion_update(*, motion: Motion, actor, preset: str | None = None, parties=None, **fields) -> Motion:
-    """Change a draft, its voting rule included; once open, a motion's rule never changes."""
+    """Change a draft, its voting rule included; once open, a motion's rule never changes. Given an agenda
+    item, a draft by written consent is put to the item's meeting."""
     motion = _lock(motion)
     _require_manager(actor, motion.alliance)
     if motion.state != Motion.State.DRAFT:
         raise StateConflict(_("Only a draft motion can be changed."))
     _apply_rule(motion, fields, preset)
+    if fields.get("agenda_item") is not None:
+        motion.meeting = _meeting_of(motion.agenda_item, motion.meeting)
     _validate(motion)
     with set_actor(actor):
         motion.save()
@@ -408,27 +427,33 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
     if motion.state != Motion.State.OPEN:
         raise StateConflict(_("Only an open motion can be closed."))
     tally = _tally(motion)
-    outcome = decide(rule_of(motion), tally, motion.quorum_fraction, secret=motion.ballot == Motion.Ballot.SECRET)
+    if motion.ballot == Motion.Ballot.NAMED:
+        motion.sector_tally = sector_tally(motion)
+    # One outcome, the sector rule included: adoption, the number, the minutes and the notices all follow it.
+    outcome = decide(rule_of(motion), tally, motion.quorum_fraction, secret=motion.ballot == Motion.Ballot.SECRET,
+                     sectors=motion.sector_tally)
     motion.state, motion.closed_at = Motion.State.CLOSED, timezone.now()
     motion.eligible, motion.present = tally.eligible, tally.present
     motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
     if not outcome.decided:
         # Too few secret ballots to publish a count that would not give a voter away: the count is erased.
         motion.yes_count = motion.no_count = motion.abstain_count = None
-    if motion.ballot == Motion.Ballot.NAMED:
-        motion.sector_tally = sector_tally(motion)
-    if motion.sector_majority and not sectors_agree(motion.sector_tally or {}):
-        motion.adopted = False
     if motion.adopted:
         _number(motion)
     with set_actor(actor):
         motion.save()
-        if outcome.adopted and motion.approves_minutes_id:
-            Minutes.objects.filter(pk=motion.approves_minutes_id).update(
-                status=Minutes.Status.APPROVED, approved_at=motion.closed_at)
+        if motion.adopted and motion.approves_minutes_id:
+            _approve_minutes(motion)
     for user in _result_recipients(motion):
         notices.vote_result(motion, user)
     return motion
+
+
+def _approve_minutes(motion: Motion) -> None:
+    """The minutes an adopted motion approves are approved and locked (saved, so audited under the actor)."""
+    minutes = Minutes.objects.select_for_update().get(pk=motion.approves_minutes_id)
+    minutes.status, minutes.approved_at = Minutes.Status.APPROVED, motion.closed_at
+    minutes.save(update_fields=["status", "approved_at"])
 
 
 def _result_recipients(motion: Motion):

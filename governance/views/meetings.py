@@ -22,8 +22,14 @@ from governance.forms import (
     PaperForm,
     RsvpForm,
 )
-from governance.models import Meeting, Minutes
-from governance.permissions import can_manage, can_manage_seats, held_seats
+from governance.models import Meeting
+from governance.permissions import (
+    can_edit_minutes,
+    can_manage,
+    can_manage_seats,
+    held_seats,
+    minutes_locked_because,
+)
 from governance.services import meetings as meeting_services
 from governance.services import minutes as minutes_services
 from governance.views.common import (
@@ -416,12 +422,13 @@ def quorum(request, pk):
 def _minutes_page(request, meeting, *, form=None, status=200):
     minutes = selectors.minutes_for_user(request.user).filter(meeting=meeting).first()
     manager = can_manage(request.user, meeting.body.alliance)
-    editable = (manager and meeting.status == Meeting.Status.HELD
-                and (minutes is None or minutes.status != Minutes.Status.APPROVED))
+    editable = can_edit_minutes(request.user, meeting, minutes)
     if editable and form is None:
         form = MinutesForm(initial={"text": minutes.text if minutes else ""})
     return render(request, "governance/minutes.html", {
-        "meeting": meeting, "minutes": minutes, "form": form if editable else None, "can_manage": manager,
+        "meeting": meeting, "minutes": minutes, "editable": editable, "form": form if editable else None,
+        "locked_because": minutes_locked_because(meeting, minutes) if manager and not editable else None,
+        "can_manage": manager,
         "approval_motion": minutes.approval_motions.exclude(state="closed", adopted=False).first() if minutes else None,
     }, status=status)
 

@@ -37,12 +37,12 @@ def motion_create(request, alliance_id):
         form = _motion_form(alliance, request.POST)
         status = 400
         if form.is_valid():
-            fields = form.service_fields()
+            fields, data = form.service_fields(), form.cleaned_data
             try:
+                # The body chosen on the page is for a vote by written consent; at a meeting, the meeting's.
                 motion = vote_services.motion_create(
-                    body=(form.cleaned_data["meeting"].body if form.cleaned_data["meeting"]
-                          else form.cleaned_data["body"]),
-                    actor=request.user, meeting=form.cleaned_data["meeting"], **fields)
+                    body=None if data["meeting"] or data["agenda_item"] else data["body"],
+                    actor=request.user, meeting=data["meeting"], **fields)
             except DomainError as exc:
                 status = _fail(request, exc, form)
             else:
