@@ -299,6 +299,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
     can_fill = can_fill_self_assessment(user, assessment)
     own_review = assessment.reviews.filter(expert_id=user.id).first() if user.is_authenticated else None
     insider = is_insider(user, assessment)
+    today = timezone.localdate()
     context = {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -306,8 +307,6 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
         "insider": insider,
         "official": official,
         "own_review": own_review,
-        "can_fill": can_fill,
-        "today": timezone.localdate(),
     }
     if insider:
         context.update(_self_context(request, assessment, rows, self_form, refusal=refusal))
@@ -318,7 +317,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
     if official:
         reviews = list(assessment.reviews.select_related("expert").order_by("id"))
         for review in reviews:
-            review.overdue = review_overdue(review.status, assessment.cycle.review_due, context["today"])
+            review.overdue = review_overdue(review.status, assessment.cycle.review_due, today)
         context["reviews"] = reviews
         if services.return_refusal(assessment) is None:
             context["return_form"] = return_form or ReturnForm()
@@ -340,7 +339,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
         context["can_record_rectification"] = can_record_rectification(user, assessment)
         items = list(assessment.rectification_items.all())
         for item in items:
-            item.overdue = rectification_overdue(item.done_at is not None, item.due_on, context["today"])
+            item.overdue = rectification_overdue(item.done_at is not None, item.due_on, today)
         context["rectification_items"] = items
     return render(request, "assessments/assessment_detail.html", context, status=status)
 

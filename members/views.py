@@ -37,9 +37,11 @@ from members.models import IdentityChange, Membership, Organization
 from members.permissions import (
     can_act_for,
     can_answer_invitation,
+    can_apply_for_membership,
     can_change_identity,
     can_decide_membership,
     can_edit_organization,
+    can_manage_roles,
     can_view_contacts,
     can_withdraw_membership,
     is_official_for,
@@ -258,7 +260,7 @@ def identity_change_decide(request, pk, change_pk, decision):
 @login_required
 def membership_apply(request):
     scope = scope_of(request.user)
-    if not scope.contact_organization_ids:
+    if not can_apply_for_membership(request.user):
         raise PermissionDenied(_("Only a contact of the unit can apply on its behalf."))
     form = ApplicationForm(
         request.POST or None,
@@ -334,7 +336,7 @@ def membership_decide(request, pk, decision):
 @login_required
 def roles(request):
     scope = scope_of(request.user)
-    if not (scope.is_superuser or scope.official_city_ids or scope.secretariat_alliance_ids):
+    if not can_manage_roles(request.user):
         raise PermissionDenied(_("Only officials and secretariats manage roles."))
     cities = City.objects.all() if scope.is_superuser else City.objects.filter(id__in=scope.official_city_ids)
     form = RoleGrantForm(request.POST or None, alliances=alliances_overseen_by(request.user).order_by("name"),
