@@ -116,7 +116,8 @@ def alliance_transition(request, pk):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect(done)
-    return act(request, lambda: services.alliance_transition(alliance=alliance, actor=request.user, **form.cleaned_data),
+    return act(request, lambda: services.alliance_transition(alliance=alliance, actor=request.user,
+                                                             **form.cleaned_data),
                success=_("The status was changed."), done=done)
 
 

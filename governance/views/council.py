@@ -75,8 +75,8 @@ def request_sign(request, pk):
     found = get_or_404(selectors.requests_for_user(request.user).select_related("body__alliance"), pk)
     alliance = found.body.alliance
     return act(request, lambda: meeting_services.extraordinary_sign(request=found, actor=request.user),
-                success=_("You signed the request."), done=reverse("governance:requests", args=[alliance.pk]),
-                page=lambda status: _requests_page(request, alliance, status=status))
+               success=_("You signed the request."), done=reverse("governance:requests", args=[alliance.pk]),
+               page=lambda status: _requests_page(request, alliance, status=status))
 
 
 # Seats --------------------------------------------------------------------------------------------
@@ -129,5 +129,5 @@ def seat_end(request, pk):
         return _seats_page(request, alliance, status=400)
     return act(request, lambda: seat_services.seat_end(seat=seat, actor=request.user,
                                                        term_end=form.cleaned_data["term_end"]),
-                success=_("The seat's term was ended."), done=reverse("governance:seats", args=[alliance.pk]),
-                page=lambda status: _seats_page(request, alliance, status=status))
+               success=_("The seat's term was ended."), done=reverse("governance:seats", args=[alliance.pk]),
+               page=lambda status: _seats_page(request, alliance, status=status))

@@ -76,9 +76,9 @@ def rsvp(request, pk):
         return _meeting_page(request, meeting, status=400)
     return act(request, lambda: meeting_services.rsvp(meeting=meeting, actor=request.user,
                                                       response=form.cleaned_data["response"]),
-                success=_("Your answer was recorded."),
-                done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
-                page=lambda status: _meeting_page(request, meeting, status=status))
+               success=_("Your answer was recorded."),
+               done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
+               page=lambda status: _meeting_page(request, meeting, status=status))
 
 
 # Meeting planner --------------------------------------------------------------------------------
@@ -198,9 +198,9 @@ def _meeting_action(request, pk, call, success):
     if not manager:
         raise PermissionDenied(_secretariat_only())
     return act(request, lambda: call(meeting), success=success,
-                done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
-                page=lambda status: _meeting_page(request, selectors.meeting_get_for_user(request.user, pk),
-                                                  status=status))
+               done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
+               page=lambda status: _meeting_page(request, selectors.meeting_get_for_user(request.user, pk),
+                                                 status=status))
 
 
 @login_required
@@ -281,7 +281,7 @@ def _item_action(request, pk, call, success):
     if not manager:
         raise PermissionDenied(_secretariat_only())
     return act(request, lambda: call(item), success=success, done=_agenda_of(item.meeting_id),
-                page=lambda status: _meeting_page(
+               page=lambda status: _meeting_page(
                     request, selectors.meeting_get_for_user(request.user, item.meeting_id), status=status))
 
 
@@ -337,8 +337,8 @@ def paper_delete(request, pk):
     if not can_manage(request.user, meeting.body.alliance):
         raise PermissionDenied(_secretariat_only())
     return act(request, lambda: meeting_services.paper_delete(paper=paper, actor=request.user),
-                success=_("The paper was removed."), done=_agenda_of(meeting.pk),
-                page=lambda status: _meeting_page(
+               success=_("The paper was removed."), done=_agenda_of(meeting.pk),
+               page=lambda status: _meeting_page(
                     request, selectors.meeting_get_for_user(request.user, meeting.pk), status=status))
 
 

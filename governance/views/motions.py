@@ -152,8 +152,8 @@ def _motion_action(request, pk, call, success):
     if not can_manage(request.user, motion.alliance):
         raise PermissionDenied(_secretariat_only())
     return act(request, lambda: call(motion), success=success, done=reverse("governance:motion", args=[motion.pk]),
-                page=lambda status: _motion_page(request, selectors.motion_get_for_user(request.user, pk),
-                                                 status=status))
+               page=lambda status: _motion_page(request, selectors.motion_get_for_user(request.user, pk),
+                                                status=status))
 
 
 @login_required
@@ -165,8 +165,8 @@ def motion_delete(request, pk):
     done = (reverse("governance:meeting", args=[motion.meeting_id]) if motion.meeting_id
             else reverse("governance:planner", args=[motion.alliance_id]))
     return act(request, lambda: vote_services.motion_delete(motion=motion, actor=request.user),
-                success=_("The draft motion was deleted."), done=done,
-                page=lambda status: _motion_page(request, motion, status=status))
+               success=_("The draft motion was deleted."), done=done,
+               page=lambda status: _motion_page(request, motion, status=status))
 
 
 @login_required

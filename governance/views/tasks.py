@@ -99,8 +99,8 @@ def task_accept(request, pk):
     if not can_manage(request.user, task.alliance):
         raise PermissionDenied(_secretariat_only())
     return act(request, lambda: task_services.task_accept(task=task, actor=request.user),
-                success=_("The task was accepted."), done=reverse("governance:task", args=[task.pk]),
-                page=lambda status: _task_page(request, task, status=status))
+               success=_("The task was accepted."), done=reverse("governance:task", args=[task.pk]),
+               page=lambda status: _task_page(request, task, status=status))
 
 
 @login_required
