@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, HttpResponseForbidden
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from alliance.permissions import (
 )
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
 from kernel.errors import DomainError
+from kernel.pages import act, show_error
 from kernel.scope import scope_of
 
 
@@ -66,7 +68,7 @@ def alliance_detail(request, pk):
 @login_required
 def alliance_create(request):
     if not can_create_alliance(request.user):
-        return HttpResponseForbidden(_("Only the city's officials can register an alliance."))
+        raise PermissionDenied(_("Only the city's officials can register an alliance."))
     form = AllianceForm(request.POST or None)
     if not request.user.is_superuser:
         form.fields["city"].queryset = City.objects.filter(id__in=scope_of(request.user).official_city_ids)
@@ -75,7 +77,7 @@ def alliance_create(request):
         try:
             alliance = services.alliance_create(actor=request.user, **data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("The alliance was registered."))
             return redirect("alliance-detail", pk=alliance.pk)
@@ -86,7 +88,7 @@ def alliance_create(request):
 def alliance_edit(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     if not can_edit_alliance(request.user, alliance):
-        return HttpResponseForbidden(_("You may not change this alliance."))
+        raise PermissionDenied(_("You may not change this alliance."))
     form = AllianceForm(request.POST or None, instance=alliance)
     form.fields["city"].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -94,7 +96,7 @@ def alliance_edit(request, pk):
         try:
             services.alliance_update(alliance=alliance, actor=request.user, **data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("alliance-detail", pk=alliance.pk)
@@ -107,20 +109,16 @@ def alliance_transition(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     targets = status_targets_for(request.user, alliance)
     if not targets:
-        return HttpResponseForbidden(_("You may not make this status change."))
+        raise PermissionDenied(_("You may not make this status change."))
     form = TransitionForm(request.POST, targets=targets)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                services.alliance_transition(alliance=alliance, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The status was changed."))
-    else:
+    done = reverse("alliance-detail", args=[alliance.pk])
+    if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    return redirect("alliance-detail", pk=alliance.pk)
+        return redirect(done)
+    return act(request, lambda: services.alliance_transition(alliance=alliance, actor=request.user,
+                                                             **form.cleaned_data),
+               success=_("The status was changed."), done=done)
 
 
 @login_required
@@ -128,19 +126,16 @@ def alliance_transition(request, pk):
 def alliance_document_upload(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     if not can_edit_alliance(request.user, alliance):
-        return HttpResponseForbidden(_("You may not upload documents for this alliance."))
+        raise PermissionDenied(_("You may not upload documents for this alliance."))
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.alliance_document_add(alliance=alliance, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The document was uploaded."))
-    else:
+    done = reverse("alliance-detail", args=[alliance.pk])
+    if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-    return redirect("alliance-detail", pk=alliance.pk)
+        return redirect(done)
+    return act(request, lambda: services.alliance_document_add(alliance=alliance, actor=request.user,
+                                                               **form.cleaned_data),
+               success=_("The document was uploaded."), done=done)
 
 
 def alliance_document_download(request, pk, document_pk):
@@ -154,6 +149,6 @@ def alliance_history(request, pk):
     """The audit log, for the people who answer for the alliance."""
     alliance = alliance_get_for_user(request.user, pk)
     if not can_edit_alliance(request.user, alliance):
-        return HttpResponseForbidden(_("Only the alliance's secretariat and the city's officials see its audit log."))
+        raise PermissionDenied(_("Only the alliance's secretariat and the city's officials see its audit log."))
     page = Paginator(audit_entries_for_alliance(alliance), 50).get_page(request.GET.get("page"))
     return render(request, "alliance/alliance_history.html", {"alliance": alliance, "page": page, "query": ""})

@@ -26,10 +26,29 @@ def can_score(user, review: Review) -> bool:
     return review.expert_id == getattr(user, "id", None)
 
 
+def is_insider(user, assessment: Assessment) -> bool:
+    """The people inside an assessment (its secretariat, the city's officials, its assigned experts) see its
+    self-assessment, metrics and evidence; everyone else only a published result."""
+    if can_decide(user, assessment) or can_fill_self_assessment(user, assessment):
+        return True
+    return scope_of(user).is_authenticated and assessment.reviews.filter(expert_id=user.id).exists()
+
+
+def can_record_rectification(user, assessment: Assessment) -> bool:
+    """The alliance's secretariat or the city's officials record a rectification item as done."""
+    return can_decide(user, assessment) or can_fill_self_assessment(user, assessment)
+
+
 def is_official(user) -> bool:
     """An official of some city (or an administrator)."""
     scope = scope_of(user)
     return scope.is_superuser or bool(scope.official_city_ids)
+
+
+def takes_part_in_assessments(user) -> bool:
+    """Officials, secretariats and expert reviewers have assessment work (the menu shows it to them)."""
+    scope = scope_of(user)
+    return is_official(user) or bool(scope.secretariat_alliance_ids) or scope.is_expert
 
 
 def can_author_frameworks(user) -> bool:

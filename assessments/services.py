@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from alliance.models import Alliance, City
 from alliance.services import alliance_transition
 from assessments import frameworks
+from assessments.deadlines import past_due
 from assessments.metrics import alliance_metrics
 from assessments.models import Assessment, Cycle, Evidence, Framework, RectificationItem, Review
 from assessments.permissions import (
@@ -18,6 +19,7 @@ from assessments.permissions import (
     can_decide,
     can_edit_framework,
     can_fill_self_assessment,
+    can_record_rectification,
     can_score,
     is_official_for_city,
 )
@@ -25,6 +27,69 @@ from assessments.scoring import Thresholds, aggregate, grade_for
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from kernel.scope import scope_of
 from members.models import Contact, Membership, RoleGrant
+
+# A self-assessment goes back to its secretariat at most this many times.
+RETURNS_ALLOWED = 1
+
+
+# State rules ----------------------------------------------------------------
+# What the state of a framework, an assessment or a review allows now. The services below refuse
+# with them (409); the pages offer a form or a button only where they allow it.
+
+def framework_open(framework: Framework) -> bool:
+    """A draft changes (indicators replaced, published); a published framework never does."""
+    return framework.status == Framework.Status.DRAFT
+
+
+def self_assessment_open(assessment: Assessment) -> bool:
+    """The secretariat edits its self-assessment (scores, narratives, evidence) and submits it while it
+    is a draft: before it is first submitted, and again once returned."""
+    return assessment.status == Assessment.Status.DRAFT
+
+
+def return_refusal(assessment: Assessment) -> str | None:
+    """Why the self-assessment cannot go back to the secretariat now, or None: only a submitted one
+    goes back, before the experts are assigned, and only once."""
+    if assessment.status != Assessment.Status.SUBMITTED:
+        return _("Only a submitted self-assessment, not yet under review, can be returned.")
+    if assessment.times_returned >= RETURNS_ALLOWED:
+        return _("A self-assessment can be returned only once.")
+    return None
+
+
+def experts_assignable(assessment: Assessment) -> bool:
+    """Experts are assigned once the self-assessment is submitted, until the decision."""
+    return assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.UNDER_REVIEW)
+
+
+def review_refusal(review: Review) -> str | None:
+    """Why the expert cannot score this review now (its deadline aside), or None."""
+    if review.status != Review.Status.ASSIGNED:
+        return _("This review is submitted and locked.")
+    if review.assessment.status != Assessment.Status.UNDER_REVIEW:
+        return _("This assessment is no longer under review.")
+    return None
+
+
+def decision_open(assessment: Assessment) -> bool:
+    """An assessment under review is decided (once every review is in: reviews_complete)."""
+    return assessment.status == Assessment.Status.UNDER_REVIEW
+
+
+def reviews_complete(statuses) -> bool:
+    """The decision needs reviews, every one of them submitted."""
+    statuses = list(statuses)
+    return bool(statuses) and all(status == Review.Status.SUBMITTED for status in statuses)
+
+
+def publication_refusal(assessment: Assessment) -> str | None:
+    """Why the result cannot be published now, or None: a decided result is published once."""
+    if assessment.status != Assessment.Status.DECIDED:
+        return _("Only a decided assessment can be published.")
+    if assessment.published_at:
+        return _("This result is already published.")
+    return None
+
 
 # Frameworks -----------------------------------------------------------------
 
@@ -55,7 +120,7 @@ def framework_replace_tree(*, framework: Framework, actor, data) -> Framework:
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if not can_edit_framework(actor, framework):
         raise NotAllowed(_("Only the city's officials edit this framework."))
-    if framework.status != Framework.Status.DRAFT:
+    if not framework_open(framework):
         raise StateConflict(_("A published framework never changes: make a new version to edit it."))
     flat = frameworks.validate(data)
     with set_actor(actor):
@@ -69,7 +134,7 @@ def framework_publish(*, framework: Framework, actor) -> Framework:
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if not can_edit_framework(actor, framework):
         raise NotAllowed(_("Only the city's officials edit this framework."))
-    if framework.status != Framework.Status.DRAFT:
+    if not framework_open(framework):
         raise StateConflict(_("This framework is already published."))
     frameworks.validate(frameworks.export(framework))
     with set_actor(actor):
@@ -184,9 +249,9 @@ def self_assessment_save(*, assessment: Assessment, actor, scores=None, narrativ
     assessment = _lock(assessment)
     if not can_fill_self_assessment(actor, assessment):
         raise NotAllowed(_("Only the alliance's secretariat fills in its self-assessment."))
-    if assessment.status != Assessment.Status.DRAFT:
+    if not self_assessment_open(assessment):
         raise StateConflict(_("The self-assessment is submitted and locked."))
-    if timezone.localdate() > assessment.cycle.self_assessment_due:
+    if past_due(assessment.cycle.self_assessment_due):
         raise StateConflict(_("The self-assessment was due on %(date)s.") % {"date": assessment.cycle.self_assessment_due})
     with set_actor(actor):
         if scores is not None:
@@ -206,9 +271,9 @@ def self_assessment_submit(*, assessment: Assessment, actor) -> Assessment:
     assessment = _lock(assessment)
     if not can_fill_self_assessment(actor, assessment):
         raise NotAllowed(_("Only the alliance's secretariat fills in its self-assessment."))
-    if assessment.status != Assessment.Status.DRAFT:
+    if not self_assessment_open(assessment):
         raise StateConflict(_("The self-assessment is already submitted."))
-    if timezone.localdate() > assessment.cycle.self_assessment_due:
+    if past_due(assessment.cycle.self_assessment_due):
         raise StateConflict(_("The self-assessment was due on %(date)s.") % {"date": assessment.cycle.self_assessment_due})
     missing = _missing_leaves(assessment.cycle.framework, assessment.self_scores)
     if missing:
@@ -228,10 +293,9 @@ def self_assessment_return(*, assessment: Assessment, actor, reason: str) -> Ass
     assessment = _lock(assessment)
     if not can_decide(actor, assessment):
         raise NotAllowed(_("Only the city's officials can return a self-assessment."))
-    if assessment.status != Assessment.Status.SUBMITTED:
-        raise StateConflict(_("Only a submitted self-assessment, not yet under review, can be returned."))
-    if assessment.times_returned >= 1:
-        raise StateConflict(_("A self-assessment can be returned only once."))
+    refusal = return_refusal(assessment)
+    if refusal:
+        raise StateConflict(refusal)
     if not reason.strip():
         raise DomainError(_("Give a reason."), field="reason")
     with set_actor(actor):
@@ -264,7 +328,7 @@ def experts_assign(*, assessment: Assessment, actor, experts) -> list[Review]:
     assessment = _lock(assessment)
     if not can_decide(actor, assessment):
         raise NotAllowed(_("Only the city's officials assign experts."))
-    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.UNDER_REVIEW):
+    if not experts_assignable(assessment):
         raise StateConflict(_("Experts are assigned once the self-assessment is submitted, before the decision."))
     experts = list(experts)
     if not experts:
@@ -296,11 +360,10 @@ def _lock_review(review: Review) -> Review:
 def _check_review_open(review: Review, actor) -> None:
     if not can_score(actor, review):
         raise NotAllowed(_("Only the assigned expert scores this review."))
-    if review.status != Review.Status.ASSIGNED:
-        raise StateConflict(_("This review is submitted and locked."))
-    if review.assessment.status != Assessment.Status.UNDER_REVIEW:
-        raise StateConflict(_("This assessment is no longer under review."))
-    if timezone.localdate() > review.assessment.cycle.review_due:
+    refusal = review_refusal(review)
+    if refusal:
+        raise StateConflict(refusal)
+    if past_due(review.assessment.cycle.review_due):
         raise StateConflict(_("The review was due on %(date)s.") % {"date": review.assessment.cycle.review_due})
 
 
@@ -367,10 +430,9 @@ def assessment_decide(*, assessment: Assessment, actor, note: str = "", rectify_
     assessment = _lock(assessment)
     if not can_decide(actor, assessment):
         raise NotAllowed(_("Only the city's officials decide assessments."))
-    if assessment.status != Assessment.Status.UNDER_REVIEW:
+    if not decision_open(assessment):
         raise StateConflict(_("Only an assessment under review can be decided."))
-    reviews = list(assessment.reviews.values_list("status", flat=True))
-    if not reviews or any(status != Review.Status.SUBMITTED for status in reviews):
+    if not reviews_complete(assessment.reviews.values_list("status", flat=True)):
         raise StateConflict(_("Every assigned expert must submit a review before the decision."))
     result, grade = compute_result(assessment)
     if grade == Assessment.Grade.RECTIFY:
@@ -408,10 +470,9 @@ def assessment_publish(*, assessment: Assessment, actor) -> Assessment:
     assessment = _lock(assessment)
     if not can_decide(actor, assessment):
         raise NotAllowed(_("Only the city's officials publish results."))
-    if assessment.status != Assessment.Status.DECIDED:
-        raise StateConflict(_("Only a decided assessment can be published."))
-    if assessment.published_at:
-        raise StateConflict(_("This result is already published."))
+    refusal = publication_refusal(assessment)
+    if refusal:
+        raise StateConflict(refusal)
     with set_actor(actor):
         assessment.published_at = timezone.now()
         assessment.save(update_fields=["published_at"])
@@ -421,8 +482,7 @@ def assessment_publish(*, assessment: Assessment, actor) -> Assessment:
 @transaction.atomic
 def rectification_done(*, item: RectificationItem, actor, note: str) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().select_related("assessment__cycle").get(pk=item.pk)
-    scope = scope_of(actor)
-    if not (can_decide(actor, item.assessment) or item.assessment.alliance_id in scope.secretariat_alliance_ids):
+    if not can_record_rectification(actor, item.assessment):
         raise NotAllowed(_("Only the secretariat or the city's officials record rectification."))
     if item.done_at:
         raise StateConflict(_("This item is already done."))
@@ -440,7 +500,7 @@ def evidence_add(*, assessment: Assessment, actor, indicator_code: str, title: s
     assessment = _lock(assessment)
     if not can_fill_self_assessment(actor, assessment):
         raise NotAllowed(_("Only the alliance's secretariat fills in its self-assessment."))
-    if assessment.status != Assessment.Status.DRAFT:
+    if not self_assessment_open(assessment):
         raise StateConflict(_("The self-assessment is submitted and locked."))
     codes = {leaf.code for leaf in frameworks.leaves(assessment.cycle.framework)}
     if indicator_code not in codes:

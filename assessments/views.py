@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from assessments import frameworks, services
 from assessments.deadlines import (
     assessment_reviews_overdue,
     overdue_q,
+    rectification_overdue,
     review_overdue,
     self_assessment_overdue,
 )
@@ -47,7 +50,9 @@ from assessments.permissions import (
     can_fill_self_assessment,
     can_get_report,
     can_manage_cycle,
+    can_record_rectification,
     can_score,
+    is_insider,
     is_official,
 )
 from assessments.scoring import Thresholds
@@ -60,7 +65,8 @@ from assessments.selectors import (
     review_get_for_user,
     reviews_for_user,
 )
-from kernel.errors import DomainError, NotAllowed, StateConflict
+from kernel.errors import DomainError
+from kernel.pages import act, form_error, show_error
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
 from members.models import Organization
@@ -91,10 +97,6 @@ def _flag_overdue(assessments, today):
         assessment.review_overdue = assessment_reviews_overdue(assessment.status, assessment.reviews_pending,
                                                                cycle.review_due, today)
     return rows
-
-
-def _field_of(exc: DomainError, form) -> str | None:
-    return exc.field if exc.field in form.fields else None
 
 
 # Lists ----------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def cycle_detail(request, pk):
 @login_required
 def cycle_open(request):
     if not is_official(request.user):
-        return HttpResponseForbidden(_("Only the city's officials open assessment cycles."))
+        raise PermissionDenied(_("Only the city's officials open assessment cycles."))
     cities = _official_cities(request.user).order_by("name")
     alliances = alliances_for_user(request.user).filter(city__in=cities).exclude(
         status__in=[Alliance.Status.REVOKED, Alliance.Status.WITHDRAWN]).order_by("name")
@@ -173,8 +175,7 @@ def cycle_open(request):
                 thresholds=Thresholds(data["excellent_from"], data["qualified_from"], data["rectify_from"]),
             )
         except DomainError as exc:
-            form.add_error(_field_of(exc, form), exc.message)
-            status = exc.status_code
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The cycle was opened for %(count)d alliances.")
                              % {"count": len(data["alliances"])})
@@ -264,17 +265,10 @@ def _self_form(assessment, rows, data=None):
                               texts=assessment.self_narratives)
 
 
-def _refuse(form, exc: DomainError) -> str | None:
-    """Bad input goes on the form; a state conflict (the form may no longer be shown) is returned to say above it."""
-    if isinstance(exc, StateConflict):
-        return exc.message
-    form.add_error(_field_of(exc, form), exc.message)
-    return None
-
-
 def _self_context(request, assessment, rows, self_form=None, saved=False, refusal=None):
-    editable = (can_fill_self_assessment(request.user, assessment)
-                and assessment.status == Assessment.Status.DRAFT)
+    """The self-assessment section; `refusal` is a state conflict said inside it (HTMX swaps only the section)."""
+    is_open = services.self_assessment_open(assessment)
+    editable = can_fill_self_assessment(request.user, assessment) and is_open
     if editable and self_form is None:
         self_form = _self_form(assessment, rows)
     return {
@@ -287,6 +281,7 @@ def _self_context(request, assessment, rows, self_form=None, saved=False, refusa
             for row in rows
         ],
         "self_form": self_form if editable else None,
+        "returned_reason": assessment.returned_reason if is_open else "",
         "self_overdue": self_assessment_overdue(assessment.status, assessment.cycle.self_assessment_due,
                                                 timezone.localdate()),
         "saved": saved,
@@ -303,7 +298,8 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
     official = can_decide(user, assessment)
     can_fill = can_fill_self_assessment(user, assessment)
     own_review = assessment.reviews.filter(expert_id=user.id).first() if user.is_authenticated else None
-    insider = official or can_fill or own_review is not None
+    insider = is_insider(user, assessment)
+    today = timezone.localdate()
     context = {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -311,29 +307,27 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
         "insider": insider,
         "official": official,
         "own_review": own_review,
-        "can_fill": can_fill,
-        "today": timezone.localdate(),
     }
     if insider:
         context.update(_self_context(request, assessment, rows, self_form, refusal=refusal))
         context["metrics"] = _metric_rows(assessment.computed_metrics or {})
         context["evidence"] = list(assessment.evidence.all())
-        if can_fill and assessment.status == Assessment.Status.DRAFT:
+        if can_fill and services.self_assessment_open(assessment):
             context["evidence_form"] = evidence_form or EvidenceForm(leaves=[r for r in rows if r["leaf"]])
     if official:
         reviews = list(assessment.reviews.select_related("expert").order_by("id"))
         for review in reviews:
-            review.overdue = review_overdue(review.status, assessment.cycle.review_due, context["today"])
+            review.overdue = review_overdue(review.status, assessment.cycle.review_due, today)
         context["reviews"] = reviews
-        if assessment.status == Assessment.Status.SUBMITTED and assessment.times_returned < 1:
+        if services.return_refusal(assessment) is None:
             context["return_form"] = return_form or ReturnForm()
-        if assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.UNDER_REVIEW):
+        if services.experts_assignable(assessment):
             assigned = {review.expert_id for review in reviews}
             experts = expert_reviewers().exclude(id__in=assigned)
             context["experts_form"] = experts_form or ExpertsForm(experts=experts)
-        if assessment.status == Assessment.Status.UNDER_REVIEW:
+        if services.decision_open(assessment):
             context["decide_form"] = decide_form or DecideForm()
-            if reviews and all(review.status == Review.Status.SUBMITTED for review in reviews):
+            if services.reviews_complete(review.status for review in reviews):
                 result, grade = services.compute_result(assessment)
                 context["preview"] = {"score": result.final_score, "veto_failed": result.veto_failed,
                                       "grade": grade, "grade_label": Assessment.Grade(grade).label}
@@ -341,7 +335,12 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
         context["can_get_report"] = can_get_report(user, Report.Kind.ASSESSMENT_PDF, assessment=assessment)
         context["working"] = [{**row, "name": names.get(row["code"], "")} for row in assessment.working]
         context["veto_failures"] = [row for row in context["working"] if row["veto"] and row["failed"]]
-        context["rectification_items"] = list(assessment.rectification_items.all())
+        context["can_publish"] = official and services.publication_refusal(assessment) is None
+        context["can_record_rectification"] = can_record_rectification(user, assessment)
+        items = list(assessment.rectification_items.all())
+        for item in items:
+            item.overdue = rectification_overdue(item.done_at is not None, item.due_on, today)
+        context["rectification_items"] = items
     return render(request, "assessments/assessment_detail.html", context, status=status)
 
 
@@ -355,7 +354,7 @@ def assessment_self(request, pk):
     """The secretariat saves the self-assessment, or saves and submits it (all or nothing)."""
     assessment = assessment_get_for_user(request.user, pk)
     if not can_fill_self_assessment(request.user, assessment):
-        return HttpResponseForbidden(_("Only the alliance's secretariat fills in its self-assessment."))
+        raise PermissionDenied(_("Only the alliance's secretariat fills in its self-assessment."))
     rows = _tree_rows(assessment.cycle.framework)
     form = _self_form(assessment, rows, request.POST)
     submit = request.POST.get("action") == "submit"
@@ -367,11 +366,8 @@ def assessment_self(request, pk):
                                                       scores=form.scores(), narratives=form.texts())
                 if submit:
                     saved = services.self_assessment_submit(assessment=saved, actor=request.user)
-        except NotAllowed as exc:
-            return HttpResponseForbidden(exc.message)
         except DomainError as exc:
-            refusal = _refuse(form, exc)
-            status = exc.status_code
+            refusal, status = form_error(exc, form), exc.status_code
         else:
             if request.htmx and not submit:
                 context = _self_context(request, saved, rows, saved=True)
@@ -389,24 +385,18 @@ def _official_write(request, pk, form_class, form_name, call, success, **form_kw
     """An official's write on an assessment: 403 before reading the form, the form's or service's message after."""
     assessment = assessment_get_for_user(request.user, pk)
     if not can_decide(request.user, assessment):
-        return HttpResponseForbidden(_("Only the city's officials can do this."))
+        raise PermissionDenied(_("Only the city's officials can do this."))
     form = form_class(request.POST, **form_kwargs) if form_class else None
     status = 400
     if form is None or form.is_valid():
         try:
             call(assessment, form.cleaned_data if form else {})
         except DomainError as exc:
-            if isinstance(exc, NotAllowed):
-                return HttpResponseForbidden(exc.message)
-            if form is None or isinstance(exc, StateConflict):
-                messages.error(request, exc.message)
-                return _assessment_page(request, assessment, status=exc.status_code)
-            form.add_error(_field_of(exc, form), exc.message)
-            status = exc.status_code
+            status = show_error(request, exc, form)
         else:
             messages.success(request, success)
             return redirect("assessments:detail", pk=assessment.pk)
-    return _assessment_page(request, assessment, status=status, **{form_name: form})
+    return _assessment_page(request, assessment, status=status, **({form_name: form} if form else {}))
 
 
 @login_required
@@ -461,23 +451,18 @@ def rectification_done(request, pk, item_pk):
     item = assessment.rectification_items.filter(pk=item_pk).first()
     if item is None:
         return HttpResponse(status=404)
-    try:
-        services.rectification_done(item=item, actor=request.user, note=request.POST.get("note", "")[:5000])
-    except NotAllowed as exc:
-        return HttpResponseForbidden(exc.message)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _assessment_page(request, assessment, status=exc.status_code)
-    messages.success(request, _("The rectification item was recorded as done."))
-    return redirect("assessments:detail", pk=assessment.pk)
+    return act(request, lambda: services.rectification_done(item=item, actor=request.user,
+                                                            note=request.POST.get("note", "")[:5000]),
+               success=_("The rectification item was recorded as done."),
+               done=reverse("assessments:detail", args=[assessment.pk]),
+               page=lambda status: _assessment_page(request, assessment, status=status))
 
 
 # Expert review ------------------------------------------------------------------------
 
 def _review_context(request, review, rows, form=None, saved=False, refusal=None):
     assessment = review.assessment
-    editable = (can_score(request.user, review) and review.status == Review.Status.ASSIGNED
-                and assessment.status == Assessment.Status.UNDER_REVIEW)
+    editable = can_score(request.user, review) and services.review_refusal(review) is None
     if editable and form is None:
         form = ReviewForm(leaves=_leaves(rows), scores=review.scores, texts=review.comments,
                           initial={"declared_no_conflict": review.declared_no_conflict, "comment": review.comment})
@@ -508,7 +493,7 @@ def review_detail(request, pk):
     if request.method != "POST":
         return render(request, "assessments/review_detail.html", _review_context(request, review, rows))
     if not can_score(request.user, review):
-        return HttpResponseForbidden(_("Only the assigned expert scores this review."))
+        raise PermissionDenied(_("Only the assigned expert scores this review."))
     form = ReviewForm(request.POST, leaves=_leaves(rows), scores=review.scores, texts=review.comments)
     submit = request.POST.get("action") == "submit"
     status, refusal = 400, None
@@ -522,11 +507,8 @@ def review_detail(request, pk):
                 )
                 if submit:
                     saved = services.review_submit(review=saved, actor=request.user)
-        except NotAllowed as exc:
-            return HttpResponseForbidden(exc.message)
         except DomainError as exc:
-            refusal = _refuse(form, exc)
-            status = exc.status_code
+            refusal, status = form_error(exc, form), exc.status_code
         else:
             if request.htmx and not submit:
                 return render(request, "assessments/_review_form.html",
@@ -597,7 +579,7 @@ def _dashboard_data(user):
 @login_required
 def dashboard(request):
     if not is_official(request.user):
-        return HttpResponseForbidden(_("Only the city's officials see the dashboard."))
+        raise PermissionDenied(_("Only the city's officials see the dashboard."))
     return render(request, "assessments/dashboard.html", _dashboard_data(request.user))
 
 
@@ -606,7 +588,7 @@ def dashboard(request):
 @login_required
 def framework_list(request):
     if not can_author_frameworks(request.user):
-        return HttpResponseForbidden(_("Only officials author indicator frameworks."))
+        raise PermissionDenied(_("Only officials author indicator frameworks."))
     form = FrameworkFileForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -616,21 +598,23 @@ def framework_list(request):
                 framework = services.framework_import(actor=request.user,
                                                       data=frameworks.parse_file(form.cleaned_data["file"]))
             except DomainError as exc:
-                form.add_error("file", exc.message)
-                status = exc.status_code
+                status = show_error(request, exc, form, field="file")
             else:
                 messages.success(request, _("“%(name)s” version %(version)d was imported as a draft.")
                                  % {"name": framework.name, "version": framework.version})
                 return redirect("assessments:framework", pk=framework.pk)
-    framework_rows = frameworks_for_user(request.user).select_related("city").annotate(
+    framework_rows = list(frameworks_for_user(request.user).select_related("city").annotate(
         indicator_count=Count("indicators", distinct=True), cycle_count=Count("cycles", distinct=True),
-    ).order_by("name", "-version")
+    ).order_by("name", "-version"))
+    for framework in framework_rows:
+        framework.open = services.framework_open(framework)
     return render(request, "assessments/framework_list.html", {"frameworks": framework_rows, "form": form},
                   status=status)
 
 
 def _framework_page(request, framework, *, status=200, replace_form=None, tree_form=None):
-    draft_editable = framework.status == Framework.Status.DRAFT and can_edit_framework(request.user, framework)
+    draft = services.framework_open(framework)
+    draft_editable = draft and can_edit_framework(request.user, framework)
     if draft_editable and tree_form is None:
         tree_form = FrameworkTreeForm(initial={
             "indicators": json.dumps(frameworks.tree(framework), ensure_ascii=False, indent=2)})
@@ -639,6 +623,7 @@ def _framework_page(request, framework, *, status=200, replace_form=None, tree_f
         "rows": _tree_rows(framework),
         "can_author": can_author_frameworks(request.user),
         "draft_editable": draft_editable,
+        "can_make_version": not draft and can_author_frameworks(request.user),
         "replace_form": (replace_form or FrameworkFileForm()) if draft_editable else None,
         "tree_form": tree_form if draft_editable else None,
     }, status=status)
@@ -655,11 +640,8 @@ def framework_edit(request, pk):
         data = {"name": framework.name, "indicators": form.cleaned_data["indicators"]}
         try:
             services.framework_replace_tree(framework=framework, actor=request.user, data=data)
-        except NotAllowed as exc:
-            return HttpResponseForbidden(exc.message)
         except DomainError as exc:
-            form.add_error("indicators", exc.message)
-            status = exc.status_code
+            status = show_error(request, exc, form, field="indicators")
         else:
             messages.success(request, _("The indicators of the draft were replaced."))
             return redirect("assessments:framework", pk=framework.pk)
@@ -681,14 +663,11 @@ def framework_export(request, pk):
 def _framework_write(request, pk, call, success):
     framework = get_or_404(frameworks_for_user(request.user), pk)
     if not can_author_frameworks(request.user):
-        return HttpResponseForbidden(_("Only officials author indicator frameworks."))
+        raise PermissionDenied(_("Only officials author indicator frameworks."))
     try:
         result = call(framework)
-    except NotAllowed as exc:
-        return HttpResponseForbidden(exc.message)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return _framework_page(request, framework, status=exc.status_code)
+        return _framework_page(request, framework, status=show_error(request, exc))
     messages.success(request, success)
     return redirect("assessments:framework", pk=result.pk)
 
@@ -716,21 +695,15 @@ def framework_replace(request, pk):
     """Replace a draft's tree from a file; a published framework never changes."""
     framework = get_or_404(frameworks_for_user(request.user), pk)
     if not can_author_frameworks(request.user):
-        return HttpResponseForbidden(_("Only officials author indicator frameworks."))
+        raise PermissionDenied(_("Only officials author indicator frameworks."))
     form = FrameworkFileForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
         try:
             services.framework_replace_tree(framework=framework, actor=request.user,
                                             data=frameworks.parse_file(form.cleaned_data["file"]))
-        except NotAllowed as exc:
-            return HttpResponseForbidden(exc.message)
-        except StateConflict as exc:
-            messages.error(request, exc.message)
-            status = exc.status_code
         except DomainError as exc:
-            form.add_error("file", exc.message)
-            status = exc.status_code
+            status = show_error(request, exc, form, field="file")
         else:
             messages.success(request, _("The indicators of the draft were replaced."))
             return redirect("assessments:framework", pk=framework.pk)
@@ -742,15 +715,14 @@ def framework_replace(request, pk):
 def evidence_add(request, pk):
     assessment = assessment_get_for_user(request.user, pk)
     if not can_fill_self_assessment(request.user, assessment):
-        return HttpResponseForbidden(_("Only the alliance's secretariat fills in its self-assessment."))
+        raise PermissionDenied(_("Only the alliance's secretariat fills in its self-assessment."))
     leaves = [row for row in _tree_rows(assessment.cycle.framework) if row["leaf"]]
     form = EvidenceForm(request.POST, request.FILES, leaves=leaves)
     if form.is_valid():
         try:
             services.evidence_add(assessment=assessment, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return _assessment_page(request, assessment, status=exc.status_code, evidence_form=form)
+            return _assessment_page(request, assessment, status=show_error(request, exc, form), evidence_form=form)
         messages.success(request, _("The evidence was attached."))
         return redirect("assessments:detail", pk=assessment.pk)
     return _assessment_page(request, assessment, status=400, evidence_form=form)
@@ -760,9 +732,7 @@ def evidence_add(request, pk):
 def evidence_download(request, pk, evidence_pk):
     """Evidence is for the people inside the assessment: its secretariat, officials, assigned experts."""
     assessment = assessment_get_for_user(request.user, pk)
-    insider = (can_decide(request.user, assessment) or can_fill_self_assessment(request.user, assessment)
-               or assessment.reviews.filter(expert_id=request.user.id).exists())
-    evidence = assessment.evidence.filter(pk=evidence_pk).first() if insider else None
+    evidence = assessment.evidence.filter(pk=evidence_pk).first() if is_insider(request.user, assessment) else None
     if evidence is None:
         raise Http404
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file.name.rsplit("/", 1)[-1])

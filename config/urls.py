@@ -26,5 +26,6 @@ urlpatterns = [
 ]
 
 handler400 = "kernel.views.bad_request"
+handler403 = "kernel.views.permission_denied"
 handler404 = "kernel.views.page_not_found"
 handler500 = "kernel.views.server_error"

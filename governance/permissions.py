@@ -23,6 +23,19 @@ def can_read_council_business(user, alliance) -> bool:
     return can_view_private(user, alliance)
 
 
+def takes_part_in_council_business(user) -> bool:
+    """Officials, secretariats and the seats' holders (and alternates) have council business (the menu shows
+    it to them)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.official_city_ids or scope.secretariat_alliance_ids
+                                       or scope.seat_alliance_ids)
+
+
+def holds_a_seat(user) -> bool:
+    """Whoever holds a seat votes on its motions (the menu shows the ballots waiting)."""
+    return bool(scope_of(user).seat_ids)
+
+
 def held_seats(user):
     """The user's current seats (cached on the user for the request)."""
     if not scope_of(user).seat_ids:
@@ -30,6 +43,11 @@ def held_seats(user):
     if not hasattr(user, "_held_seats"):
         user._held_seats = list(Seat.objects.filter(id__in=scope_of(user).seat_ids))
     return user._held_seats
+
+
+def reports_on_tasks(user) -> bool:
+    """The member units' contacts report on their units' tasks (the menu shows them their tasks)."""
+    return bool(scope_of(user).contact_organization_ids)
 
 
 def can_report_on_task(user, task) -> bool:

@@ -58,6 +58,15 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+def permission_denied(request, exception):
+    """403: the refusal page, naming why (a page's PermissionDenied or a service's NotAllowed, see kernel/pages.py);
+    JSON under /api/."""
+    message = str(exception) or _("You may not do this.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def bad_request(request, exception):
     """400 from Django itself (too many fields, a body over the size limit, ...): JSON under /api/."""
     if request.path.startswith("/api/"):

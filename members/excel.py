@@ -195,7 +195,7 @@ def import_register(*, alliance, uploaded, actor) -> ImportResult:
                 error("type", _("Unknown type “%(value)s”.") % {"value": _cell(values, positions, "type") or ""})
             if size_text and not size:
                 error("size", _("Unknown enterprise size “%(value)s”.") % {"value": size_text})
-            if size and org_type != Organization.Type.ENTERPRISE:
+            if size and not Organization.has_size(org_type):
                 error("size", _("Only enterprises have a size."))
         if role is None:
             error("role", _("Unknown role “%(value)s”.") % {"value": role_text})

@@ -26,12 +26,6 @@ class OrganizationForm(forms.ModelForm):
     def clean_uscc(self):
         return normalize(self.cleaned_data["uscc"])
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("type") != Organization.Type.ENTERPRISE:
-            cleaned["size"] = ""
-        return cleaned
-
 
 def user_by_username(username: str):
     user = get_user_model().objects.filter(username=username).first()

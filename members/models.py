@@ -94,6 +94,17 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    @staticmethod
+    def has_size(org_type: str) -> bool:
+        """Only enterprises have a size (the check constraint above holds it in the database)."""
+        return org_type == Organization.Type.ENTERPRISE
+
+    def clean(self):
+        # A size sent with another type of unit is dropped, on pages and in the API alike; the Excel
+        # import, which cannot ask again, refuses such a row instead (members/excel.py).
+        if not self.has_size(self.type):
+            self.size = ""
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

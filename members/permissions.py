@@ -100,9 +100,20 @@ def can_decide_membership(user, membership: Membership) -> bool:
     return can_manage_members(user, membership.alliance)
 
 
+def can_apply_for_membership(user) -> bool:
+    """A unit's contacts apply, on its behalf, to join an alliance."""
+    return bool(scope_of(user).contact_organization_ids)
+
+
 def can_withdraw_membership(user, membership: Membership) -> bool:
     """Leaving (or taking back an application, or declining an invitation) is the unit's own act."""
     return membership.status in Membership.OPEN_STATUSES and can_act_for(user, membership.organization)
+
+
+def can_manage_roles(user) -> bool:
+    """Officials and secretariats grant the roles within their reach (can_grant says which)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.official_city_ids or scope.secretariat_alliance_ids)
 
 
 def can_grant(actor, *, role: str, alliance, city) -> bool:

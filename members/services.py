@@ -58,8 +58,6 @@ def organization_create(*, actor, registered_by_alliance: Alliance | None = None
     if registered_by_alliance is not None and not can_manage_members(actor, registered_by_alliance):
         raise NotAllowed(_("Only the alliance's secretariat can enrol members."))
     fields["uscc"] = normalize(fields.get("uscc", ""))
-    if fields.get("type") != Organization.Type.ENTERPRISE:
-        fields["size"] = ""
     with set_actor(actor):
         organization = Organization(registered_by_alliance=registered_by_alliance, **fields)
         full_clean_or_raise(organization)
@@ -86,8 +84,6 @@ def organization_update(*, organization: Organization, actor, **changes) -> Orga
     with set_actor(actor):
         for name, value in changes.items():
             setattr(organization, name, value)
-        if organization.type != Organization.Type.ENTERPRISE:
-            organization.size = ""
         full_clean_or_raise(organization)
         _save_organization(organization)
     return organization

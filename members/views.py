@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from alliance.selectors import (
     alliances_overseen_by,
 )
 from kernel.errors import DomainError
+from kernel.pages import act, show_error
 from kernel.scope import scope_of
 from members import excel, services
 from members.forms import (
@@ -34,9 +37,11 @@ from members.models import IdentityChange, Membership, Organization
 from members.permissions import (
     can_act_for,
     can_answer_invitation,
+    can_apply_for_membership,
     can_change_identity,
     can_decide_membership,
     can_edit_organization,
+    can_manage_roles,
     can_view_contacts,
     can_withdraw_membership,
     is_official_for,
@@ -96,14 +101,15 @@ def register_export(request):
 def register_import(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     if not can_manage_members(request.user, alliance):
-        return HttpResponseForbidden(_("Only the alliance's secretariat can enrol members."))
+        raise PermissionDenied(_("Only the alliance's secretariat can enrol members."))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             result = excel.import_register(alliance=alliance, uploaded=form.cleaned_data["file"], actor=request.user)
         except DomainError as exc:
-            form.add_error("file", exc.message)
+            status = show_error(request, exc, form, field="file")
         else:
             if result.ok:
                 messages.success(request, _("%(count)d member units were imported.") % {"count": result.created})
@@ -111,7 +117,6 @@ def register_import(request, pk):
                     messages.info(request, _("%(count)d units registered by others were invited: they join once "
                                              "their contacts accept.") % {"count": result.invited})
                 return redirect("alliance-detail", pk=alliance.pk)
-    status = 400 if request.method == "POST" and (form.errors or (result and not result.ok)) else 200
     return render(request, "members/import.html", {"alliance": alliance, "form": form, "result": result},
                   status=status)
 
@@ -120,8 +125,9 @@ def register_import(request, pk):
 def member_add(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     if not can_manage_members(request.user, alliance):
-        return HttpResponseForbidden(_("Only the alliance's secretariat can enrol members."))
+        raise PermissionDenied(_("Only the alliance's secretariat can enrol members."))
     form = MemberAddForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -130,7 +136,7 @@ def member_add(request, pk):
                 organization=form.registered_unit, name=data["name"], type=data["type"], size=data["size"],
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = show_error(request, exc, form)
         else:
             if membership.status == Membership.Status.ACTIVE:
                 messages.success(request, _("“%(name)s” was enrolled as a member.")
@@ -139,8 +145,7 @@ def member_add(request, pk):
                 messages.success(request, _("“%(name)s” is registered by others: it was invited, and joins once "
                                             "its contacts accept.") % {"name": membership.organization.name})
             return redirect("alliance-detail", pk=alliance.pk)
-    return render(request, "members/member_add.html", {"alliance": alliance, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "members/member_add.html", {"alliance": alliance, "form": form}, status=status)
 
 
 def organization_detail(request, pk):
@@ -177,19 +182,16 @@ def organization_detail(request, pk):
 def contact_add(request, pk):
     organization = organization_get_for_user(request.user, pk)
     if not can_edit_organization(request.user, organization):
-        return HttpResponseForbidden(_("You may not add contacts to this unit."))
+        raise PermissionDenied(_("You may not add contacts to this unit."))
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_add(organization=organization, actor=request.user, user=form.cleaned_data["username"],
-                                 title=form.cleaned_data["title"])
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The contact was added."))
-    else:
+    done = reverse("organization-detail", args=[organization.pk])
+    if not form.is_valid():
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
-    return redirect("organization-detail", pk=organization.pk)
+        return redirect(done)
+    return act(request, lambda: services.contact_add(organization=organization, actor=request.user,
+                                                     user=form.cleaned_data["username"],
+                                                     title=form.cleaned_data["title"]),
+               success=_("The contact was added."), done=done)
 
 
 @login_required
@@ -197,36 +199,33 @@ def contact_add(request, pk):
 def contact_remove(request, pk, contact_pk):
     organization = organization_get_for_user(request.user, pk)
     if not can_edit_organization(request.user, organization):
-        return HttpResponseForbidden(_("You may not change this unit's contacts."))
+        raise PermissionDenied(_("You may not change this unit's contacts."))
     contact = organization.contacts.filter(pk=contact_pk).select_related("user", "organization").first()
     if contact is None:
         return HttpResponse(status=404)
-    try:
-        services.contact_remove(contact=contact, actor=request.user)
-    except DomainError as exc:
-        return HttpResponseForbidden(exc.message)
-    messages.success(request, _("The contact was removed."))
-    return redirect("organization-detail", pk=organization.pk)
+    return act(request, lambda: services.contact_remove(contact=contact, actor=request.user),
+               success=_("The contact was removed."), done=reverse("organization-detail", args=[organization.pk]))
 
 
 @login_required
 def organization_edit(request, pk):
     organization = organization_get_for_user(request.user, pk)
     if not can_edit_organization(request.user, organization):
-        return HttpResponseForbidden(_("You may not change this unit's profile."))
+        raise PermissionDenied(_("You may not change this unit's profile."))
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=organization.pk),
                             identity_editable=can_change_identity(request.user, organization))
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
             services.organization_update(organization=organization, actor=request.user, **changes)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("Saved."))
             return redirect("organization-detail", pk=organization.pk)
     return render(request, "members/organization_form.html", {"organization": organization, "form": form},
-                  status=400 if form.errors else 200)
+                  status=status)
 
 
 @login_required
@@ -234,18 +233,15 @@ def organization_edit(request, pk):
 def identity_change_request(request, pk):
     organization = organization_get_for_user(request.user, pk)
     if not can_act_for(request.user, organization):
-        return HttpResponseForbidden(_("Only a contact of the unit can ask to change its legal name or credit code."))
+        raise PermissionDenied(_("Only a contact of the unit can ask to change its legal name or credit code."))
     form = IdentityChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.identity_change_request(organization=organization, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The request was sent to the officials of the unit's city."))
-    else:
+    done = reverse("organization-detail", args=[organization.pk])
+    if not form.is_valid():
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
-    return redirect("organization-detail", pk=organization.pk)
+        return redirect(done)
+    return act(request, lambda: services.identity_change_request(organization=organization, actor=request.user,
+                                                                 **form.cleaned_data),
+               success=_("The request was sent to the officials of the unit's city."), done=done)
 
 
 @login_required
@@ -255,38 +251,33 @@ def identity_change_decide(request, pk, change_pk, decision):
     change = organization.identity_changes.filter(pk=change_pk).first()
     if change is None or decision not in ("approve", "reject"):
         raise Http404
-    try:
-        services.identity_change_decide(change=change, actor=request.user, approve=decision == "approve",
-                                        note=request.POST.get("note", "")[:2000])
-    except DomainError as exc:
-        if exc.status_code == 403:
-            return HttpResponseForbidden(exc.message)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The request was decided."))
-    return redirect("organization-detail", pk=organization.pk)
+    return act(request, lambda: services.identity_change_decide(change=change, actor=request.user,
+                                                                approve=decision == "approve",
+                                                                note=request.POST.get("note", "")[:2000]),
+               success=_("The request was decided."), done=reverse("organization-detail", args=[organization.pk]))
 
 
 @login_required
 def membership_apply(request):
     scope = scope_of(request.user)
-    if not scope.contact_organization_ids:
-        return HttpResponseForbidden(_("Only a contact of the unit can apply on its behalf."))
+    if not can_apply_for_membership(request.user):
+        raise PermissionDenied(_("Only a contact of the unit can apply on its behalf."))
     form = ApplicationForm(
         request.POST or None,
         organizations=organizations_for_user(request.user).filter(id__in=scope.contact_organization_ids),
         alliances=alliances_for_user(request.user).exclude(status__in=Alliance.CLOSED_STATUSES).order_by("name"),
         initial={"alliance": request.GET.get("alliance")},
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_apply(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The application was submitted."))
             return redirect("membership-detail", pk=membership.pk)
-    return render(request, "members/apply.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "members/apply.html", {"form": form}, status=status)
 
 
 def membership_detail(request, pk):
@@ -318,16 +309,9 @@ DECISIONS = {
 @require_POST
 def membership_accept(request, pk):
     membership = membership_get_for_user(request.user, pk)
-    try:
-        services.membership_accept(membership=membership, actor=request.user)
-    except DomainError as exc:
-        if exc.status_code == 403:
-            return HttpResponseForbidden(exc.message)
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The invitation was accepted: the alliance's secretariat can now approve the "
-                                    "membership."))
-    return redirect("membership-detail", pk=pk)
+    return act(request, lambda: services.membership_accept(membership=membership, actor=request.user),
+               success=_("The invitation was accepted: the alliance's secretariat can now approve the membership."),
+               done=reverse("membership-detail", args=[pk]))
 
 
 @login_required
@@ -342,38 +326,34 @@ def membership_decide(request, pk, decision):
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
         return redirect("membership-detail", pk=pk)
     extra = {"role": form.cleaned_data["role"]} if decision == "approve" and form.cleaned_data["role"] else {}
-    try:
-        membership = service(membership=membership, actor=request.user, reason=form.cleaned_data["reason"], **extra)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        if exc.status_code == 403:
-            return HttpResponseForbidden(exc.message)
-    else:
-        messages.success(request, _("Done: the membership is now “%(status)s”.")
-                         % {"status": membership.get_status_display()})
-    return redirect("membership-detail", pk=pk)
+    return act(request, lambda: service(membership=membership, actor=request.user,
+                                        reason=form.cleaned_data["reason"], **extra),
+               success=lambda decided: _("Done: the membership is now “%(status)s”.")
+               % {"status": decided.get_status_display()},
+               done=reverse("membership-detail", args=[pk]))
 
 
 @login_required
 def roles(request):
     scope = scope_of(request.user)
-    if not (scope.is_superuser or scope.official_city_ids or scope.secretariat_alliance_ids):
-        return HttpResponseForbidden(_("Only officials and secretariats manage roles."))
+    if not can_manage_roles(request.user):
+        raise PermissionDenied(_("Only officials and secretariats manage roles."))
     cities = City.objects.all() if scope.is_superuser else City.objects.filter(id__in=scope.official_city_ids)
     form = RoleGrantForm(request.POST or None, alliances=alliances_overseen_by(request.user).order_by("name"),
                          cities=cities)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.role_grant_create(actor=request.user, user=data["username"], role=data["role"],
                                        alliance=data["alliance"], city=data["city"])
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The role was granted."))
             return redirect("roles")
     return render(request, "members/roles.html", {"grants": role_grants_for_user(request.user), "form": form},
-                  status=400 if form.errors else 200)
+                  status=status)
 
 
 @login_required
@@ -382,10 +362,5 @@ def role_revoke(request, pk):
     grant = role_grants_for_user(request.user).filter(pk=pk).first()
     if grant is None:
         return HttpResponse(status=404)
-    try:
-        services.role_grant_revoke(grant=grant, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The role was revoked."))
-    return redirect("roles")
+    return act(request, lambda: services.role_grant_revoke(grant=grant, actor=request.user),
+               success=_("The role was revoked."), done=reverse("roles"))

@@ -778,3 +778,39 @@ def test_query_count_is_flat(count_world, client_for, who, url, add, marker):
     large, context, second = count_queries(lambda: browser.get(path))
     assert second.content.decode().count(marker) > first.content.decode().count(marker)  # the rows are there
     assert large == small, "\n".join(query["sql"] for query in context.captured_queries)
+
+
+def test_the_return_form_is_offered_as_long_as_the_service_would_return(cast, world, client_for):
+    browser = client_for(cast["official"])
+    detail = f"/assessments/{world['b']}/"
+    assert 'id="return-form"' in browser.get(detail).content.decode()
+    assessment = services.self_assessment_return(assessment=Assessment.objects.get(pk=world["b"]),
+                                                 actor=cast["official"], reason="补充材料")
+    services.self_assessment_submit(assessment=assessment, actor=cast["secretariat"])
+    assert services.return_refusal(Assessment.objects.get(pk=world["b"])) is not None
+    assert 'id="return-form"' not in browser.get(detail).content.decode()
+
+
+def test_a_rectification_item_past_its_date_reads_overdue_until_it_is_done(cast, framework, client_for, high_tech):
+    cycle = open_cycle(cast, framework, high_tech, "整改逾期周期")
+    assessment = advance(cast, cycle.assessments.get(), "decided", scores=MIDDLING, rectify_by=days(60),
+                         rectification_items=["完善议事规则"])
+    RectificationItem.objects.filter(assessment=assessment).update(due_on=days(-1))
+
+    def items_table():
+        page = client_for(cast["secretariat"]).get(f"/assessments/{assessment.pk}/").content.decode()
+        return re.search(r'<table id="rectification-items">.*?</table>', page, re.S).group(0)
+
+    assert "badge overdue" in items_table() and 'name="note"' in items_table()
+    services.rectification_done(item=assessment.rectification_items.get(), actor=cast["secretariat"], note="已修订")
+    assert "badge overdue" not in items_table() and 'name="note"' not in items_table()
+
+
+def test_only_those_who_record_rectification_get_its_form(cast, framework, client_for, high_tech):
+    cycle = open_cycle(cast, framework, high_tech, "整改表单周期")
+    assessment = advance(cast, cycle.assessments.get(), "published", scores=MIDDLING, rectify_by=days(60),
+                         rectification_items=["完善议事规则"])
+    for role, shown in [("official", True), ("secretariat", True), ("outsider", False), ("anonymous", False)]:
+        page = client_for(cast[role]).get(f"/assessments/{assessment.pk}/").content.decode()
+        assert ('name="note"' in page) is shown, role
+        assert ('id="publish-form"' in page) is False, role

@@ -7,6 +7,7 @@ from kernel.errors import DomainError, NotAllowed, StateConflict
 from kernel.models import Notification
 from members import services
 from members.models import Contact, Membership, Organization, RoleGrant
+from tests.conftest import new_uscc
 from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +187,14 @@ def test_a_failed_application_leaves_no_notice(cast, applicant, electronic):
     with pytest.raises(StateConflict):
         services.membership_apply(alliance=electronic, organization=applicant, actor=cast["contact"])
     assert Notification.objects.count() == before
+
+
+def test_only_an_enterprise_keeps_a_size(cast, applicant):
+    unit = services.organization_update(organization=applicant, actor=cast["contact"], type="enterprise",
+                                        size="small")
+    assert Organization.objects.get(pk=unit.pk).size == "small"
+    services.organization_update(organization=applicant, actor=cast["contact"], type="park", size="large")
+    assert Organization.objects.get(pk=unit.pk).size == ""
+    school = services.organization_create(actor=cast["secretariat"], uscc=new_uscc(), name="某职业学院",
+                                          type="higher_vocational", size="large")
+    assert (Organization.has_size(school.type), Organization.objects.get(pk=school.pk).size) == (False, "")

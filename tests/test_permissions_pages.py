@@ -1,5 +1,7 @@
 """Each page against each role: allowed (200/302 after a write) or refused (403/404/login)."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -119,3 +121,39 @@ def test_the_approve_page_really_approves(cast, objects, client_for):
     client_for(cast["secretariat"]).post(f"/memberships/{objects['applied']}/approve/", {"reason": "", "role": "director"})
     membership = Membership.objects.get(pk=objects["applied"])
     assert (membership.status, membership.role) == ("active", "director")
+
+
+def test_a_refused_page_answers_the_refusal_page_naming_why(cast, objects, client_for):
+    response = client_for(cast["outsider"]).get(f"/alliances/{objects['ht']}/edit/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert 'id="refused"' in response.content.decode()
+    assert "You may not change this alliance." in response.content.decode()
+
+
+def test_a_services_refusal_answers_the_same_page(cast, objects, client_for):
+    """No check in the view: the service's NotAllowed becomes the 403 page (kernel/pages.py)."""
+    response = client_for(cast["official"]).post(f"/memberships/{objects['applied']}/accept/",
+                                                  HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'id="refused"' in page and "Only a contact of the unit can answer the invitation." in page
+    assert Membership.objects.get(pk=objects["applied"]).status == "applied"
+
+
+MENU = {"/governance/": "council", "/governance/votes/": "votes", "/governance/tasks/": "tasks",
+        "/assessments/": "assessments", "/roles/": "roles", "/memberships/apply/": "apply"}
+
+
+@pytest.mark.parametrize(("role", "entries"), [
+    ("anonymous", set()),
+    ("official", {"council", "assessments", "roles"}),
+    ("secretariat", {"council", "assessments", "roles"}),
+    ("director", {"council", "votes", "tasks", "apply"}),
+    ("contact", {"tasks", "apply"}),
+    ("expert", {"assessments"}),
+    ("outsider", set()),
+])
+def test_the_menu_shows_each_role_its_entries(cast, client_for, role, entries):
+    page = client_for(cast[role]).get("/").content.decode()
+    menu = re.search(r"<nav aria-label=[^>]*>(.*?)</nav>", page, re.S).group(1)
+    assert {MENU[href] for href in re.findall(r'href="([^"]+)"', menu) if href in MENU} == entries

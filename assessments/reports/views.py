@@ -12,10 +12,12 @@ from assessments.models import Report
 from assessments.reports import documents, services
 from assessments.selectors import report_get_for_user, report_subject_for_user
 from kernel.errors import DomainError, StateConflict
+from kernel.pages import show_error
 
 
 def _refused(request, exc: DomainError):
-    return render(request, "assessments/reports/refused.html", {"message": exc.message}, status=exc.status_code)
+    """A report page has no form to show the refusal on: the refusal alone, said above the page."""
+    return render(request, "assessments/reports/refused.html", status=show_error(request, exc))
 
 
 def _status(request, report: Report):

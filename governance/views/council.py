@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +16,9 @@ from governance.models import ExtraordinaryRequest
 from governance.permissions import can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
 from governance.services import seats as seat_services
-from governance.views.common import PAGE_SIZE, _act, _council_alliance, _fail, _refused
+from governance.views.common import PAGE_SIZE, _council_alliance
 from kernel.errors import DomainError
+from kernel.pages import act, show_error
 from kernel.selectors import get_or_404
 
 # Extraordinary meetings -------------------------------------------------------------------------
@@ -46,12 +48,12 @@ def _requests_page(request, alliance, *, form=None, status=200):
 def extraordinary_requests(request, alliance_id):
     alliance, readable = _council_alliance(request, alliance_id)
     if not readable:
-        return _refused(request, _("Council business is for the alliance's secretariat, seats and officials."))
+        raise PermissionDenied(_("Council business is for the alliance's secretariat, seats and officials."))
     if request.method != "POST":
         return _requests_page(request, alliance)
     bodies = _seat_bodies(request.user, alliance)
     if not bodies.exists():
-        return _refused(request, _("Only directors holding a seat on this body can do this."))
+        raise PermissionDenied(_("Only directors holding a seat on this body can do this."))
     form = RequestForm(request.POST, bodies=bodies)
     status = 400
     if form.is_valid():
@@ -60,7 +62,7 @@ def extraordinary_requests(request, alliance_id):
                                                    subject=form.cleaned_data["subject"],
                                                    reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("Your request was filed and signed."))
             return redirect("governance:requests", alliance_id=alliance.pk)
@@ -72,9 +74,9 @@ def extraordinary_requests(request, alliance_id):
 def request_sign(request, pk):
     found = get_or_404(selectors.requests_for_user(request.user).select_related("body__alliance"), pk)
     alliance = found.body.alliance
-    return _act(request, lambda: meeting_services.extraordinary_sign(request=found, actor=request.user),
-                success=_("You signed the request."), done=reverse("governance:requests", args=[alliance.pk]),
-                page=lambda status: _requests_page(request, alliance, status=status))
+    return act(request, lambda: meeting_services.extraordinary_sign(request=found, actor=request.user),
+               success=_("You signed the request."), done=reverse("governance:requests", args=[alliance.pk]),
+               page=lambda status: _requests_page(request, alliance, status=status))
 
 
 # Seats --------------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ def _seats_page(request, alliance, *, form=None, status=200):
 def seats(request, alliance_id):
     alliance = alliance_get_for_user(request.user, alliance_id)
     if not can_manage_seats(request.user, alliance):
-        return _refused(request, _("Seats are kept by the secretariat and the city's officials."))
+        raise PermissionDenied(_("Seats are kept by the secretariat and the city's officials."))
     if request.method != "POST":
         return _seats_page(request, alliance)
     bodies = selectors.bodies_for_user(request.user).filter(alliance=alliance)
@@ -107,7 +109,7 @@ def seats(request, alliance_id):
                                       organization=data["organization"], office=data["office"],
                                       term_start=data["term_start"], alternate=data["alternate_username"])
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The seat was added."))
             return redirect("governance:seats", alliance_id=alliance.pk)
@@ -120,12 +122,12 @@ def seat_end(request, pk):
     seat = get_or_404(selectors.seats_for_user(request.user).select_related("body__alliance"), pk)
     alliance = seat.body.alliance
     if not can_manage_seats(request.user, alliance):
-        return _refused(request, _("Seats are kept by the secretariat and the city's officials."))
+        raise PermissionDenied(_("Seats are kept by the secretariat and the city's officials."))
     form = SeatEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter a valid date."))
         return _seats_page(request, alliance, status=400)
-    return _act(request, lambda: seat_services.seat_end(seat=seat, actor=request.user,
+    return act(request, lambda: seat_services.seat_end(seat=seat, actor=request.user,
                                                        term_end=form.cleaned_data["term_end"]),
-                success=_("The seat's term was ended."), done=reverse("governance:seats", args=[alliance.pk]),
-                page=lambda status: _seats_page(request, alliance, status=status))
+               success=_("The seat's term was ended."), done=reverse("governance:seats", args=[alliance.pk]),
+               page=lambda status: _seats_page(request, alliance, status=status))

@@ -3,6 +3,7 @@ attendance with the live quorum, and minutes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -32,16 +33,9 @@ from governance.permissions import (
 )
 from governance.services import meetings as meeting_services
 from governance.services import minutes as minutes_services
-from governance.views.common import (
-    PAGE_SIZE,
-    _act,
-    _council_alliance,
-    _fail,
-    _next_or,
-    _refused,
-    _secretariat_only,
-)
+from governance.views.common import PAGE_SIZE, _council_alliance, _next_or, _secretariat_only
 from kernel.errors import DomainError, StateConflict
+from kernel.pages import act, show_error
 from kernel.scope import scope_of
 
 # Director's home ------------------------------------------------------------------------------
@@ -86,11 +80,11 @@ def rsvp(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose whether you will attend."))
         return _meeting_page(request, meeting, status=400)
-    return _act(request, lambda: meeting_services.rsvp(meeting=meeting, actor=request.user,
+    return act(request, lambda: meeting_services.rsvp(meeting=meeting, actor=request.user,
                                                       response=form.cleaned_data["response"]),
-                success=_("Your answer was recorded."),
-                done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
-                page=lambda status: _meeting_page(request, meeting, status=status))
+               success=_("Your answer was recorded."),
+               done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
+               page=lambda status: _meeting_page(request, meeting, status=status))
 
 
 # Meeting planner --------------------------------------------------------------------------------
@@ -116,7 +110,7 @@ def _planner_page(request, alliance, *, form=None, status=200):
 def planner(request, alliance_id):
     alliance, readable = _council_alliance(request, alliance_id)
     if not readable:
-        return _refused(request, _("Council business is for the alliance's secretariat, seats and officials."))
+        raise PermissionDenied(_("Council business is for the alliance's secretariat, seats and officials."))
     return _planner_page(request, alliance)
 
 
@@ -125,7 +119,7 @@ def planner(request, alliance_id):
 def meeting_create(request, alliance_id):
     alliance = alliance_get_for_user(request.user, alliance_id)
     if not can_manage(request.user, alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = MeetingForm(request.POST, bodies=selectors.voting_bodies(alliance))
     status = 400
     if form.is_valid():
@@ -133,7 +127,7 @@ def meeting_create(request, alliance_id):
             meeting = meeting_services.meeting_create(body=form.cleaned_data["body"], actor=request.user,
                                                       **form.changes())
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The meeting was planned."))
             return redirect("governance:meeting", pk=meeting.pk)
@@ -191,14 +185,14 @@ def _managed_meeting(request, pk):
 def meeting_edit(request, pk):
     meeting, manager = _managed_meeting(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = MeetingForm(request.POST)
     status = 400
     if form.is_valid():
         try:
             meeting_services.meeting_update(meeting=meeting, actor=request.user, **form.changes())
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The meeting was changed."))
             return redirect("governance:meeting", pk=meeting.pk)
@@ -208,11 +202,11 @@ def meeting_edit(request, pk):
 def _meeting_action(request, pk, call, success):
     meeting, manager = _managed_meeting(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
-    return _act(request, lambda: call(meeting), success=success,
-                done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
-                page=lambda status: _meeting_page(request, selectors.meeting_get_for_user(request.user, pk),
-                                                  status=status))
+        raise PermissionDenied(_secretariat_only())
+    return act(request, lambda: call(meeting), success=success,
+               done=_next_or(request, reverse("governance:meeting", args=[meeting.pk])),
+               page=lambda status: _meeting_page(request, selectors.meeting_get_for_user(request.user, pk),
+                                                 status=status))
 
 
 @login_required
@@ -249,14 +243,14 @@ def _agenda_of(meeting_id) -> str:
 def agenda_add(request, pk):
     meeting, manager = _managed_meeting(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = AgendaItemForm(request.POST)
     status = 400
     if form.is_valid():
         try:
             meeting_services.agenda_item_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The item was added to the agenda."))
             return redirect(_agenda_of(meeting.pk))
@@ -273,14 +267,14 @@ def _managed_item(request, pk):
 def agenda_edit(request, pk):
     item, manager = _managed_item(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = AgendaItemForm(request.POST, prefix=f"item{item.pk}")
     status = 400
     if form.is_valid():
         try:
             meeting_services.agenda_item_update(item=item, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The agenda item was saved."))
             return redirect(_agenda_of(item.meeting_id))
@@ -291,9 +285,9 @@ def agenda_edit(request, pk):
 def _item_action(request, pk, call, success):
     item, manager = _managed_item(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
-    return _act(request, lambda: call(item), success=success, done=_agenda_of(item.meeting_id),
-                page=lambda status: _meeting_page(
+        raise PermissionDenied(_secretariat_only())
+    return act(request, lambda: call(item), success=success, done=_agenda_of(item.meeting_id),
+               page=lambda status: _meeting_page(
                     request, selectors.meeting_get_for_user(request.user, item.meeting_id), status=status))
 
 
@@ -318,7 +312,7 @@ def agenda_move(request, pk):
 def paper_add(request, pk):
     item, manager = _managed_item(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = PaperForm(request.POST, request.FILES, prefix=f"paper{item.pk}")
     status = 400
     if form.is_valid():
@@ -326,9 +320,7 @@ def paper_add(request, pk):
             meeting_services.paper_add(item=item, actor=request.user, title=form.cleaned_data["title"],
                                        file=form.cleaned_data["file"])
         except DomainError as exc:
-            if exc.field not in form.fields and exc.status_code == 400:
-                exc.field = "file"
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form, field="file")
         else:
             messages.success(request, _("The paper was attached."))
             return redirect(_agenda_of(item.meeting_id))
@@ -349,10 +341,10 @@ def paper_delete(request, pk):
     paper = selectors.paper_get_for_user(request.user, pk)
     meeting = paper.agenda_item.meeting
     if not can_manage(request.user, meeting.body.alliance):
-        return _refused(request, _secretariat_only())
-    return _act(request, lambda: meeting_services.paper_delete(paper=paper, actor=request.user),
-                success=_("The paper was removed."), done=_agenda_of(meeting.pk),
-                page=lambda status: _meeting_page(
+        raise PermissionDenied(_secretariat_only())
+    return act(request, lambda: meeting_services.paper_delete(paper=paper, actor=request.user),
+               success=_("The paper was removed."), done=_agenda_of(meeting.pk),
+               page=lambda status: _meeting_page(
                     request, selectors.meeting_get_for_user(request.user, meeting.pk), status=status))
 
 
@@ -369,7 +361,7 @@ def _attendance_form(meeting, data=None, files=None):
 def attendance(request, pk):
     meeting, manager = _managed_meeting(request, pk)
     if not manager:
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     status = 200
     if request.method == "POST":
         form, sheet = _attendance_form(meeting, request.POST, request.FILES)
@@ -378,7 +370,7 @@ def attendance(request, pk):
             try:
                 meeting_services.attendance_set(meeting=meeting, actor=request.user, records=form.records())
             except DomainError as exc:
-                status = _fail(request, exc, None if exc.status_code != 400 else form)
+                status = show_error(request, exc, form)
             else:
                 if not request.htmx:
                     messages.success(request, _("The attendance was saved."))
@@ -402,7 +394,7 @@ def proxy_letter(request, pk, seat_id):
     """A proxy letter is for those who keep the seats (the secretariat, the city's officials)."""
     meeting = selectors.meeting_get_for_user(request.user, pk)
     if not can_manage_seats(request.user, meeting.body.alliance):
-        return _refused(request, _("Proxy letters are kept by the secretariat and the city's officials."))
+        raise PermissionDenied(_("Proxy letters are kept by the secretariat and the city's officials."))
     row = selectors.attendance_for_meeting(meeting).filter(seat_id=seat_id).exclude(proxy_letter="").first()
     if row is None:
         raise Http404
@@ -439,14 +431,14 @@ def minutes(request, pk):
     if request.method != "POST":
         return _minutes_page(request, meeting)
     if not can_manage(request.user, meeting.body.alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = MinutesForm(request.POST)
     status = 400
     if form.is_valid():
         try:
             minutes_services.minutes_save(meeting=meeting, actor=request.user, text=form.cleaned_data["text"])
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The minutes were saved."))
             return redirect("governance:minutes", pk=meeting.pk)
@@ -458,14 +450,13 @@ def minutes(request, pk):
 def minutes_circulate(request, pk):
     meeting = selectors.meeting_get_for_user(request.user, pk)
     if not can_manage(request.user, meeting.body.alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     found = selectors.minutes_for_user(request.user).filter(meeting=meeting).first()
     try:
         if found is None:
             raise StateConflict(_("Write the minutes first."))
         minutes_services.minutes_circulate(minutes=found, actor=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return _minutes_page(request, meeting, status=exc.status_code)
+        return _minutes_page(request, meeting, status=show_error(request, exc))
     messages.success(request, _("The minutes were circulated to the body."))
     return redirect("governance:minutes", pk=meeting.pk)

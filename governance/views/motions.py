@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +19,9 @@ from governance.permissions import can_manage, can_read_council_business, held_s
 from governance.rules import matching_preset, working
 from governance.services import minutes as minutes_services
 from governance.services import votes as vote_services
-from governance.views.common import PAGE_SIZE, _act, _fail, _next_or, _refused, _secretariat_only
+from governance.views.common import PAGE_SIZE, _next_or, _secretariat_only
 from kernel.errors import DomainError
+from kernel.pages import act, form_error, show_error
 from kernel.scope import scope_of
 
 
@@ -31,7 +33,7 @@ def _motion_form(alliance, data=None, *, initial=None):
 def motion_create(request, alliance_id):
     alliance = alliance_get_for_user(request.user, alliance_id)
     if not can_manage(request.user, alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     status = 200
     if request.method == "POST":
         form = _motion_form(alliance, request.POST)
@@ -44,7 +46,7 @@ def motion_create(request, alliance_id):
                     body=None if data["meeting"] or data["agenda_item"] else data["body"],
                     actor=request.user, meeting=data["meeting"], **fields)
             except DomainError as exc:
-                status = _fail(request, exc, form)
+                status = show_error(request, exc, form)
             else:
                 messages.success(request, _("The motion was drafted."))
                 return redirect("governance:motion", pk=motion.pk)
@@ -114,7 +116,7 @@ def motion_detail(request, pk):
 def motion_edit(request, pk):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_manage(request.user, motion.alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     status = 200
     if request.method == "POST":
         form = _motion_form(motion.alliance, request.POST)
@@ -125,7 +127,7 @@ def motion_edit(request, pk):
             try:
                 vote_services.motion_update(motion=motion, actor=request.user, **fields)
             except DomainError as exc:
-                status = _fail(request, exc, form)
+                status = show_error(request, exc, form)
             else:
                 messages.success(request, _("The motion was saved."))
                 return redirect("governance:motion", pk=motion.pk)
@@ -148,10 +150,10 @@ def motion_edit(request, pk):
 def _motion_action(request, pk, call, success):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_manage(request.user, motion.alliance):
-        return _refused(request, _secretariat_only())
-    return _act(request, lambda: call(motion), success=success, done=reverse("governance:motion", args=[motion.pk]),
-                page=lambda status: _motion_page(request, selectors.motion_get_for_user(request.user, pk),
-                                                 status=status))
+        raise PermissionDenied(_secretariat_only())
+    return act(request, lambda: call(motion), success=success, done=reverse("governance:motion", args=[motion.pk]),
+               page=lambda status: _motion_page(request, selectors.motion_get_for_user(request.user, pk),
+                                                status=status))
 
 
 @login_required
@@ -159,12 +161,12 @@ def _motion_action(request, pk, call, success):
 def motion_delete(request, pk):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_manage(request.user, motion.alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     done = (reverse("governance:meeting", args=[motion.meeting_id]) if motion.meeting_id
             else reverse("governance:planner", args=[motion.alliance_id]))
-    return _act(request, lambda: vote_services.motion_delete(motion=motion, actor=request.user),
-                success=_("The draft motion was deleted."), done=done,
-                page=lambda status: _motion_page(request, motion, status=status))
+    return act(request, lambda: vote_services.motion_delete(motion=motion, actor=request.user),
+               success=_("The draft motion was deleted."), done=done,
+               page=lambda status: _motion_page(request, motion, status=status))
 
 
 @login_required
@@ -195,14 +197,14 @@ def motion_publish(request, pk):
 def conflict_declare(request, pk):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_read_council_business(request.user, motion.alliance):
-        return _refused(request, _("Only the seat's holder declares its conflicts of interest."))
+        raise PermissionDenied(_("Only the seat's holder declares its conflicts of interest."))
     form = ConflictForm(request.POST)
     status = 400
     if form.is_valid():
         try:
             vote_services.conflict_declare(motion=motion, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("Your conflict of interest was recorded: your seat does not vote on this "
                                         "motion."))
@@ -253,7 +255,7 @@ def vote(request, pk):
             ballot = vote_services.ballot_cast(motion=motion, actor=request.user, choice=form.cleaned_data["choice"],
                                                seat=seat_id)
         except DomainError as exc:
-            context["error"], status = exc.message, exc.status_code
+            context["error"], status = form_error(exc), exc.status_code
         else:
             context["ballot"], status = ballot, 200
     if request.htmx:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -15,15 +16,16 @@ from governance.forms import ReasonForm, TaskForm, TaskReportForm
 from governance.models import Task
 from governance.permissions import can_manage, can_report_on_task
 from governance.services import tasks as task_services
-from governance.views.common import PAGE_SIZE, _act, _fail, _refused, _secretariat_only
+from governance.views.common import PAGE_SIZE, _secretariat_only
 from kernel.errors import DomainError
+from kernel.pages import act, show_error
 
 
 @login_required
 def task_create(request, pk):
     motion = selectors.motion_get_for_user(request.user, pk)
     if not can_manage(request.user, motion.alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     units = selectors.active_member_units(motion.alliance)
     status = 200
     if request.method == "POST":
@@ -35,7 +37,7 @@ def task_create(request, pk):
                 task = task_services.task_create(alliance=motion.alliance, actor=request.user, motion=motion,
                                                  owner=data.pop("owner"), **data)
             except DomainError as exc:
-                status = _fail(request, exc, form)
+                status = show_error(request, exc, form)
             else:
                 messages.success(request, _("The task was given to %(unit)s.") % {"unit": task.owner.name})
                 return redirect("governance:motion", pk=motion.pk)
@@ -76,14 +78,14 @@ def task_detail(request, pk):
 def task_report(request, pk):
     task = selectors.task_get_for_user(request.user, pk)
     if not can_report_on_task(request.user, task):
-        return _refused(request, _("Only the owner unit's contacts report on this task."))
+        raise PermissionDenied(_("Only the owner unit's contacts report on this task."))
     form = TaskReportForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
         try:
             task_services.task_report(task=task, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("Your report was recorded."))
             return redirect("governance:task", pk=task.pk)
@@ -95,10 +97,10 @@ def task_report(request, pk):
 def task_accept(request, pk):
     task = selectors.task_get_for_user(request.user, pk)
     if not can_manage(request.user, task.alliance):
-        return _refused(request, _secretariat_only())
-    return _act(request, lambda: task_services.task_accept(task=task, actor=request.user),
-                success=_("The task was accepted."), done=reverse("governance:task", args=[task.pk]),
-                page=lambda status: _task_page(request, task, status=status))
+        raise PermissionDenied(_secretariat_only())
+    return act(request, lambda: task_services.task_accept(task=task, actor=request.user),
+               success=_("The task was accepted."), done=reverse("governance:task", args=[task.pk]),
+               page=lambda status: _task_page(request, task, status=status))
 
 
 @login_required
@@ -106,14 +108,14 @@ def task_accept(request, pk):
 def task_return(request, pk):
     task = selectors.task_get_for_user(request.user, pk)
     if not can_manage(request.user, task.alliance):
-        return _refused(request, _secretariat_only())
+        raise PermissionDenied(_secretariat_only())
     form = ReasonForm(request.POST)
     status = 400
     if form.is_valid():
         try:
             task_services.task_return(task=task, actor=request.user, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            status = _fail(request, exc, form)
+            status = show_error(request, exc, form)
         else:
             messages.success(request, _("The task was returned to its owner."))
             return redirect("governance:task", pk=task.pk)
