@@ -257,6 +257,7 @@ REST_FRAMEWORK = {
     ],
     # JSON only; an action that takes a file adds multipart itself (tasks' `report`).
     "DEFAULT_PARSER_CLASSES": ["kernel.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "kernel.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "kernel.api.schema.AutoSchema",

@@ -45,7 +45,8 @@ def test_alliance_fields_portals_read(api_for, high_tech):
                   "member_count"):
         assert field in body
     assert body["member_count"] == 91
-    assert body["lead_school"]["name"] == "淄博职业学院"
+    assert body["city"] == high_tech.city_id and body["city_name"] == "淄博市"
+    assert body["lead_school"] == high_tech.lead_school_id and body["lead_school_name"] == "淄博职业学院"
 
 
 def test_organizations_filter_by_type_and_alliance(api_for, high_tech):
@@ -53,9 +54,37 @@ def test_organizations_filter_by_type_and_alliance(api_for, high_tech):
     assert body["count"] == 15
 
 
-def test_alliances_filter_by_city_name_level_and_status(api_for):
-    body = api_for(None).get("/api/v1/alliances/?city=淄博市&level=provincial&status=established").json()
+def test_alliances_filter_by_city_name_level_and_status(api_for, high_tech):
+    body = api_for(None).get("/api/v1/alliances/?city_name=淄博市&level=provincial&status=established").json()
     assert body["count"] == 3
+    by_id = api_for(None).get(f"/api/v1/alliances/?city={high_tech.city_id}&level=provincial&status=established")
+    assert by_id.json()["count"] == 3
+
+
+def test_every_resource_with_a_city_filters_by_its_id_and_by_city_name(api_for, high_tech):
+    api = api_for(None)
+    for path in ("alliances", "organizations", "frameworks", "cycles"):
+        assert api.get(f"/api/v1/{path}/?city={high_tech.city_id}").status_code == 200, path
+        assert api.get(f"/api/v1/{path}/?city_name=淄博市").status_code == 200, path
+        refused = api.get(f"/api/v1/{path}/?city=淄博市")
+        assert refused.status_code == 400 and "city" in refused.json(), path
+
+
+def test_a_bad_page_size_or_ordering_is_a_400_naming_the_parameter(api_for):
+    api = api_for(None)
+    for query, parameter in [("page_size=0", "page_size"), ("page_size=abc", "page_size"),
+                             ("page_size=-5", "page_size"), ("ordering=nope", "ordering"),
+                             ("ordering=name,-nope", "ordering")]:
+        response = api.get(f"/api/v1/alliances/?{query}")
+        assert response.status_code == 400, query
+        assert parameter in response.json() and response.json()["codes"][parameter] == ["invalid"], query
+    assert api.get("/api/v1/alliances/?ordering=-member_count,name&page_size=2").status_code == 200
+
+
+def test_status_history_is_paginated_like_every_list(api_for, high_tech):
+    body = api_for(None).get(f"/api/v1/alliances/{high_tech.pk}/status-history/?page_size=1").json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert len(body["results"]) == min(1, body["count"])
 
 
 def test_a_bad_credit_code_is_refused_with_a_field_message_in_chinese(cast, api_for):
@@ -64,6 +93,7 @@ def test_a_bad_credit_code_is_refused_with_a_field_message_in_chinese(cast, api_
     )
     assert response.status_code == 400
     assert "校验位" in response.json()["uscc"][0]
+    assert response.json()["codes"]["uscc"] == ["uscc_check"]
     assert not Organization.objects.filter(name="错码单位").exists()
 
 
@@ -86,6 +116,7 @@ def test_a_duplicate_application_is_a_409(cast, api_for):
     assert first.status_code == 201
     assert second.status_code == 409
     assert "detail" in second.json()
+    assert second.json()["code"] == "state_conflict"
     assert Membership.objects.filter(alliance=electronic, organization=org).count() == 1
 
 

@@ -30,3 +30,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
                             f"{self.max_page_size} gives {self.max_page_size}).",
              "schema": {"type": "integer", "minimum": 1}},
         ]
+
+    def get_paginated_response_schema(self, schema):
+        """DRF's page, in OpenAPI 3.1 terms (`next` and `previous` are null on the last and first page)."""
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "All results, on every page."},
+                "next": {"type": ["string", "null"], "format": "uri", "description": "The next page; null on the last."},
+                "previous": {"type": ["string", "null"], "format": "uri",
+                             "description": "The previous page; null on the first."},
+                "results": schema,
+            },
+        }

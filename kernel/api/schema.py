@@ -9,7 +9,8 @@
 - Required means present: in a response, every field the serializer always writes is required; a field is
   optional only when it is declared `required=False` on the serializer (it may be left out, as a secret
   ballot's `choice`).
-- A blank string allowed beside a format (`uri`) is `anyOf`, not `oneOf`: `""` would match both.
+- A blank string allowed beside a format (`uri`) is `anyOf`, not `oneOf`: `""` would match both; nullable
+  free-form JSON is `{}`, not `oneOf: [{}, null]`, for the same reason.
 """
 
 from django.utils import translation
@@ -80,6 +81,13 @@ class AutoSchema(BaseAutoSchema):
             required = [name for name in schema.get("properties", {}) if name not in optional]
             if required:
                 schema["required"] = sorted(required)
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema and schema.get("oneOf") == [{}, {"type": "null"}]:
+            # Free-form JSON that may be null: null is any JSON already (oneOf would match it twice).
+            del schema["oneOf"]
         return schema
 
     def _get_request_body(self, direction="request"):
