@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -185,3 +186,64 @@ def test_json_nested_too_deeply_is_a_400_not_a_500(cast, api_for):
     response = api_for(cast["secretariat"]).generic(
         "POST", "/api/v1/organizations/", "[" * 100_000, content_type="application/json")
     assert response.status_code == 400
+
+
+def test_errors_carry_a_stable_code_beside_the_translated_message(cast, api_for, high_tech):
+    anonymous, contact = api_for(None), api_for(cast["contact"])
+    transition = f"/api/v1/alliances/{high_tech.pk}/transition/"
+    cases = [
+        (anonymous.get("/api/v1/alliances/999999/"), 404, "not_found"),
+        (anonymous.get("/api/v1/no-such-resource/"), 404, "not_found"),
+        (anonymous.post(transition, {"to_status": "rectifying", "reason": "x"}), 401, "not_authenticated"),
+        (contact.post(transition, {"to_status": "rectifying", "reason": "x"}), 403, "permission_denied"),
+        (contact.post(transition, "{", content_type="application/json"), 400, "parse_error"),
+        (contact.put("/api/v1/me/", {}), 405, "method_not_allowed"),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status, (response.request["PATH_INFO"], response.content)
+        assert response.json()["code"] == code and response.json()["detail"], response.json()
+    for language in ("en", "zh-hans"):
+        missing = api_for(cast["official"]).post(transition, {"to_status": "rectifying"},
+                                                 HTTP_ACCEPT_LANGUAGE=language).json()
+        assert missing["codes"] == {"reason": ["required"]} and missing["reason"][0]
+
+
+def test_the_schema_is_one_english_document_whatever_the_language(client):
+    served = {language: client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json",
+                                   HTTP_ACCEPT_LANGUAGE=language).content for language in ("en", "zh-hans")}
+    assert served["en"] == served["zh-hans"]
+    assert client.get("/api/v1/schema/?lang=zh-hans", HTTP_ACCEPT="application/vnd.oai.openapi+json").content == \
+        served["en"]
+    schema = json.loads(served["en"])
+    assert schema["openapi"].startswith("3.1")
+    titles = [value for key, value in _walk(schema) if key == "title" and isinstance(value, str)]
+    assert titles and all(title.isascii() for title in titles)
+    assert all(name.isascii() for name in schema["components"]["schemas"])
+
+
+def test_only_an_upload_takes_multipart_every_other_body_is_json(client):
+    schema = json.loads(client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    bodies = {f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+              for path, operations in schema["paths"].items() for method, operation in operations.items()
+              if "requestBody" in operation}
+    multipart = {name for name, types in bodies.items() if types != ["application/json"]}
+    assert multipart == {"POST /api/v1/tasks/{id}/report/"}
+    assert bodies["POST /api/v1/tasks/{id}/report/"] == ["application/json", "multipart/form-data"]
+
+
+def test_list_filters_are_documented_only_on_lists(client):
+    schema = json.loads(client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    history = schema["paths"]["/api/v1/alliances/{id}/status-history/"]["get"]
+    assert {p["name"] for p in history["parameters"] if p["in"] == "query"} == {"page", "page_size"}
+    assign = schema["paths"]["/api/v1/assessments/{id}/assign_experts/"]["post"]
+    assert not [p for p in assign.get("parameters", []) if p["in"] == "query"]
+
+
+def _walk(data):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
