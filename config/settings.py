@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "kernel.api.filters.SearchFilter",
         "kernel.api.filters.OrderingFilter",
     ],
     # JSON only; an action that takes a file adds multipart itself (tasks' `report`).

@@ -237,6 +237,8 @@ def test_list_filters_are_documented_only_on_lists(client):
     assert {p["name"] for p in history["parameters"] if p["in"] == "query"} == {"page", "page_size"}
     assign = schema["paths"]["/api/v1/assessments/{id}/assign_experts/"]["post"]
     assert not [p for p in assign.get("parameters", []) if p["in"] == "query"]
+    bodies = schema["paths"]["/api/v1/bodies/"]["get"]  # a list that does not search
+    assert "search" not in {p["name"] for p in bodies["parameters"]}
 
 
 def _walk(data):
@@ -247,3 +249,22 @@ def _walk(data):
     elif isinstance(data, list):
         for item in data:
             yield from _walk(item)
+
+
+def test_a_value_not_there_yet_is_null_not_an_empty_string(cast, api_for, high_tech):
+    school = high_tech.lead_school
+    assert school.size == "" and school.website == ""
+    body = api_for(None).get(f"/api/v1/organizations/{school.pk}/").json()
+    assert body["size"] is None and body["website"] is None
+    assert body["city"] == school.city_id and body["city_name"] == school.city.name
+    history = api_for(None).get(f"/api/v1/alliances/{high_tech.pk}/status-history/").json()["results"]
+    assert history[-1]["from_status"] is None
+
+
+def test_an_organization_takes_null_for_none_where_it_answers_null(cast, api_for):
+    unit = Organization.objects.get(contacts__user=cast["contact"])
+    response = api_for(cast["contact"]).patch(f"/api/v1/organizations/{unit.pk}/", {"website": None})
+    assert response.status_code == 200, response.json()
+    assert response.json()["website"] is None
+    unit.refresh_from_db()
+    assert unit.website == ""

@@ -1,5 +1,9 @@
-"""The API's `?ordering=`: a comma-separated list of the fields a list may be sorted by (`-` reverses one).
-An unknown field is a 400 naming `ordering` (DRF would silently ignore it), and the schema lists the fields."""
+"""The API's `?search=` and `?ordering=`.
+
+- Ordering: a comma-separated list of the fields a list may be sorted by (`-` reverses one). An unknown
+  field is a 400 naming `ordering` (DRF would silently ignore it), and the schema lists the fields.
+- Search: documented only where a list searches.
+"""
 
 import re
 
@@ -33,4 +37,18 @@ class OrderingFilter(filters.OrderingFilter):
             "description": "Fields to sort by, separated by commas; a `-` before a field reverses it. "
                            f"One or more of: {', '.join(names)}.",
             "schema": {"type": "string", "pattern": f"^{term}(?:,{term})*$"},
+        }]
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's `?search=`, documented only on the lists that search (those with `search_fields`)."""
+
+    def get_schema_operation_parameters(self, view):
+        fields = getattr(view, "search_fields", None)
+        if not fields:
+            return []
+        names = ", ".join(field.lstrip("^=@$").replace("__", ".") for field in fields)
+        return [{
+            "name": self.search_param, "required": False, "in": "query",
+            "description": f"Words to look for in: {names}.", "schema": {"type": "string"},
         }]
