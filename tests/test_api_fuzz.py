@@ -3,7 +3,7 @@
 Every operation in the schema is exercised in-process through the WSGI application
 (`config.wsgi.application`) inside the test transaction: once anonymously and once
 with a knox token of the demo secretariat. Schemathesis generates schema-valid and
-schema-violating requests (query strings, path ids, JSON / form / multipart bodies).
+schema-violating requests (query strings, path ids, JSON bodies, multipart where the schema takes it).
 
 - Secretariat: the "coverage" phase (boundary and type-violating values for every
   parameter and body property, plus unexpected methods) and then random fuzzing.
