@@ -54,7 +54,7 @@ def notification_read_all(request):
 def page_not_found(request, exception):
     """404: JSON under /api/ (the API's error shape), the site's own page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
     return render(request, "404.html", status=404)
 
 
@@ -70,13 +70,14 @@ def permission_denied(request, exception):
 def bad_request(request, exception):
     """400 from Django itself (too many fields, a body over the size limit, ...): JSON under /api/."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": suspicious_message(exception)}, status=400)
+        message, code = suspicious_message(exception)
+        return JsonResponse({"detail": message, "code": code}, status=400)
     return defaults.bad_request(request, exception)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Server error.")}, status=500)
+        return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
     return render(request, "500.html", status=500)
 
 

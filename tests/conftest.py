@@ -16,6 +16,7 @@ from alliance.models import Alliance, City
 from config.demo import load_demo
 from members.models import RoleGrant, User
 from members.uscc import make_uscc
+from tests.schema_validation import check_response
 
 PASSWORD = settings.DEMO_PASSWORD
 OTHER_CITY_ALLIANCE = "潍坊市域产教联合体（测试）"
@@ -42,6 +43,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def validate_api_responses(request, monkeypatch):
+    """Every response an APIClient receives from /api/v1/ must match the served schema
+    (tests/schema_validation.py). Opt out, saying why, with @pytest.mark.schema_unchecked("reason")."""
+    marker = request.node.get_closest_marker("schema_unchecked")
+    if marker is not None:
+        assert marker.args and marker.args[0], "schema_unchecked needs the reason as its argument"
+        return
+    original = APIClient.request
+
+    def request_and_check(self, **kwargs):
+        response = original(self, **kwargs)
+        check_response(response)
+        return response
+
+    monkeypatch.setattr(APIClient, "request", request_and_check)
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 
@@ -45,7 +46,8 @@ def test_alliance_fields_portals_read(api_for, high_tech):
                   "member_count"):
         assert field in body
     assert body["member_count"] == 91
-    assert body["lead_school"]["name"] == "淄博职业学院"
+    assert body["city"] == high_tech.city_id and body["city_name"] == "淄博市"
+    assert body["lead_school"] == high_tech.lead_school_id and body["lead_school_name"] == "淄博职业学院"
 
 
 def test_organizations_filter_by_type_and_alliance(api_for, high_tech):
@@ -53,9 +55,37 @@ def test_organizations_filter_by_type_and_alliance(api_for, high_tech):
     assert body["count"] == 15
 
 
-def test_alliances_filter_by_city_name_level_and_status(api_for):
-    body = api_for(None).get("/api/v1/alliances/?city=淄博市&level=provincial&status=established").json()
+def test_alliances_filter_by_city_name_level_and_status(api_for, high_tech):
+    body = api_for(None).get("/api/v1/alliances/?city_name=淄博市&level=provincial&status=established").json()
     assert body["count"] == 3
+    by_id = api_for(None).get(f"/api/v1/alliances/?city={high_tech.city_id}&level=provincial&status=established")
+    assert by_id.json()["count"] == 3
+
+
+def test_every_resource_with_a_city_filters_by_its_id_and_by_city_name(api_for, high_tech):
+    api = api_for(None)
+    for path in ("alliances", "organizations", "frameworks", "cycles"):
+        assert api.get(f"/api/v1/{path}/?city={high_tech.city_id}").status_code == 200, path
+        assert api.get(f"/api/v1/{path}/?city_name=淄博市").status_code == 200, path
+        refused = api.get(f"/api/v1/{path}/?city=淄博市")
+        assert refused.status_code == 400 and "city" in refused.json(), path
+
+
+def test_a_bad_page_size_or_ordering_is_a_400_naming_the_parameter(api_for):
+    api = api_for(None)
+    for query, parameter in [("page_size=0", "page_size"), ("page_size=abc", "page_size"),
+                             ("page_size=-5", "page_size"), ("ordering=nope", "ordering"),
+                             ("ordering=name,-nope", "ordering")]:
+        response = api.get(f"/api/v1/alliances/?{query}")
+        assert response.status_code == 400, query
+        assert parameter in response.json() and response.json()["codes"][parameter] == ["invalid"], query
+    assert api.get("/api/v1/alliances/?ordering=-member_count,name&page_size=2").status_code == 200
+
+
+def test_status_history_is_paginated_like_every_list(api_for, high_tech):
+    body = api_for(None).get(f"/api/v1/alliances/{high_tech.pk}/status-history/?page_size=1").json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert len(body["results"]) == min(1, body["count"])
 
 
 def test_a_bad_credit_code_is_refused_with_a_field_message_in_chinese(cast, api_for):
@@ -64,6 +94,7 @@ def test_a_bad_credit_code_is_refused_with_a_field_message_in_chinese(cast, api_
     )
     assert response.status_code == 400
     assert "校验位" in response.json()["uscc"][0]
+    assert response.json()["codes"]["uscc"] == ["uscc_check"]
     assert not Organization.objects.filter(name="错码单位").exists()
 
 
@@ -86,6 +117,7 @@ def test_a_duplicate_application_is_a_409(cast, api_for):
     assert first.status_code == 201
     assert second.status_code == 409
     assert "detail" in second.json()
+    assert second.json()["code"] == "state_conflict"
     assert Membership.objects.filter(alliance=electronic, organization=org).count() == 1
 
 
@@ -154,3 +186,85 @@ def test_json_nested_too_deeply_is_a_400_not_a_500(cast, api_for):
     response = api_for(cast["secretariat"]).generic(
         "POST", "/api/v1/organizations/", "[" * 100_000, content_type="application/json")
     assert response.status_code == 400
+
+
+def test_errors_carry_a_stable_code_beside_the_translated_message(cast, api_for, high_tech):
+    anonymous, contact = api_for(None), api_for(cast["contact"])
+    transition = f"/api/v1/alliances/{high_tech.pk}/transition/"
+    cases = [
+        (anonymous.get("/api/v1/alliances/999999/"), 404, "not_found"),
+        (anonymous.get("/api/v1/no-such-resource/"), 404, "not_found"),
+        (anonymous.post(transition, {"to_status": "rectifying", "reason": "x"}), 401, "not_authenticated"),
+        (contact.post(transition, {"to_status": "rectifying", "reason": "x"}), 403, "permission_denied"),
+        (contact.post(transition, "{", content_type="application/json"), 400, "parse_error"),
+        (contact.put("/api/v1/me/", {}), 405, "method_not_allowed"),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status, (response.request["PATH_INFO"], response.content)
+        assert response.json()["code"] == code and response.json()["detail"], response.json()
+    for language in ("en", "zh-hans"):
+        missing = api_for(cast["official"]).post(transition, {"to_status": "rectifying"},
+                                                 HTTP_ACCEPT_LANGUAGE=language).json()
+        assert missing["codes"] == {"reason": ["required"]} and missing["reason"][0]
+
+
+def test_the_schema_is_one_english_document_whatever_the_language(client):
+    served = {language: client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json",
+                                   HTTP_ACCEPT_LANGUAGE=language).content for language in ("en", "zh-hans")}
+    assert served["en"] == served["zh-hans"]
+    assert client.get("/api/v1/schema/?lang=zh-hans", HTTP_ACCEPT="application/vnd.oai.openapi+json").content == \
+        served["en"]
+    schema = json.loads(served["en"])
+    assert schema["openapi"].startswith("3.1")
+    titles = [value for key, value in _walk(schema) if key == "title" and isinstance(value, str)]
+    assert titles and all(title.isascii() for title in titles)
+    assert all(name.isascii() for name in schema["components"]["schemas"])
+
+
+def test_only_an_upload_takes_multipart_every_other_body_is_json(client):
+    schema = json.loads(client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    bodies = {f"{method.upper()} {path}": sorted(operation["requestBody"]["content"])
+              for path, operations in schema["paths"].items() for method, operation in operations.items()
+              if "requestBody" in operation}
+    multipart = {name for name, types in bodies.items() if types != ["application/json"]}
+    assert multipart == {"POST /api/v1/tasks/{id}/report/"}
+    assert bodies["POST /api/v1/tasks/{id}/report/"] == ["application/json", "multipart/form-data"]
+
+
+def test_list_filters_are_documented_only_on_lists(client):
+    schema = json.loads(client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content)
+    history = schema["paths"]["/api/v1/alliances/{id}/status-history/"]["get"]
+    assert {p["name"] for p in history["parameters"] if p["in"] == "query"} == {"page", "page_size"}
+    assign = schema["paths"]["/api/v1/assessments/{id}/assign_experts/"]["post"]
+    assert not [p for p in assign.get("parameters", []) if p["in"] == "query"]
+    bodies = schema["paths"]["/api/v1/bodies/"]["get"]  # a list that does not search
+    assert "search" not in {p["name"] for p in bodies["parameters"]}
+
+
+def _walk(data):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+
+
+def test_a_value_not_there_yet_is_null_not_an_empty_string(cast, api_for, high_tech):
+    school = high_tech.lead_school
+    assert school.size == "" and school.website == ""
+    body = api_for(None).get(f"/api/v1/organizations/{school.pk}/").json()
+    assert body["size"] is None and body["website"] is None
+    assert body["city"] == school.city_id and body["city_name"] == school.city.name
+    history = api_for(None).get(f"/api/v1/alliances/{high_tech.pk}/status-history/").json()["results"]
+    assert history[-1]["from_status"] is None
+
+
+def test_an_organization_takes_null_for_none_where_it_answers_null(cast, api_for):
+    unit = Organization.objects.get(contacts__user=cast["contact"])
+    response = api_for(cast["contact"]).patch(f"/api/v1/organizations/{unit.pk}/", {"website": None})
+    assert response.status_code == 200, response.json()
+    assert response.json()["website"] is None
+    unit.refresh_from_db()
+    assert unit.website == ""

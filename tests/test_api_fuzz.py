@@ -3,7 +3,7 @@
 Every operation in the schema is exercised in-process through the WSGI application
 (`config.wsgi.application`) inside the test transaction: once anonymously and once
 with a knox token of the demo secretariat. Schemathesis generates schema-valid and
-schema-violating requests (query strings, path ids, JSON / form / multipart bodies).
+schema-violating requests (query strings, path ids, JSON bodies, multipart where the schema takes it).
 
 - Secretariat: the "coverage" phase (boundary and type-violating values for every
   parameter and body property, plus unexpected methods) and then random fuzzing.
@@ -39,7 +39,6 @@ import pytest
 import schemathesis
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import close_old_connections, transaction
-from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from knox.models import AuthToken
@@ -57,6 +56,7 @@ from schemathesis.openapi.checks import JsonSchemaError, UndefinedStatusCode
 from alliance.models import Alliance
 from config.wsgi import application
 from governance.models import Body, Seat
+from kernel.api.schema import SchemaGenerator
 from members.api.views import LoginThrottle
 from members.models import Membership, Organization, RoleGrant, User
 
@@ -66,7 +66,7 @@ FORM_MEDIA_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 
-# The same generator call SpectacularAPIView makes for /api/v1/schema/ (test_the_fuzzed_schema_is_the_served_one
+# The same generator call SpectacularAPIView makes (SPECTACULAR_SETTINGS["DEFAULT_GENERATOR_CLASS"]) for /api/v1/schema/ (test_the_fuzzed_schema_is_the_served_one
 # keeps the two equal). It is built at import because schemathesis makes one test per operation at collection,
 # when there is no test database yet.
 SCHEMA_DOCUMENT = json.loads(json.dumps(SchemaGenerator().get_schema(request=None, public=True), default=str))

@@ -294,7 +294,7 @@ def test_self_scores_out_of_range_are_a_400_with_a_field_message_and_nothing_is_
                                                   {"self_scores": scores, "self_narratives": {"A1": "说明"}},
                                                   format="json")
     assert response.status_code == 400, response.json()
-    assert list(response.json()) == ["self_scores"]
+    assert list(response.json()["codes"]) == ["self_scores"]
     assert words in str(response.json()["self_scores"])
     assessment.refresh_from_db()
     assert (assessment.self_scores, assessment.self_narratives) == ({}, {})
@@ -332,7 +332,7 @@ def test_an_expert_must_declare_no_conflict_before_scoring_and_submitting(cast, 
     api = api_for(cast["expert1"])
     scored = api.patch(f"/api/v1/reviews/{review.pk}/", {"scores": FULL}, format="json")
     assert scored.status_code == 400
-    assert list(scored.json()) == ["declared_no_conflict"]
+    assert list(scored.json()["codes"]) == ["declared_no_conflict"]
     submitted = api.post(f"/api/v1/reviews/{review.pk}/submit/")
     assert submitted.status_code == 400
     assert "declared_no_conflict" in submitted.json()
@@ -349,7 +349,7 @@ def test_deciding_a_rectify_grade_without_rectify_by_is_a_400(cast, api_for, fra
 
     refused = api.post(url, {"note": "需整改"}, format="json")
     assert refused.status_code == 400
-    assert list(refused.json()) == ["rectify_by"]
+    assert list(refused.json()["codes"]) == ["rectify_by"]
     assert Assessment.objects.get(pk=assessment.pk).status == "under_review"
     assert api.post(url, {"rectify_by": "2026-02-30"}, format="json").status_code == 400
     assert api.post(url, {"rectify_by": str(days(0))}, format="json").status_code == 400
@@ -384,7 +384,7 @@ def test_a_framework_whose_weights_do_not_add_up_is_a_400_and_nothing_is_saved(c
     before = Framework.objects.count()
     response = api_for(cast["official"]).post("/api/v1/frameworks/", data, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["indicators"]
+    assert list(response.json()["codes"]) == ["indicators"]
     assert words in response.json()["indicators"][0]
     assert Framework.objects.count() == before
 

@@ -223,10 +223,10 @@ def test_review_comments_are_keyed_by_the_frameworks_indicator_codes(cast, api_f
     api = api_for(cast["expert1"])
     unknown = api.patch(f"/api/v1/reviews/{review.pk}/", {"comments": {"not-a-code": "x"}}, format="json")
     assert unknown.status_code == 400
-    assert list(unknown.json()) == ["comments"] and "not-a-code" in unknown.json()["comments"][0]
+    assert list(unknown.json()["codes"]) == ["comments"] and "not-a-code" in unknown.json()["comments"][0]
     many = api.patch(f"/api/v1/reviews/{review.pk}/", {"comments": {f"k{n}": "x" for n in range(500)}},
                      format="json")
-    assert many.status_code == 400 and list(many.json()) == ["comments"]
+    assert many.status_code == 400 and list(many.json()["codes"]) == ["comments"]
     known = api.patch(f"/api/v1/reviews/{review.pk}/", {"comments": {"A1": "规范", "A": "总体"}}, format="json")
     assert known.status_code == 200, known.json()
     assert known.json()["comments"] == {"A1": "规范", "A": "总体"}
@@ -274,7 +274,7 @@ def test_a_duplicate_name_is_still_refused_to_whoever_may_register(cast, api_for
     response = api_for(cast["official"]).post("/api/v1/alliances/", {"name": high_tech.name,
                                                                       "city": high_tech.city_id}, format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["name"]
+    assert list(response.json()["codes"]) == ["name"]
 
 
 # 4. Superusers -----------------------------------------------------------------------------------------
@@ -352,44 +352,64 @@ def test_pages_still_answer_their_own_404(client):
     assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
 
 
+def _task_of_contact(cast, high_tech):
+    """A task of the demo contact's unit, which its contacts report on (multipart, with evidence)."""
+    from governance.services import tasks
+    from members.models import Contact
+
+    unit = Contact.objects.get(user=cast["contact"]).organization
+    return tasks.task_create(alliance=high_tech, actor=cast["secretariat"], owner=unit, title="培训",
+                             target_value=10, target_unit="人次", due_on=timezone.localdate() + timedelta(days=5))
+
+
 @pytest.mark.parametrize("debug", [False, True])
-@pytest.mark.parametrize("fmt", ["multipart", None])
-def test_too_many_form_fields_to_the_api_answer_a_json_400(cast, api_for, high_tech, settings, debug, fmt):
+def test_too_many_form_fields_to_the_api_answer_a_json_400(cast, api_for, high_tech, settings, debug):
+    # Multipart: the one kind of form the API reads (where a file is uploaded: a task's report).
     settings.DEBUG = debug
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 20
-    api = _no_raise(api_for(cast["official"]))
-    data = {"to_status": "rectifying", "reason": "整改", **{f"f{n}": "x" for n in range(50)}}
-    url = f"/api/v1/alliances/{high_tech.pk}/transition/"
-    if fmt:
-        response = api.post(url, data, format=fmt)
-    else:
-        from urllib.parse import urlencode
-
-        response = api.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    task = _task_of_contact(cast, high_tech)
+    api = _no_raise(api_for(cast["contact"]))
+    data = {"achieved": "5", "note": "x", **{f"f{n}": "x" for n in range(50)}}
+    response = api.post(f"/api/v1/tasks/{task.pk}/report/", data, format="multipart")
     assert response.status_code == 400, response.content[:200]
     assert response["Content-Type"].startswith("application/json")
-    assert "fields" in response.json()["detail"]
-    high_tech.refresh_from_db()
-    assert high_tech.status == "established"
+    assert "fields" in response.json()["detail"] and response.json()["code"] == "too_many_fields"
+    task.refresh_from_db()
+    assert task.progress == 0
 
 
 @pytest.mark.parametrize("debug", [False, True])
-@pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
-def test_an_oversized_body_to_the_api_answers_a_json_400(cast, api_for, high_tech, settings, debug, content_type):
-    import json
+def test_a_form_body_where_the_api_reads_json_is_a_json_415_and_changes_nothing(cast, api_for, high_tech, settings,
+                                                                                 debug):
     from urllib.parse import urlencode
 
     settings.DEBUG = debug
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    data = {"to_status": "rectifying", "reason": "x" * 1500}
-    body = json.dumps(data) if content_type == "application/json" else urlencode(data)
-    response = _no_raise(api_for(cast["official"])).post(f"/api/v1/alliances/{high_tech.pk}/transition/", body,
-                                                         content_type=content_type)
-    assert response.status_code == 400, response.content[:200]
-    assert response["Content-Type"].startswith("application/json")
-    assert "1000" in response.json()["detail"]
+    data = {"to_status": "rectifying", "reason": "整改"}
+    url = f"/api/v1/alliances/{high_tech.pk}/transition/"
+    api = _no_raise(api_for(cast["official"]))
+    for response in (api.post(url, data, format="multipart"),
+                     api.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")):
+        assert response.status_code == 415, response.content[:200]
+        assert response.json()["code"] == "unsupported_media_type"
     high_tech.refresh_from_db()
     assert high_tech.status == "established"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("content_type", ["application/json", "multipart/form-data"])
+def test_an_oversized_body_to_the_api_answers_a_json_400(cast, api_for, high_tech, settings, debug, content_type):
+    settings.DEBUG = debug
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    task = _task_of_contact(cast, high_tech)
+    data = {"achieved": "5", "note": "x" * 1500}
+    api = _no_raise(api_for(cast["contact"]))
+    response = api.post(f"/api/v1/tasks/{task.pk}/report/", data,
+                        format="json" if content_type == "application/json" else "multipart")
+    assert response.status_code == 400, response.content[:200]
+    assert response["Content-Type"].startswith("application/json")
+    assert "1000" in response.json()["detail"] and response.json()["code"] == "request_too_large"
+    task.refresh_from_db()
+    assert task.progress == 0
 
 
 def test_django_own_400_under_the_api_is_json(client, settings):

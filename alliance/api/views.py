@@ -1,4 +1,3 @@
-import django_filters
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -7,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from alliance import services
+from alliance.api.filters import CityFilterSet
 from alliance.api.serializers import (
     AllianceInputSerializer,
     AllianceOutputSerializer,
@@ -19,17 +19,10 @@ from alliance.selectors import alliance_get_for_user, alliances_for_user
 from kernel.errors import NotAllowed
 
 
-class AllianceFilter(django_filters.FilterSet):
-    city = django_filters.CharFilter(method="filter_city", help_text="City id or name")
-
+class AllianceFilter(CityFilterSet):
     class Meta:
         model = Alliance
-        fields = ["city", "level", "status"]
-
-    def filter_city(self, queryset, name, value):
-        if value.isascii() and value.isdigit():
-            return queryset.filter(city_id=int(value))
-        return queryset.filter(city__name=value)
+        fields = ["city", "city_name", "level", "status"]
 
 
 class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -88,11 +81,12 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(self._output(pk))
 
     @extend_schema(responses=StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-history", pagination_class=None)
+    @action(detail=True, methods=["get"], url_path="status-history", filter_backends=[])
     def status_history(self, request, pk=None):
+        """The alliance's status changes, newest first, paginated like every list."""
         alliance = self.get_object()
-        changes = alliance.status_changes.select_related("actor")
-        return Response(StatusChangeSerializer(changes, many=True).data)
+        page = self.paginate_queryset(alliance.status_changes.select_related("actor"))
+        return self.get_paginated_response(StatusChangeSerializer(page, many=True).data)
 
     def _output(self, pk):
         return AllianceOutputSerializer(alliance_get_for_user(self.request.user, pk)).data

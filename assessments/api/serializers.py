@@ -15,6 +15,7 @@ from alliance.selectors import visible_alliance_filter
 from assessments import frameworks
 from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
 from assessments.selectors import frameworks_for_user
+from kernel.api.serializers import NullWhenBlankMixin
 from members.models import User
 
 MAX_ID = 2**31 - 1
@@ -90,12 +91,14 @@ class FrameworkInputSerializer(FrameworkTreeInputSerializer):
 
 
 class FrameworkOutputSerializer(serializers.ModelSerializer):
+    city_name = serializers.CharField(source="city.name", default=None, allow_null=True,
+                                      help_text="Null for a framework any city may use.")
     indicators = serializers.SerializerMethodField()
 
     class Meta:
         model = Framework
         fields = ["id", "name", "name_en", "version", "status", "description", "description_en", "city",
-                  "created_at", "published_at", "indicators"]
+                  "city_name", "created_at", "published_at", "indicators"]
 
     @extend_schema_field(IndicatorNodeSerializer(many=True))
     def get_indicators(self, framework):
@@ -159,13 +162,14 @@ class CycleInputSerializer(serializers.Serializer):
 # Assessments ----------------------------------------------------------------
 
 
-class RectificationItemSerializer(serializers.ModelSerializer):
+class RectificationItemSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
     class Meta:
         model = RectificationItem
         fields = ["id", "text", "due_on", "done_at", "done_note"]
+        null_when_blank = ["done_note"]
 
 
-class AssessmentOutputSerializer(serializers.ModelSerializer):
+class AssessmentOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
     cycle_title = serializers.CharField(source="cycle.title")
     alliance_name = serializers.CharField(source="alliance.name")
     self_scores = serializers.DictField(child=serializers.CharField(), help_text="{indicator code: score}")
@@ -181,6 +185,7 @@ class AssessmentOutputSerializer(serializers.ModelSerializer):
                   "self_narratives", "computed_metrics", "submitted_at", "returned_reason", "final_score",
                   "veto_failed", "grade", "rectify_by", "decision_note", "working", "decided_at", "published_at",
                   "rectification_items"]
+        null_when_blank = ["returned_reason", "grade", "decision_note"]
 
 
 class SelfAssessmentInputSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from alliance.api.filters import CityFilterSet
 from assessments import services
 from assessments.api.serializers import (
     AssessmentOutputSerializer,
@@ -25,7 +26,7 @@ from assessments.api.serializers import (
     ReviewOutputSerializer,
     SelfAssessmentInputSerializer,
 )
-from assessments.models import Indicator
+from assessments.models import Cycle, Framework, Indicator
 from assessments.scoring import Thresholds
 from assessments.selectors import (
     assessment_get_for_user,
@@ -40,6 +41,12 @@ from kernel.errors import DomainError
 from kernel.selectors import get_or_404
 
 # Frameworks -----------------------------------------------------------------
+
+
+class FrameworkFilter(CityFilterSet):
+    class Meta:
+        model = Framework
+        fields = ["status", "name", "city", "city_name"]
 
 
 def _as_indicators_error(exc: DomainError) -> DomainError:
@@ -59,14 +66,14 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     a published version never changes (409): `new_version` makes a draft copy to edit."""
 
     serializer_class = FrameworkOutputSerializer
-    filterset_fields = ["status", "name"]
+    filterset_class = FrameworkFilter
     search_fields = ["name", "name_en"]
     ordering_fields = ["name", "version", "id"]
     ordering = ["name", "-version"]
 
     def get_queryset(self):
         indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("position"))
-        return frameworks_for_user(self.request.user).prefetch_related(indicators)
+        return frameworks_for_user(self.request.user).select_related("city").prefetch_related(indicators)
 
     def get_object(self):
         return get_or_404(self.get_queryset(), self.kwargs["pk"])
@@ -124,12 +131,18 @@ class FrameworkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 # Cycles ---------------------------------------------------------------------
 
 
+class CycleFilter(CityFilterSet):
+    class Meta:
+        model = Cycle
+        fields = ["city", "city_name", "status", "framework"]
+
+
 class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
     """Assessment cycles. The city's official opens one for a set of alliances (one assessment each)."""
 
     serializer_class = CycleOutputSerializer
-    filterset_fields = ["city", "status", "framework"]
+    filterset_class = CycleFilter
     search_fields = ["title"]
     ordering_fields = ["opens_on", "id"]
     ordering = ["-opens_on", "-id"]
@@ -219,7 +232,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=ExpertsInputSerializer,
                    responses={201: ReviewOutputSerializer(many=True), **documented_errors(400, 401, 403, 404, 409)})
-    @action(detail=True, methods=["post"], url_path="assign_experts", pagination_class=None)
+    @action(detail=True, methods=["post"], url_path="assign_experts", pagination_class=None, filter_backends=[])
     def assign_experts(self, request, pk=None):
         """Assign expert reviewers; answers the reviews created (an expert already assigned gets no second)."""
         assessment = self.get_object()

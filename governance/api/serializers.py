@@ -16,6 +16,7 @@ from governance import selectors
 from governance.models import Attendance, Ballot, Body, Invitation, Meeting, Motion, Seat, Task
 from governance.rules import PRESETS, matching_preset
 from governance.selectors import meeting_quorum
+from kernel.api.serializers import NullWhenBlankMixin
 from members.models import Organization, User
 
 MAX_ID = 2**31 - 1
@@ -93,7 +94,7 @@ class SeatEndInputSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="Meeting")
-class MeetingOutputSerializer(serializers.ModelSerializer):
+class MeetingOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
     """Expects a meeting from selectors.meetings_for_user (seat counts annotated)."""
 
     body_name = serializers.CharField(source="body.name")
@@ -111,6 +112,7 @@ class MeetingOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "body", "body_name", "kind", "title", "starts_at", "ends_at", "location", "online_link",
                   "status", "invitations_sent_at", "quorum_fraction", "present_count", "entitled_count",
                   "quorum_met"]
+        null_when_blank = ["online_link"]
 
     def get_quorum_fraction(self, meeting) -> str:
         return meeting_quorum(meeting)["fraction"]
@@ -346,7 +348,7 @@ class PublishInputSerializer(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="Task")
-class TaskOutputSerializer(serializers.ModelSerializer):
+class TaskOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name")
     progress_percent = serializers.IntegerField()
 
@@ -355,6 +357,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "alliance", "motion", "title", "description", "owner", "owner_name", "target_value",
                   "target_unit", "weight", "due_on", "status", "progress", "progress_percent", "return_reason",
                   "accepted_at", "created_at"]
+        null_when_blank = ["return_reason"]
 
 
 @extend_schema_serializer(component_name="Task")
@@ -393,6 +396,12 @@ class TaskReportInputSerializer(serializers.Serializer):
                                     help_text="Hand the task to the secretariat to accept (needs evidence).")
     evidence = serializers.FileField(required=False, allow_null=True, default=None,
                                      help_text="Send as multipart/form-data.")
+
+
+class TaskReportJSONInputSerializer(TaskReportInputSerializer):
+    """The report as JSON, without evidence (a file goes as multipart/form-data)."""
+
+    evidence = None
 
 
 class TaskReturnInputSerializer(serializers.Serializer):

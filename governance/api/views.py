@@ -9,7 +9,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from governance import selectors
@@ -37,6 +37,7 @@ from governance.api.serializers import (
     TaskInputSerializer,
     TaskOutputSerializer,
     TaskReportInputSerializer,
+    TaskReportJSONInputSerializer,
     TaskReturnInputSerializer,
     VoteInputSerializer,
     ballot_serializer_class,
@@ -56,6 +57,7 @@ class BodyViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = BodySerializer
     filterset_fields = ["alliance", "kind"]
+    ordering_fields = ["id", "name"]
     ordering = ["id"]
 
     def get_queryset(self):
@@ -355,8 +357,10 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         task = tasks.task_create(actor=request.user, **serializer.validated_data)
         return self._output(task.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=TaskReportInputSerializer, responses={201: TaskOutputSerializer, **ACTION_ERRORS})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @extend_schema(request={"application/json": TaskReportJSONInputSerializer,
+                            "multipart/form-data": TaskReportInputSerializer},
+                   responses={201: TaskOutputSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
     def report(self, request, pk=None):
         """The owner unit reports what it has achieved (multipart/form-data to attach `evidence`); `done`
         hands the task to the secretariat, and needs evidence. Answers the task."""

@@ -1,17 +1,22 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from alliance.models import Alliance
 from alliance.selectors import alliances_for_user
+from kernel.api.serializers import BlankWhenNullMixin, NullWhenBlankMixin
 from kernel.scope import scope_of
 from members.models import Membership, Organization
 
 
-class OrganizationOutputSerializer(serializers.ModelSerializer):
+class OrganizationOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
+    city_name = serializers.CharField(source="city.name", default=None, allow_null=True)
+
     class Meta:
         model = Organization
-        fields = ["id", "name", "name_en", "uscc", "type", "size", "city", "address", "website", "description"]
+        fields = ["id", "name", "name_en", "uscc", "type", "size", "city", "city_name", "address", "website",
+                  "description"]
+        null_when_blank = ["size", "website"]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -22,7 +27,7 @@ class VisibleAllianceField(serializers.PrimaryKeyRelatedField):
         return alliances_for_user(self.context["request"].user)
 
 
-class OrganizationInputSerializer(serializers.ModelSerializer):
+class OrganizationInputSerializer(BlankWhenNullMixin, serializers.ModelSerializer):
     """Field checks only; the credit code's check character is verified by the service."""
 
     registered_by_alliance = VisibleAllianceField(
@@ -35,7 +40,8 @@ class OrganizationInputSerializer(serializers.ModelSerializer):
         model = Organization
         fields = ["name", "name_en", "uscc", "type", "size", "city", "address", "website", "description",
                   "registered_by_alliance"]
-        extra_kwargs = {"uscc": {"validators": []}}
+        extra_kwargs = {"uscc": {"validators": []}, "size": {"allow_null": True}, "website": {"allow_null": True}}
+        blank_when_null = ["size", "website"]
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -48,7 +54,7 @@ class OrganizationInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class MembershipOutputSerializer(serializers.ModelSerializer):
+class MembershipOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name")
     organization_type = serializers.CharField(source="organization.type")
     alliance_name = serializers.CharField(source="alliance.name")
@@ -59,6 +65,7 @@ class MembershipOutputSerializer(serializers.ModelSerializer):
             "id", "alliance", "alliance_name", "organization", "organization_name", "organization_type", "role",
             "status", "applied_on", "joined_on", "left_on", "statement", "decision_reason", "consented_at",
         ]
+        null_when_blank = ["decision_reason"]
 
 
 class MembershipInputSerializer(serializers.Serializer):
@@ -73,6 +80,7 @@ class MembershipDecisionSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices, required=False)
 
 
+@extend_schema_serializer(component_name="Token")
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)

@@ -10,6 +10,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.api.filters import CityFilterSet
 from kernel.api.throttling import FailOpenAnonRateThrottle
 from kernel.errors import NotAllowed
 from kernel.scope import scope_of
@@ -79,12 +80,12 @@ class MeView(APIView):
         )
 
 
-class OrganizationFilter(django_filters.FilterSet):
+class OrganizationFilter(CityFilterSet):
     alliance = django_filters.NumberFilter(method="filter_alliance", help_text="Active members of this alliance")
 
     class Meta:
         model = Organization
-        fields = ["type", "size", "city", "alliance"]
+        fields = ["type", "size", "city", "city_name", "alliance"]
 
     def filter_alliance(self, queryset, name, value):
         # Through the user's memberships, so a hidden alliance's members cannot be probed.
@@ -103,7 +104,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     ordering = ["name", "id"]
 
     def get_queryset(self):
-        return organizations_for_user(self.request.user)
+        return organizations_for_user(self.request.user).select_related("city")
 
     def get_object(self):
         return organization_get_for_user(self.request.user, self.kwargs["pk"])

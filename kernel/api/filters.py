@@ -1,0 +1,54 @@
+"""The API's `?search=` and `?ordering=`.
+
+- Ordering: a comma-separated list of the fields a list may be sorted by (`-` reverses one). An unknown
+  field is a 400 naming `ordering` (DRF would silently ignore it), and the schema lists the fields.
+- Search: documented only where a list searches.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+
+class OrderingFilter(filters.OrderingFilter):
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = self.remove_invalid_fields(queryset, fields, view, request)
+            if len(valid) != len(fields):
+                names = [item[0] for item in self.get_valid_fields(queryset, view, {"request": request})]
+                raise ValidationError({self.ordering_param: [
+                    _("Sort by one or more of %(fields)s, separated by commas (a - before a field reverses it).")
+                    % {"fields": ", ".join(names)}
+                ]}, code="invalid")
+            return valid
+        return self.get_default_ordering(view)
+
+    def get_schema_operation_parameters(self, view):
+        names = [item if isinstance(item, str) else item[0] for item in getattr(view, "ordering_fields", None) or []]
+        if not names:
+            return super().get_schema_operation_parameters(view)
+        term = "-?(?:" + "|".join(re.escape(name) for name in names) + ")"
+        return [{
+            "name": self.ordering_param, "required": False, "in": "query",
+            "description": "Fields to sort by, separated by commas; a `-` before a field reverses it. "
+                           f"One or more of: {', '.join(names)}.",
+            "schema": {"type": "string", "pattern": f"^{term}(?:,{term})*$"},
+        }]
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's `?search=`, documented only on the lists that search (those with `search_fields`)."""
+
+    def get_schema_operation_parameters(self, view):
+        fields = getattr(view, "search_fields", None)
+        if not fields:
+            return []
+        names = ", ".join(field.lstrip("^=@$").replace("__", ".") for field in fields)
+        return [{
+            "name": self.search_param, "required": False, "in": "query",
+            "description": f"Words to look for in: {names}.", "schema": {"type": "string"},
+        }]
