@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The compiled catalogue is built, not committed (git cannot merge it).
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
 system-packages:
 	scripts/system-packages.sh
 
@@ -27,17 +32,17 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 ## make run: the application with its Celery worker and beat on http://127.0.0.1:8000, with the demo loaded.
-run: system-packages install migrate
+run: system-packages install $(MO) migrate
 	$(PY) manage.py loaddemo
 	scripts/run.sh
 
 ## make test: the whole suite, browser tests included, on PostgreSQL and Redis.
-test: test-system-packages install
+test: test-system-packages install $(MO)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -m pytest $(PYTEST_ARGS)
 
 ## make bench: the national-scale benchmark (see docs/benchmarks.md).
-bench: system-packages install
+bench: system-packages install $(MO)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/alliance_bench} \
 	REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) bench/run.py
 
