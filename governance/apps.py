@@ -22,8 +22,10 @@ class GovernanceConfig(AppConfig):
             Seat,
             Task,
         )
+        from governance.invitations import SEAT_INVITATION
         from governance.panels import alliance_council
         from governance.services.seats import end_seats_of_departed_unit
+        from members.invitations import register_invitation_kind
         from members.signals import membership_ended
 
         auditlog.register(Seat)
@@ -38,3 +40,4 @@ class GovernanceConfig(AppConfig):
         auditlog.register(Motion, exclude_fields=["yes_count", "no_count", "abstain_count"])
         register_panel("governance/_alliance_panel.html", alliance_council)
         membership_ended.connect(end_seats_of_departed_unit, dispatch_uid="governance.end_seats_of_departed_unit")
+        register_invitation_kind("seat", SEAT_INVITATION)
