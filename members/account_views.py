@@ -191,8 +191,8 @@ def _may_invite_to_roles(user) -> bool:
     return scope.is_superuser or bool(scope.official_city_ids or scope.secretariat_alliance_ids)
 
 
-def _invite(request, form, *, kind, payload) -> bool:
-    """Send the invitation; False with the error on the form when it was refused."""
+def _invite(request, form, *, kind, payload) -> int | None:
+    """Send the invitation: None, or the refusal's status with its message on the form."""
     try:
         invitation = invitations.invitation_create(
             actor=request.user, email=form.cleaned_data["email"], kind=kind, payload=payload,
@@ -200,9 +200,9 @@ def _invite(request, form, *, kind, payload) -> bool:
         )
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return False
+        return exc.status_code
     messages.success(request, _("The invitation was sent to %(email)s.") % {"email": invitation.email})
-    return True
+    return None
 
 
 @login_required
@@ -217,12 +217,17 @@ def invitation_list(request):
                                   cities=cities)
     elif request.method == "POST":
         return HttpResponseForbidden(_("Only officials and secretariats invite to roles."))
-    if request.method == "POST" and form.is_valid() and _invite(request, form, kind="role", payload=form.payload()):
-        return redirect("invitations")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            status = _invite(request, form, kind="role", payload=form.payload())
+            if status is None:
+                return redirect("invitations")
     sent = invitations.invitations_sent_by(user)[:100]
     return render(request, "members/invitations.html",
                   {"form": form, "invitations": sent, "now": timezone.now(), "days": settings.INVITATION_DAYS},
-                  status=400 if form is not None and form.errors else 200)
+                  status=status)
 
 
 @login_required
@@ -249,7 +254,7 @@ def contact_invite(request, pk):
     form = ContactInvitationForm(request.POST)
     if form.is_valid():
         payload = {"organization": organization.pk, "title": form.cleaned_data["title"]}
-        if not _invite(request, form, kind="contact", payload=payload):
+        if _invite(request, form, kind="contact", payload=payload) is not None:
             messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
     else:
         messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
