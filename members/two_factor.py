@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -74,8 +75,9 @@ def _check(device, code: str) -> bool:
             return device.verify_token(code)
     if details and details.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
         wait = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
-        raise StateConflict(_("Too many wrong codes: try again in %(seconds)d seconds.") % {"seconds": wait},
-                            field="code")
+        raise StateConflict(ngettext("Too many wrong codes: try again in %(seconds)d second.",
+                                     "Too many wrong codes: try again in %(seconds)d seconds.", wait)
+                            % {"seconds": wait}, field="code")
     raise StateConflict(_("Codes cannot be checked right now: try again later."), field="code")
 
 
