@@ -25,7 +25,7 @@ def site_address(request) -> str:
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=20,
+        label=_("Verification code"), max_length=20,
         help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off",
                                       "spellcheck": "false"}),

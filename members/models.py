@@ -325,8 +325,8 @@ class Invitation(models.Model):
     withdrawn_at = models.DateTimeField(_("Withdrawn at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Invitation")
-        verbose_name_plural = _("Invitations")
+        verbose_name = _("Account invitation")
+        verbose_name_plural = _("Account invitations")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
