@@ -178,6 +178,8 @@ if set(TWO_FACTOR_REQUIRED_ROLES) - _TWO_FACTOR_ROLES:
     )
 # The name an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "市域产教联合体")
+# The admin lists two-factor devices without their secret keys and recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Login throttling: lock a username+IP pair after AXES_FAILURE_LIMIT failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

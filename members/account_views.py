@@ -10,7 +10,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone, translation
@@ -235,7 +235,7 @@ def invitation_list(request):
 def invitation_withdraw(request, pk):
     invitation = invitations.invitations_sent_by(request.user).filter(pk=pk).first()
     if invitation is None:
-        return render(request, "404.html", status=404)
+        raise Http404
     try:
         invitations.invitation_withdraw(invitation=invitation, actor=request.user)
     except DomainError as exc:

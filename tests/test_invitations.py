@@ -308,3 +308,13 @@ def test_a_bad_link_shows_a_page_not_an_error(client):
     response = client.get("/invitations/accept/12:abc:def/")
     assert response.status_code == 400
     assert "邀请" in response.content.decode()
+
+
+def test_a_new_secretariat_whose_role_requires_two_factor_is_sent_to_set_it_up(cast, high_tech, client, settings):
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["official", "secretariat"]
+    invitation = invite(cast["official"], "strict@test.invalid", "role", secretariat_payload(high_tech))
+    response = client.post(f"/invitations/accept/{token_of(invitation)}/",
+                           {"full_name": "严格", "username": "strict", "password1": STRONG, "password2": STRONG},
+                           follow=True)
+    assert [url for url, _status in response.redirect_chain] == ["/", "/accounts/two-factor/"]
+    assert 'src="data:image/svg+xml' in response.content.decode()
