@@ -12,6 +12,7 @@ class GovernanceConfig(AppConfig):
 
         from alliance.extensions import register_panel
         from governance import scope  # noqa: F401  (contributes to the request scope)
+        from governance.invitations import SEAT_INVITATION
         from governance.models import (
             AgendaItem,
             Attendance,
@@ -22,7 +23,6 @@ class GovernanceConfig(AppConfig):
             Seat,
             Task,
         )
-        from governance.invitations import SEAT_INVITATION
         from governance.panels import alliance_council
         from governance.services.seats import end_seats_of_departed_unit
         from members.invitations import register_invitation_kind

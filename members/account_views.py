@@ -52,6 +52,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        self.request.session.pop(PENDING_KEY, None)
         if not two_factor.has_two_factor(user):
             return super().form_valid(form)
         self.request.session[PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": int(time.time()),

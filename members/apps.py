@@ -12,7 +12,14 @@ class MembersConfig(AppConfig):
 
         from alliance.extensions import register_history_source, register_panel
         from members import invitations, scope  # noqa: F401  (contribute to the request scope, invitation kinds)
-        from members.models import Contact, IdentityChange, Invitation, Membership, Organization, RoleGrant
+        from members.models import (
+            Contact,
+            IdentityChange,
+            Invitation,
+            Membership,
+            Organization,
+            RoleGrant,
+        )
         from members.panels import alliance_members
         from members.selectors import membership_history_filter
 

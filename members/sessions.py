@@ -8,8 +8,8 @@ store. API tokens (knox) are rows, deleted here.
 """
 
 from django.contrib.auth import update_session_auth_hash
-from django.utils.translation import gettext as _
 from django.db.models import F
+from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from kernel.scope import forget_scope, scope_of
