@@ -68,7 +68,7 @@ def test_setting_up_shows_a_qr_code_and_a_code_from_the_app_turns_it_on(cast, cl
 
 def test_login_asks_for_the_code_after_the_password(cast):
     device, _codes = turn_on(cast["contact"])
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = log_in(browser, "contact")
     assert response.status_code == 302 and response["Location"] == "/accounts/login/code/"
     assert browser.get("/accounts/").status_code == 302  # not logged in yet
@@ -94,7 +94,7 @@ def test_a_code_is_taken_once(cast):
 
 def test_a_recovery_code_logs_in_once(cast):
     _device, codes = turn_on(cast["contact"])
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     log_in(browser, "contact")
     assert browser.post("/accounts/login/code/", {"code": codes[0].upper()}).status_code == 302
     assert two_factor.recovery_codes_left(cast["contact"]) == 9
@@ -105,7 +105,7 @@ def test_a_recovery_code_logs_in_once(cast):
 
 def test_repeated_wrong_codes_are_slowed_down(cast):
     device, _codes = turn_on(cast["contact"])
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     log_in(browser, "contact")
     for _attempt in range(3):
         browser.post("/accounts/login/code/", {"code": "999999" if code(device) != "999999" else "888888"})
@@ -137,7 +137,7 @@ def test_turning_it_on_ends_the_other_sessions_and_the_api_tokens(cast, client_f
 
 def test_new_recovery_codes_replace_the_old_ones(cast):
     device, old = turn_on(cast["contact"])
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     log_in(browser, "contact")
     browser.post("/accounts/login/code/", {"code": code(device, steps_ahead=1)})
     response = browser.post("/accounts/two-factor/recovery-codes/")
@@ -181,7 +181,7 @@ def test_a_required_role_is_sent_to_set_it_up_before_anything_else(cast, client_
 
 def test_a_required_role_with_two_factor_logs_in_with_the_code_and_goes_on(cast, required):
     device, _codes = turn_on(cast["official"])
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     log_in(browser, "official")
     browser.post("/accounts/login/code/", {"code": code(device, steps_ahead=1)})
     assert browser.get("/roles/").status_code == 200
@@ -202,7 +202,7 @@ def test_a_required_role_cannot_turn_it_off(cast, required):
 # The API token --------------------------------------------------------------------------------------------
 
 def token_request(username, **extra):
-    return APIClient().post("/api/v1/auth/token/", {"username": username, "password": PASSWORD, **extra},
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en").post("/api/v1/auth/token/", {"username": username, "password": PASSWORD, **extra},
                             format="json")
 
 
