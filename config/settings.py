@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kernel",
     "config",
     "alliance",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "members.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,10 +155,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django's hook for "the password was changed", which deletes the user's API tokens.
+    {"NAME": "members.sessions.EndTokensOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts (docs/architecture.md, "Accounts"): invitation links stay valid this many days; a password
+# reset link this many hours (Django's PASSWORD_RESET_TIMEOUT, in seconds).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24) * 3600
+# Roles whose holders must use two-factor authentication (TOTP): sent to set it up before anything
+# else, and refused an API token until they have. Everyone else may turn it on. Values: official,
+# secretariat, director, contact, expert, admin. Off in development so the demo logs in with a password.
+TWO_FACTOR_REQUIRED_ROLES = env_list(
+    "TWO_FACTOR_REQUIRED_ROLES", "official,secretariat" if PRODUCTION else ""
+)
+_TWO_FACTOR_ROLES = {"official", "secretariat", "director", "contact", "expert", "admin"}
+if set(TWO_FACTOR_REQUIRED_ROLES) - _TWO_FACTOR_ROLES:
+    raise ImproperlyConfigured(
+        f"TWO_FACTOR_REQUIRED_ROLES may name only {', '.join(sorted(_TWO_FACTOR_ROLES))}, "
+        f"not {TWO_FACTOR_REQUIRED_ROLES!r}"
+    )
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "市域产教联合体")
+# The admin lists two-factor devices without their secret keys and recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Login throttling: lock a username+IP pair after AXES_FAILURE_LIMIT failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,8 +1,8 @@
 """The site's URLs: each app's own pages, the notifications, the API."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from config import views
 from kernel import views as kernel_views
@@ -10,8 +10,6 @@ from kernel.api.views import api_not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", kernel_views.language_switch, name="set_language"),
     path("", include("alliance.urls")),
     path("", include("members.urls")),
@@ -22,6 +20,8 @@ urlpatterns = [
     path("api/v1/", include("config.api")),
     # Any other path under /api/: the API's JSON 404 (DEBUG's HTML page never answers there).
     re_path(r"^api/", api_not_found, name="api-not-found"),
+    # One login for the whole site, so that the admin's asks for the two-factor code too.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,7 @@ class GovernanceConfig(AppConfig):
 
         from alliance.extensions import register_panel
         from governance import scope  # noqa: F401  (contributes to the request scope)
+        from governance.invitations import SEAT_INVITATION
         from governance.models import (
             AgendaItem,
             Attendance,
@@ -24,6 +25,7 @@ class GovernanceConfig(AppConfig):
         )
         from governance.panels import alliance_council
         from governance.services.seats import end_seats_of_departed_unit
+        from members.invitations import register_invitation_kind
         from members.signals import membership_ended
 
         auditlog.register(Seat)
@@ -38,3 +40,4 @@ class GovernanceConfig(AppConfig):
         auditlog.register(Motion, exclude_fields=["yes_count", "no_count", "abstain_count"])
         register_panel("governance/_alliance_panel.html", alliance_council)
         membership_ended.connect(end_seats_of_departed_unit, dispatch_uid="governance.end_seats_of_departed_unit")
+        register_invitation_kind("seat", SEAT_INVITATION)

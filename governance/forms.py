@@ -273,5 +273,24 @@ class SeatForm(forms.Form):
         return self._user("alternate_username")
 
 
+class SeatInvitationForm(forms.Form):
+    """A seat for someone who is invited by e-mail (and may have no account yet)."""
+
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
+    email = forms.EmailField(label=_("Holder's e-mail"))
+    organization = forms.ModelChoiceField(label=_("Member unit"), queryset=Organization.objects.none())
+    office = forms.ChoiceField(label=_("Office"), choices=Seat.Office.choices, initial=Seat.Office.DIRECTOR)
+
+    def __init__(self, *args, bodies, units, **kwargs):
+        super().__init__(*args, auto_id="id_invite_%s", **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["organization"].queryset = units
+        self.fields["organization"].label_from_instance = lambda unit: unit.name
+
+    def payload(self) -> dict:
+        data = self.cleaned_data
+        return {"body": data["body"].pk, "organization": data["organization"].pk, "office": data["office"]}
+
+
 class SeatEndForm(forms.Form):
     term_end = forms.DateField(label=_("Term ends"), widget=DateInput(), required=False)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("alliances/<int:alliance_id>/motions/new/", motions.motion_create, name="motion-create"),
     path("alliances/<int:alliance_id>/requests/", council.extraordinary_requests, name="requests"),
     path("alliances/<int:alliance_id>/seats/", council.seats, name="seats"),
+    path("alliances/<int:alliance_id>/seats/invite/", council.seat_invite, name="seat-invite"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),

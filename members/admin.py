@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from members.models import Contact, Membership, Organization, RoleGrant, User
+from members.models import Contact, Invitation, Membership, Organization, RoleGrant, User
 
 
 @admin.register(User)
@@ -36,3 +36,18 @@ class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "alliance", "city", "granted_at"]
     list_filter = ["role"]
     raw_id_fields = ["user", "alliance", "city", "granted_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: invitations are sent, accepted and withdrawn through the pages (members/invitations.py)."""
+
+    list_display = ["email", "description", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
+    search_fields = ["email"]
+    raw_id_fields = ["user", "invited_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,8 +11,15 @@ class MembersConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from alliance.extensions import register_history_source, register_panel
-        from members import scope  # noqa: F401  (contributes to the request scope)
-        from members.models import Contact, IdentityChange, Membership, Organization, RoleGrant
+        from members import invitations, scope  # noqa: F401  (contribute to the request scope, invitation kinds)
+        from members.models import (
+            Contact,
+            IdentityChange,
+            Invitation,
+            Membership,
+            Organization,
+            RoleGrant,
+        )
         from members.panels import alliance_members
         from members.selectors import membership_history_filter
 
@@ -21,5 +28,6 @@ class MembersConfig(AppConfig):
         auditlog.register(RoleGrant)
         auditlog.register(Contact)
         auditlog.register(IdentityChange)
+        auditlog.register(Invitation, exclude_fields=["payload"])
         register_panel("members/_alliance_panel.html", alliance_members)
         register_history_source(membership_history_filter)

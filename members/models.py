@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from members.uscc import validate_uscc
@@ -11,6 +12,9 @@ class User(AbstractUser):
     full_name = models.CharField(_("Full name"), max_length=100, blank=True)
     phone = models.CharField(_("Phone"), max_length=30, blank=True)
     language = models.CharField(_("Language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    # Raised to end every session of the user at once (members/sessions.py): a session stays valid only
+    # while the hash it was opened with still matches, and the hash covers this number.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("User")
@@ -18,6 +22,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def _session_hash(self, secret=None) -> str:
+        if self.session_generation:
+            salt, value = "members.User.session_auth_hash", f"{self.password}:{self.session_generation}"
+        else:
+            # Django's own formula, so that sessions opened before any generation was raised stay valid.
+            salt, value = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", self.password
+        return salted_hmac(salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self):
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
 
 
 # Spelled out for the database check constraints (a Meta class cannot see its model's enums).
@@ -291,3 +310,42 @@ class IdentityChange(models.Model):
 
     def __str__(self):
         return f"{self.organization}: {self.name or self.old_name} / {self.uscc or self.old_uscc}"
+
+
+class Invitation(models.Model):
+    """An offer by mail to take up a role (secretariat, official, expert), to act for a unit, or to hold a
+    seat (a kind registered by governance). The link carries the row's id signed with a timestamp
+    (members/invitations.py); the row records the expiry and the single use.
+
+    The invited person's account exists from the invitation on (inactive until accepted when it is new),
+    because the outbox mails users; accepting sets its password and activates it.
+    """
+
+    email = models.EmailField(_("E-mail"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations",
+                             verbose_name=_("User"))
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("Invited by"))
+    # What accepting grants: a kind registered in members/invitations.py and its arguments (ids, office).
+    kind = models.CharField(_("Kind"), max_length=30)
+    payload = models.JSONField(default=dict)
+    description = models.CharField(_("What it grants"), max_length=300)
+    created_at = models.DateTimeField(_("Sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("Expires at"))
+    accepted_at = models.DateTimeField(_("Accepted at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("Withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Account invitation")
+        verbose_name_plural = _("Account invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(withdrawn_at__isnull=True),
+                name="invitation_accepted_or_withdrawn_not_both",
+            ),
+        ]
+        indexes = [models.Index(fields=["invited_by", "created_at"], name="invitation_by_inviter")]
+
+    def __str__(self):
+        return f"{self.email}: {self.description}"

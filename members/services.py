@@ -26,6 +26,7 @@ from members.permissions import (
     is_official_for,
     needs_consent,
 )
+from members.sessions import access_end_if_roleless
 from members.signals import membership_ended
 from members.uscc import normalize
 
@@ -352,7 +353,7 @@ def contact_remove(*, contact: Contact, actor) -> None:
         raise NotAllowed(_("You may not change this unit's contacts."))
     with set_actor(actor):
         contact.delete()
-    forget_scope(contact.user)
+    access_end_if_roleless(user=contact.user)
 
 
 @transaction.atomic
@@ -397,4 +398,4 @@ def role_grant_revoke(*, grant: RoleGrant, actor) -> None:
         raise StateConflict(_("You cannot revoke your own official role."))
     with set_actor(actor):
         grant.delete()
-    forget_scope(grant.user)
+    access_end_if_roleless(user=grant.user)

@@ -1,8 +1,27 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from members import views
+from members import account_views, views
 
 urlpatterns = [
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", account_views.login_verify, name="login-verify"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", account_views.account, name="account"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("accounts/two-factor/", account_views.two_factor_setup, name="two-factor-setup"),
+    path("accounts/two-factor/recovery-codes/", account_views.recovery_codes_replace, name="two-factor-recovery"),
+    path("accounts/two-factor/off/", account_views.two_factor_disable, name="two-factor-disable"),
+    path("invitations/", account_views.invitation_list, name="invitations"),
+    path("invitations/<int:pk>/withdraw/", account_views.invitation_withdraw, name="invitation-withdraw"),
+    path("invitations/accept/<str:token>/", account_views.invitation_accept, name="invitation-accept"),
+    path("organizations/<int:pk>/contacts/invite/", account_views.contact_invite, name="contact-invite"),
     path("alliances/<int:pk>/members/add/", views.member_add, name="member-add"),
     path("alliances/<int:pk>/members/import/", views.register_import, name="register-import"),
     path("register/", views.register, name="register"),

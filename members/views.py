@@ -22,6 +22,7 @@ from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
 from members import excel, services
+from members.account_forms import ContactInvitationForm
 from members.forms import (
     ApplicationForm,
     ContactForm,
@@ -169,6 +170,7 @@ def organization_detail(request, pk):
             "can_edit": can_edit,
             "can_apply": is_contact,
             "contact_form": ContactForm() if can_edit else None,
+            "contact_invite_form": ContactInvitationForm() if can_edit else None,
             "pending_change": pending_change,
             "identity_form": (IdentityChangeForm(initial={"name": organization.name, "uscc": organization.uscc})
                               if is_contact and pending_change is None else None),

@@ -10,6 +10,7 @@ from governance.models import Body, Seat
 from governance.permissions import can_manage_seats
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from members.models import Membership
+from members.sessions import access_end_if_roleless
 
 
 @transaction.atomic
@@ -45,6 +46,7 @@ def seat_end(*, seat: Seat, actor, term_end=None) -> Seat:
         raise DomainError(_("A term cannot end before it starts."), field="term_end")
     with set_actor(actor):
         seat.save(update_fields=["term_end"])
+    access_end_if_roleless(user=seat.user)
     return seat
 
 
@@ -59,3 +61,5 @@ def end_seats_of_departed_unit(*, membership, actor, **_signal) -> None:
         for seat in seats:
             seat.term_end = max(today, seat.term_start)
             seat.save(update_fields=["term_end"])
+    for user in {seat.user for seat in seats}:
+        access_end_if_roleless(user=user)

@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliance.selectors import alliance_get_for_user
 from governance import selectors
-from governance.forms import RequestForm, SeatEndForm, SeatForm
+from governance.forms import RequestForm, SeatEndForm, SeatForm, SeatInvitationForm
 from governance.models import ExtraordinaryRequest
 from governance.permissions import can_manage_seats, held_seats
 from governance.services import meetings as meeting_services
@@ -20,6 +20,8 @@ from governance.views.common import PAGE_SIZE, _council_alliance
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.selectors import get_or_404
+from members.account_forms import site_address
+from members.invitations import invitation_create
 
 # Extraordinary meetings -------------------------------------------------------------------------
 
@@ -81,14 +83,16 @@ def request_sign(request, pk):
 
 # Seats --------------------------------------------------------------------------------------------
 
-def _seats_page(request, alliance, *, form=None, status=200):
+def _seats_page(request, alliance, *, form=None, invite_form=None, status=200):
     bodies = selectors.bodies_for_user(request.user).filter(alliance=alliance).order_by("kind", "name")
     if form is None:
         form = SeatForm(bodies=bodies, units=selectors.active_member_units(alliance))
+    if invite_form is None:
+        invite_form = SeatInvitationForm(bodies=bodies, units=selectors.active_member_units(alliance))
     rows = (selectors.seats_for_user(request.user).filter(body__alliance=alliance)
             .order_by("body__kind", "body__name", "term_end", "id"))
     return render(request, "governance/seats.html", {"alliance": alliance, "seats": rows, "form": form,
-                                                      "end_form": SeatEndForm(),
+                                                      "invite_form": invite_form, "end_form": SeatEndForm(),
                                                       "today": timezone.localdate()}, status=status)
 
 
@@ -114,6 +118,29 @@ def seats(request, alliance_id):
             messages.success(request, _("The seat was added."))
             return redirect("governance:seats", alliance_id=alliance.pk)
     return _seats_page(request, alliance, form=form, status=status)
+
+
+@login_required
+@require_POST
+def seat_invite(request, alliance_id):
+    """Invite the holder of a new seat by e-mail: the seat is created when they accept."""
+    alliance = alliance_get_for_user(request.user, alliance_id)
+    if not can_manage_seats(request.user, alliance):
+        raise PermissionDenied(_("Seats are kept by the secretariat and the city's officials."))
+    bodies = selectors.bodies_for_user(request.user).filter(alliance=alliance)
+    form = SeatInvitationForm(request.POST, bodies=bodies, units=selectors.active_member_units(alliance))
+    status = 400
+    if form.is_valid():
+        try:
+            invitation = invitation_create(actor=request.user, email=form.cleaned_data["email"], kind="seat",
+                                           payload=form.payload(), language=translation.get_language(),
+                                           site=site_address(request))
+        except DomainError as exc:
+            status = show_error(request, exc, form)
+        else:
+            messages.success(request, _("The invitation was sent to %(email)s.") % {"email": invitation.email})
+            return redirect("governance:seats", alliance_id=alliance.pk)
+    return _seats_page(request, alliance, invite_form=form, status=status)
 
 
 @login_required

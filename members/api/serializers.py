@@ -84,6 +84,11 @@ class MembershipDecisionSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=20, required=False, allow_blank=True,
+        help_text="For an account with two-factor authentication: the six digits of its authenticator app, or "
+                  "one of its recovery codes (used up).",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

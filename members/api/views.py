@@ -2,11 +2,12 @@ import django_filters
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from knox import views as knox_views
 from knox.models import AuthToken
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +15,7 @@ from alliance.api.filters import CityFilterSet
 from kernel.api.throttling import FailOpenAnonRateThrottle
 from kernel.errors import NotAllowed
 from kernel.scope import scope_of
-from members import services
+from members import services, two_factor
 from members.api.serializers import (
     MembershipDecisionSerializer,
     MembershipInputSerializer,
@@ -40,7 +41,12 @@ class LoginThrottle(FailOpenAnonRateThrottle):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+    """Exchange a username and password for an API token (`Authorization: Token <token>`).
+
+    An account with two-factor authentication also sends `otp`: the current code of its authenticator
+    app, or a recovery code. Without it, or with a wrong one, the answer is 401 and says so. A user
+    whose role requires two-factor authentication (TWO_FACTOR_REQUIRED_ROLES) and has not set it up
+    gets 403 until they have, in the application."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
@@ -53,11 +59,37 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(request, **serializer.validated_data)
+        credentials = serializer.validated_data
+        user = authenticate(request, username=credentials["username"], password=credentials["password"])
         if user is None or not user.is_active:
             raise AuthenticationFailed()
+        if two_factor.has_two_factor(user):
+            if not credentials.get("otp"):
+                raise AuthenticationFailed(_("This account uses two-factor authentication: send the code of its "
+                                             "authenticator app, or a recovery code, as “otp”."))
+            if two_factor.verify_code(user=user, code=credentials["otp"]) is None:
+                raise AuthenticationFailed(_("The two-factor code is not right."))
+        elif two_factor.is_required(user):
+            raise PermissionDenied(_("Your role requires two-factor authentication: set it up in the application "
+                                     "first."))
         instance, token = AuthToken.objects.create(user)
         return Response({"token": token, "expiry": instance.expiry})
+
+
+@extend_schema_view(post=extend_schema(
+    request=None, responses={204: OpenApiResponse(description="The token was revoked.")},
+    summary="Revoke the token of this request",
+))
+class LogoutView(knox_views.LogoutView):
+    """Revoke the API token this request carries (`Authorization: Token <token>`): a portal logs itself out."""
+
+
+@extend_schema_view(post=extend_schema(
+    request=None, responses={204: OpenApiResponse(description="Every token of the user was revoked.")},
+    summary="Revoke every token of the user",
+))
+class LogoutAllView(knox_views.LogoutAllView):
+    """Revoke every API token of the user this request's token belongs to."""
 
 
 class MeView(APIView):
