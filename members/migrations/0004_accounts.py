@@ -33,8 +33,8 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to=settings.AUTH_USER_MODEL, verbose_name='User')),
             ],
             options={
-                'verbose_name': 'Invitation',
-                'verbose_name_plural': 'Invitations',
+                'verbose_name': 'Account invitation',
+                'verbose_name_plural': 'Account invitations',
                 'ordering': ['-created_at', '-id'],
                 'indexes': [models.Index(fields=['invited_by', 'created_at'], name='invitation_by_inviter')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('accepted_at__isnull', True), ('withdrawn_at__isnull', True), _connector='OR'), name='invitation_accepted_or_withdrawn_not_both')],
