@@ -17,6 +17,8 @@ from pathlib import Path
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 accesslog = None
 errorlog = "-"
+# No control socket (gunicornc): containers are managed by Compose, and the service user's home is read-only.
+control_socket_disable = True
 
 _production = os.environ.get("DJANGO_ENV") == "production"
 if os.environ.get("LOG_FORMAT", "json" if _production else "console") == "json":
@@ -32,8 +34,19 @@ if os.environ.get("LOG_FORMAT", "json" if _production else "console") == "json":
                 "rename_fields": {"levelname": "level", "name": "logger"},
             },
         },
-        "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json"}},
-        "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False}},
+        # gunicorn replaces its defaults key by key: every handler and logger it names is given here.
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "root": {"level": "INFO", "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False,
+                               "qualname": "gunicorn.error"},
+            # Off: the application logs each request itself, with its request and user ids.
+            "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False,
+                                "qualname": "gunicorn.access"},
+        },
     }
 
 

@@ -5,6 +5,7 @@ Nothing here is mocked: the processes run the production settings (DJANGO_ENV=pr
 test database and a Redis database, as the Compose file runs them against theirs.
 """
 
+import logging
 import os
 import shutil
 import socket
@@ -31,22 +32,27 @@ def free_port() -> int:
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str = "the condition",
-               processes: tuple[subprocess.Popen, ...] = ()) -> object:
-    """Poll until condition() is truthy (and return it), failing at the deadline or when a process dies."""
+               processes: tuple = ()) -> object:
+    """Poll until condition() is truthy (and return it), failing at the deadline or as soon as one of the
+    processes (Popen, or Process with its log) has died."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
         if result:
             return result
-        for process in processes:
-            if process.poll() is not None:
-                raise RuntimeError(f"{process.args[:4]} exited with {process.returncode} while waiting for {what}")
+        for watched in processes:
+            popen = getattr(watched, "process", watched)
+            if popen.poll() is not None:
+                log = watched.output()[-3000:] if hasattr(watched, "output") else ""
+                raise RuntimeError(f"{popen.args[:4]} exited with {popen.returncode} while waiting for {what}\n{log}")
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} not reached after {timeout} s")
+            logs = "\n".join(f"--- {watched.name}\n{watched.output()[-2000:]}"
+                             for watched in processes if hasattr(watched, "output"))
+            raise TimeoutError(f"{what} not reached after {timeout} s\n{logs}")
         time.sleep(0.1)
 
 
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
+def wait_for_port(port: int, process, timeout: float = 30.0) -> None:
     def listening():
         try:
             socket.create_connection(("127.0.0.1", port), 0.5).close()
@@ -75,21 +81,26 @@ def the_test_database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def production_environment(**overrides: str | None) -> dict[str, str]:
-    """The production settings on the test database (and the test Redis, unless overridden)."""
-    environment = {
+def production_environment_without_database() -> dict[str, str]:
+    return {
         **{name: value for name, value in os.environ.items() if name != "CELERY_TASK_ALWAYS_EAGER"},
         "DJANGO_ENV": "production",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "process-test-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": the_test_database_url(),
-        "DB_CONN_MAX_AGE": "0",
+        "DATABASE_URL": "sqlite:////nonexistent/never-opened.sqlite3",
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
         "LOG_LEVEL": "INFO",
         "LOG_FORMAT": "json",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def production_environment(**overrides: str | None) -> dict[str, str]:
+    """The production settings on the test database (and the test Redis, unless overridden)."""
+    environment = {**production_environment_without_database(), "DATABASE_URL": the_test_database_url(),
+                   "DB_CONN_MAX_AGE": "0"}
     for name, value in overrides.items():
         if value is None:
             environment.pop(name, None)
@@ -116,11 +127,13 @@ class Process:
 class Processes:
     """Starts processes and stops them all at the end (see the `processes` fixture)."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, static_root: Path):
         self.directory = directory
+        self.static_root = static_root
         self.started: list[Process] = []
 
     def start(self, name: str, command: list[str], environment: dict[str, str]) -> Process:
+        environment = {"STATIC_ROOT": str(self.static_root), **environment}
         log = self.directory / f"{name}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output,
@@ -130,13 +143,14 @@ class Processes:
         return started
 
     def gunicorn(self, name: str, environment: dict[str, str], workers: int = 1) -> Process:
+        """gunicorn as the Compose file runs it (config/gunicorn.py), started; see wait_for_web."""
         port = free_port()
         started = self.start(name, [
             sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60", "--no-control-socket",
         ], environment)
-        wait_for_port(port, started.process, timeout=60)
         started.url = f"http://127.0.0.1:{port}"
+        started.extra["port"] = port
         return started
 
     def worker(self, name: str, environment: dict[str, str]) -> Process:
@@ -150,14 +164,37 @@ class Processes:
             sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO", "--pidfile=",
         ], environment)
 
+    @staticmethod
+    def wait_for_web(*started: Process) -> None:
+        for web in started:
+            wait_for_port(web.extra["port"], web, timeout=60)
+
     def stop_all(self) -> None:
         for started in reversed(self.started):
             started.stop()
 
 
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory) -> Path:
+    """Static files with the manifest production's storage reads (whitenoise's, as the Dockerfile collects
+    them), without whitenoise's gzip and brotli copies: compressing the vendored files takes minutes on
+    this machine and serves no test (whitenoise then serves the files uncompressed)."""
+    directory = tmp_path_factory.mktemp("staticfiles")
+    environment = {**production_environment_without_database(), "STATIC_ROOT": str(directory)}
+    collect = (
+        "import django; from django.conf import settings; django.setup(); "
+        "settings.STORAGES['staticfiles'] = "
+        "{'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}; "
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', interactive=False, verbosity=0)"
+    )
+    subprocess.run([sys.executable, "-c", collect], cwd=ROOT, env=environment, check=True, timeout=300)
+    return directory
+
+
 @pytest.fixture
-def processes(tmp_path):
-    started = Processes(tmp_path)
+def processes(tmp_path, static_root):
+    started = Processes(tmp_path, static_root)
     try:
         yield started
     finally:
@@ -234,6 +271,7 @@ class S3Server:
 @pytest.fixture
 def s3_server():
     """An S3-compatible server on a free port with an empty private bucket."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # its line per request
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
