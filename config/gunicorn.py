@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = "0.0.0.0:8000"
 accesslog = None
 errorlog = "-"
 # No control socket (gunicornc): containers are managed by Compose, and the service user's home is read-only.

@@ -1,8 +1,8 @@
 """Exactly one beat: two `celery beat` processes on one Redis and one database; only the holder of the
 Redis lock sends the periodic tasks, and the other takes over when the holder dies."""
 
-import redis
 import pytest
+import redis
 from django.conf import settings
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 

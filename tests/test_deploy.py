@@ -14,10 +14,10 @@ import secrets
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from django.conf import settings
 from packaging.requirements import Requirement

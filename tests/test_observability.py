@@ -24,8 +24,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from pythonjsonlogger.json import JsonFormatter
 
 from kernel.logs import ContextFilter
-from kernel.tasks import send_notifications
 from kernel.models import Notification
+from kernel.tasks import send_notifications
 from members.models import User
 from tests.conftest import load_cast
 from tests.processes import ROOT, production_environment, static_root  # noqa: F401 (fixture)
