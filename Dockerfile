@@ -17,10 +17,14 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
-# Dependencies first, so that code changes do not reinstall them. pyproject.toml declares
-# `packages = []`: pip installs the dependencies only and the code runs from /app.
-COPY pyproject.toml ./
-RUN pip install . && rm -rf build *.egg-info
+# Dependencies first, so that code changes do not reinstall them: the exact versions of the runtime
+# lock file (requirements-runtime.lock, made by `make lock` from pyproject.toml; no test tools), then the
+# project itself without resolving anything again. pyproject.toml declares `packages = []`: the code runs
+# from /app.
+COPY pyproject.toml requirements-runtime.lock ./
+RUN pip install -r requirements-runtime.lock \
+    && pip install --no-deps . \
+    && rm -rf build *.egg-info
 
 # The source tree (listed one by one: nothing from the developer's checkout such as .venv,
 # db.sqlite3, media/ or var/ ends up in the image). tests/test_deploy.py checks that every
@@ -40,7 +44,7 @@ COPY locale ./locale
 # which is what the running container serves; the values below exist only for this step.
 # The message catalogues (locale/, see `make messages`) are compiled here.
 RUN export DJANGO_ENV=production SECRET_KEY=build-only-not-a-secret ALLOWED_HOSTS=localhost \
-           DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+           DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build-only.invalid:6379/0 \
     && python manage.py collectstatic --noinput --verbosity 0 \
     && python manage.py compilemessages --verbosity 0 \
     && rm -rf /app/var /tmp/build.sqlite3 \
@@ -48,8 +52,9 @@ RUN export DJANGO_ENV=production SECRET_KEY=build-only-not-a-secret ALLOWED_HOST
     && chown app:app /app/media /app/var
 
 # The code stays owned by root and read-only for the service user; it writes only to
-# media/ (uploads, a volume) and var/ (the file-system broker, used only without REDIS_URL).
+# media/ (uploads, a volume, when no object storage is configured) and var/.
 USER app
 
+# gunicorn's settings are in config/gunicorn.py (JSON error log; the application logs each request).
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -7,12 +7,15 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/alliance
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test bench install system-packages test-system-packages migrate vendor messages clean
+.PHONY: run test bench install lock system-packages test-system-packages migrate vendor messages clean
 
-$(STAMP): pyproject.toml
+# The exact versions come from the lock files (requirements.lock: runtime and dev, installed here;
+# requirements-runtime.lock: runtime only, installed by the Dockerfile). pyproject.toml states the ranges.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -21,6 +24,13 @@ install: $(STAMP)
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 $(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+## make lock: after changing the dependencies in pyproject.toml, pin them again (commit both files;
+## versions already pinned are kept: delete a line, or add --upgrade, to move one).
+lock:
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --universal -o requirements-runtime.lock
 
 system-packages:
 	scripts/system-packages.sh

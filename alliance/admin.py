@@ -18,11 +18,13 @@ class CityAdmin(admin.ModelAdmin):
 @admin.register(Park)
 class ParkAdmin(admin.ModelAdmin):
     list_display = ["name", "city"]
+    list_select_related = ["city"]
 
 
 @admin.register(IndustrialChain)
 class IndustrialChainAdmin(admin.ModelAdmin):
     list_display = ["name", "city"]
+    list_select_related = ["city"]
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -37,6 +39,7 @@ class AllianceAdmin(admin.ModelAdmin):
     """Status is read-only here: it moves only through the lifecycle service, which records why."""
 
     list_display = ["name", "city", "level", "status"]
+    list_select_related = ["city"]
     list_filter = ["level", "status", "city"]
     search_fields = ["name", "name_en"]
     readonly_fields = ["status"]
@@ -47,3 +50,4 @@ class AllianceAdmin(admin.ModelAdmin):
 @admin.register(AllianceDocument)
 class AllianceDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "alliance", "kind", "version", "approved_on"]
+    list_select_related = ["alliance"]

@@ -1,7 +1,11 @@
+import logging.config
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
+from django.conf import settings
+
+from kernel.logs import bind_task, unbind_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -36,3 +40,20 @@ app.conf.beat_schedule = {
         "options": {"expire_seconds": 590},
     },
 }
+
+
+@signals.setup_logging.connect
+def use_the_django_logging(**kwargs):
+    """The worker and beat log as the web does (settings.LOGGING: JSON lines in production), instead of
+    Celery's own format."""
+    logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.task_prerun.connect
+def _bind_task(task_id=None, task=None, **kwargs):
+    bind_task(task_id, getattr(task, "name", ""))
+
+
+@signals.task_postrun.connect
+def _unbind_task(**kwargs):
+    unbind_task()

@@ -2,8 +2,8 @@
 
 With nothing set, the application runs on an embedded default: SQLite and a
 file-system Celery broker, so ``make run`` works on a fresh machine. Production
-(``DJANGO_ENV=production``) refuses to start without SECRET_KEY, ALLOWED_HOSTS
-and DATABASE_URL.
+(``DJANGO_ENV=production``) refuses to start without SECRET_KEY, ALLOWED_HOSTS,
+DATABASE_URL and REDIS_URL.
 """
 
 import os
@@ -42,6 +42,16 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -97,6 +107,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health probes (and /metrics) are answered first: see kernel/health.py.
+    "kernel.health.OperationsMiddleware",
+    "kernel.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,7 +128,8 @@ MIDDLEWARE = [
 
 if PRODUCTION:
     # Static files from STATIC_ROOT (collectstatic); in development runserver serves them.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                      "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 
@@ -140,6 +154,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASE_URL = env_required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a connection within seconds (the readiness probe reports it) instead of
+    # hanging for the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The agenda's order is unique per meeting, checked at commit (deferrable) on PostgreSQL; the embedded
 # SQLite default of `make run` cannot defer it, so there it goes unchecked (the services keep the order).
@@ -221,6 +239,35 @@ STORAGES = {
         )
     },
 }
+# Uploads and generated reports on S3-compatible object storage (MinIO, Alibaba OSS, Tencent COS, AWS S3)
+# when a bucket is given, on local disk (MEDIA_ROOT) otherwise. Files stay private in the bucket: every
+# download is streamed through the application's permission-checked views (docs/deploy.md says why).
+STORAGE_BUCKET = env_str("STORAGE_BUCKET")
+STORAGE_URL = env_str("STORAGE_URL")
+if STORAGE_URL and not STORAGE_BUCKET:
+    raise ImproperlyConfigured("STORAGE_URL is set but STORAGE_BUCKET is not: name the bucket too")
+if STORAGE_BUCKET:
+    from botocore.config import Config as BotocoreConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": STORAGE_URL or None,  # none: AWS S3 itself
+            "access_key": env_str("STORAGE_ACCESS_KEY") or None,
+            "secret_key": env_str("STORAGE_SECRET_KEY") or None,
+            "region_name": env_str("STORAGE_REGION") or None,
+            "addressing_style": env_str("STORAGE_ADDRESSING_STYLE") or None,  # "virtual" for Alibaba OSS
+            "location": env_str("STORAGE_PREFIX"),
+            "signature_version": "s3v4",
+            # Django's rule, not S3's: a second file of the same name gets a new name instead of replacing.
+            "file_overwrite": False,
+            # No ACL is sent: objects get the bucket's own (private) policy.
+            "default_acl": None,
+            # Bounded waits and few retries: the readiness probe and a download fail fast, not after minutes.
+            "client_config": BotocoreConfig(connect_timeout=3, read_timeout=20, retries={"max_attempts": 3}),
+        },
+    }
 
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
@@ -231,7 +278,9 @@ DOCUMENT_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "png", "jpg", "jpeg"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-REDIS_URL = env_str("REDIS_URL")
+# Required in production: several web servers and workers share the cache (login throttling, rate limits)
+# and the broker only through Redis; the fallbacks below are for one development machine.
+REDIS_URL = env_required_in_production("REDIS_URL", "")
 if REDIS_URL:
     # Bounded waits: an unreachable Redis fails a cache call within a second instead of hanging the
     # request (the login throttle then lets it through, see kernel/api/throttling.py).
@@ -258,7 +307,13 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler behind a Redis lock: a second beat sends nothing (config/beat.py).
+CELERY_BEAT_SCHEDULER = "config.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 30)
+if BEAT_LOCK_SECONDS < 3:
+    raise ImproperlyConfigured(f"BEAT_LOCK_SECONDS must be 3 or more, not {BEAT_LOCK_SECONDS}")
+# Worker and beat log through settings.LOGGING (config/celery.py), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = env_str(
@@ -352,10 +407,85 @@ VOTE_REMINDER_HOURS = env_int("VOTE_REMINDER_HOURS", 24)
 TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 7)
 MINUTES_REMINDER_DAYS = env_int("MINUTES_REMINDER_DAYS", 14)
 
+# Error tracking: Sentry, or a self-hosted GlitchTip (same protocol), for web, worker and beat when
+# SENTRY_DSN is set; otherwise errors are mailed to ADMINS (if any).
+SENTRY_DSN = env_str("SENTRY_DSN")
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        send_default_pii=False,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )
+
+# Logs on standard error: JSON lines (time, level, logger, message, request_id, user_id, task_id, task_name)
+# in production, a readable line in development (kernel/logs.py adds the ids).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "console")
+if LOG_FORMAT not in ("json", "console"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or console, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {
+        "context": {"()": "kernel.logs.ContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "{levelname}{name}{message}",
+            "style": "{",
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+        "console": {
+            "format": "{asctime} {levelname} {name} [request={request_id} user={user_id} task={task_id}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {
+        "handlers": ["console", "mail_admins"] if ADMINS and not SENTRY_DSN else ["console"],
+        "level": env_str("LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        # Django's default handlers for its own loggers give way to the root's (no double mail).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes": {"level": "WARNING"},
+        # The readiness probe reports what is down (kernel.health); the library's traceback per probe is noise.
+        "health_check": {"level": "ERROR"},
+        # One line per request (kernel.logs.RequestIdMiddleware); runserver prints its own in development.
+        "kernel.requests": {"level": "INFO" if PRODUCTION else "WARNING"},
+    },
 }
+
+# Prometheus metrics (django-prometheus): request counts and latency by view, the outbox backlog, at
+# METRICS_PATH; the scraper sends `Authorization: Bearer METRICS_TOKEN` (required in production).
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_PATH = "/metrics"
+if METRICS_ENABLED:
+    if PRODUCTION and not METRICS_TOKEN:
+        raise ImproperlyConfigured("METRICS_ENABLED needs METRICS_TOKEN in production (the scraper's bearer token)")
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]

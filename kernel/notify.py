@@ -184,6 +184,41 @@ def send_due_mail(limit: int = 100) -> SendReport:
     return report
 
 
+@transaction.atomic
+def retry_failed(*, notifications: QuerySet[Notification], actor) -> int:
+    """Put failed notifications back in the outbox (the admin's "retry" action, e.g. after the mail
+    settings were fixed): pending, due at once, attempts counted afresh. Rows in any other state are
+    left alone. Returns how many were put back."""
+    failed = notifications.filter(mail_status=Notification.MailStatus.FAILED)
+    count = failed.update(mail_status=Notification.MailStatus.PENDING, mail_attempts=0, next_attempt_at=None)
+    if count:
+        logger.info("%d failed notifications put back in the outbox by %s", count, actor)
+    return count
+
+
+@dataclass
+class Backlog:
+    pending: int
+    due: int
+    failed: int
+    oldest_due_seconds: float
+
+
+def outbox_backlog() -> Backlog:
+    """What waits in the outbox (for the metrics): pending rows, those due now, failed rows and how long
+    the oldest due one has waited. Counted on the (mail_status, next_attempt_at) index."""
+    now = timezone.now()
+    pending = Notification.objects.filter(mail_status=Notification.MailStatus.PENDING)
+    due = _due(now)
+    oldest = due.order_by("created_at").values_list("created_at", flat=True).first()
+    return Backlog(
+        pending=pending.count(),
+        due=due.count(),
+        failed=Notification.objects.filter(mail_status=Notification.MailStatus.FAILED).count(),
+        oldest_due_seconds=(now - oldest).total_seconds() if oldest else 0.0,
+    )
+
+
 # Reads and the reader's own writes ------------------------------------------------
 
 def notifications_for_user(user) -> QuerySet[Notification]:

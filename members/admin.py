@@ -13,6 +13,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "uscc", "type", "size", "city"]
+    list_select_related = ["city"]
     list_filter = ["type", "size"]
     search_fields = ["name", "uscc"]
 
@@ -20,6 +21,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ["organization", "alliance", "role", "status", "joined_on"]
+    list_select_related = ["organization", "alliance"]
     list_filter = ["status", "role"]
     raw_id_fields = ["organization", "alliance", "decided_by"]
     readonly_fields = ["status"]
@@ -28,12 +30,14 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["user", "organization", "title"]
+    list_select_related = ["user", "organization"]
     raw_id_fields = ["user", "organization"]
 
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "alliance", "city", "granted_at"]
+    list_select_related = ["user", "alliance", "city"]
     list_filter = ["role"]
     raw_id_fields = ["user", "alliance", "city", "granted_by"]
 

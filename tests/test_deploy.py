@@ -1,5 +1,5 @@
-"""The deployment files agree with the code: docker-compose.yml, the Dockerfile, .env.example,
-docs/configuration.md and the production settings.
+"""The deployment files agree with the code: docker-compose.yml, the Dockerfile, the Makefile and the
+lock files, .env.example, docs/configuration.md and the production settings.
 
 No Docker engine is needed: the files are parsed, the entry points they name are imported in a
 subprocess under the production environment, and `manage.py check --deploy` is run. None of
@@ -14,11 +14,14 @@ import secrets
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -26,8 +29,13 @@ DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 CONFIGURATION_DOC = ROOT / "docs" / "configuration.md"
 
-APP_SERVICES = ("web", "worker", "beat")
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+MAKEFILE = ROOT / "Makefile"
+PYPROJECT = ROOT / "pyproject.toml"
+LOCK = ROOT / "requirements.lock"
+RUNTIME_LOCK = ROOT / "requirements-runtime.lock"
+DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/alliance"
 
 
@@ -100,10 +108,9 @@ def production_env(**overrides) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="alliance.example.cn",
         DATABASE_URL=os.environ.get("DATABASE_URL") or TEST_DATABASE_URL,
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
         PYTHONDONTWRITEBYTECODE="1",
     )
-    if os.environ.get("REDIS_URL"):
-        env["REDIS_URL"] = os.environ["REDIS_URL"]
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
@@ -151,8 +158,8 @@ def settings_environment_variables() -> set[str]:
 # --- docker-compose.yml ---------------------------------------------------------------------
 
 
-def test_compose_has_the_five_services():
-    assert {"db", "redis", "web", "worker", "beat"} <= set(compose()["services"])
+def test_compose_has_the_six_services():
+    assert {"db", "redis", "migrate", "web", "worker", "beat"} <= set(compose()["services"])
 
 
 def test_db_is_postgres_16_with_a_volume_and_a_healthcheck():
@@ -168,27 +175,40 @@ def test_redis_is_redis_7():
     assert service("redis")["image"].startswith("redis:7")
 
 
-def test_web_migrates_then_runs_gunicorn_on_the_wsgi_application():
+def test_web_runs_gunicorn_on_the_wsgi_application_with_its_settings_file():
     words = command_words("web")
-    assert "gunicorn" in words
-    gunicorn_args = words[words.index("gunicorn") + 1:]
-    assert "config.wsgi:application" in gunicorn_args
-    assert any("0.0.0.0:8000" in word for word in gunicorn_args)
-    assert "migrate" in words and words.index("migrate") < words.index("gunicorn")
+    assert words[0] == "gunicorn"
+    assert "config.wsgi:application" in words
+    assert any("0.0.0.0:8000" in word for word in words)
+    assert words[words.index("-c") + 1] == "config/gunicorn.py" and (ROOT / "config" / "gunicorn.py").exists()
     assert any(str(port).endswith(":8000") for port in service("web")["ports"])
+
+
+def test_migrations_run_once_in_a_one_shot_service_not_in_every_web_replica():
+    assert command_words("migrate") == ["python", "manage.py", "migrate", "--noinput"]
+    assert service("migrate")["restart"] == "no"
+    assert service("migrate")["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ("web", "worker", "beat"):
+        assert "migrate" not in command_words(name)
+
+
+def test_the_web_healthcheck_asks_the_readiness_endpoint():
+    healthcheck = service("web")["healthcheck"]
+    command = " ".join(healthcheck["test"])
+    assert "http://127.0.0.1:8000/health/" in command and "urlopen" in command  # fails on 503
+    assert healthcheck["start_period"] and healthcheck["timeout"]
 
 
 def test_web_waits_for_a_healthy_database():
     assert service("web")["depends_on"]["db"]["condition"] == "service_healthy"
 
 
-@pytest.mark.parametrize("name", ["worker", "beat"])
-def test_celery_services_start_after_migrations(name):
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_application_services_start_after_the_migrations(name):
     depends_on = service(name)["depends_on"]
     assert depends_on["db"]["condition"] == "service_healthy"
-    # web runs the migrations before gunicorn answers, so "web healthy" means "migrated".
-    assert depends_on["web"]["condition"] == "service_healthy"
-    assert "healthcheck" in service("web")
+    assert depends_on["redis"]["condition"] == "service_healthy"
+    assert depends_on["migrate"]["condition"] == "service_completed_successfully"
 
 
 def test_worker_runs_a_celery_worker_of_the_alliance_app():
@@ -196,11 +216,11 @@ def test_worker_runs_a_celery_worker_of_the_alliance_app():
     assert words[:4] == ["celery", "-A", "config", "worker"]
 
 
-def test_beat_runs_celery_beat_with_the_database_scheduler():
+def test_beat_runs_celery_beat_with_the_locked_database_scheduler():
     words = command_words("beat")
     assert words[:4] == ["celery", "-A", "config", "beat"]
     scheduler = settings.CELERY_BEAT_SCHEDULER
-    assert scheduler == "django_celery_beat.schedulers:DatabaseScheduler"
+    assert scheduler == "config.beat:SingleBeatScheduler"
     if "--scheduler" in words or "-S" in words:
         flag = "--scheduler" if "--scheduler" in words else "-S"
         assert words[words.index(flag) + 1] == scheduler
@@ -267,6 +287,13 @@ def test_dockerfile_starts_from_python_311_slim_and_installs_the_system_packages
     assert re.search(r"pip install (--\S+ )*\.(\s|$)", runs)
 
 
+def test_dockerfile_installs_the_runtime_lock_and_nothing_it_resolves_itself():
+    runs = " ".join(arguments for keyword, arguments in dockerfile_instructions() if keyword == "RUN")
+    assert "pip install -r requirements-runtime.lock" in runs
+    assert re.search(r"pip install --no-deps \.(\s|$)", runs)
+    assert "requirements-runtime.lock" in copied_sources()
+
+
 def test_every_file_the_dockerfile_copies_exists():
     sources = copied_sources()
     assert "pyproject.toml" in sources and "manage.py" in sources
@@ -306,6 +333,56 @@ def test_static_files_are_collected_for_the_production_storage():
     assert collect and "DJANGO_ENV=production" in collect[0].split("collectstatic")[0]
 
 
+# --- the lock files ---------------------------------------------------------------------------
+
+
+def pinned(lock: Path) -> dict[str, str]:
+    versions = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            requirement = Requirement(line)
+            specifier = str(requirement.specifier)
+            assert specifier.startswith("=="), f"{lock.name}: {line} is not pinned"
+            versions[canonicalize_name(requirement.name)] = specifier[2:]
+    return versions
+
+
+def declared(group: str | None = None) -> set[str]:
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] if group is None else project["optional-dependencies"][group]
+    return {canonicalize_name(Requirement(requirement).name) for requirement in requirements}
+
+
+def test_the_lock_files_pin_everything_pyproject_declares():
+    """Adding a dependency to pyproject.toml without `make lock` fails here."""
+    full, runtime = pinned(LOCK), pinned(RUNTIME_LOCK)
+    assert declared() <= set(runtime), f"not in {RUNTIME_LOCK.name}: {declared() - set(runtime)}"
+    assert declared() | declared("dev") <= set(full), f"not in {LOCK.name}: {(declared() | declared('dev')) - set(full)}"
+    tools = {"pytest", "pytest-django", "factory-boy", "playwright", "schemathesis", "moto", "pypdf"}
+    assert tools <= declared("dev") and not tools & set(runtime), "test tools in the runtime lock"
+    shared = set(full) & set(runtime)
+    assert {name: full[name] for name in shared} == {name: runtime[name] for name in shared}
+
+
+def test_the_lock_admits_the_ranges_pyproject_declares():
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    full = pinned(LOCK)
+    for text in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        requirement = Requirement(text)
+        version = full[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(version, prereleases=True), f"{version} outside {text}"
+
+
+def test_make_installs_from_the_lock_and_reinstalls_when_it_changes():
+    text = MAKEFILE.read_text(encoding="utf-8")
+    stamp_rule = re.search(r"^\$\(STAMP\):(.*)$", text, re.MULTILINE).group(1).split()
+    assert {"pyproject.toml", "requirements.lock"} <= set(stamp_rule)
+    assert "pip install --quiet -r requirements.lock" in text
+    assert "pip install --quiet --no-deps -e ." in text
+    assert "uv pip compile" in text  # `make lock`
+
+
 # --- the entry points, under the production settings -----------------------------------------
 
 
@@ -322,11 +399,11 @@ assert isinstance(app, Celery) and app is config.celery.app
 from django.conf import settings
 scheduler = symbol_by_name(settings.CELERY_BEAT_SCHEDULER)
 from django_celery_beat.schedulers import DatabaseScheduler
-assert scheduler is DatabaseScheduler
+assert issubclass(scheduler, DatabaseScheduler)
 assert app.conf.broker_url == settings.CELERY_BROKER_URL
 print("ok")
 """
-    result = run_python(code, production_env(REDIS_URL="redis://127.0.0.1:6379/0"))
+    result = run_python(code, production_env())
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
 
@@ -350,6 +427,13 @@ def test_check_deploy_reports_no_issues():
 
 
 # --- docs/configuration.md --------------------------------------------------------------------
+
+
+def test_deploy_doc_shows_one_server_and_several():
+    text = DEPLOY_DOC.read_text(encoding="utf-8")
+    for needed in ("/health/", "migrate", "STORAGE_BUCKET", "REDIS_URL", "SENTRY_DSN", "METRICS_ENABLED",
+                   "BEAT_LOCK_SECONDS", "requirements.lock", "tests/test_scale_out.py", "replica"):
+        assert needed in text, f"docs/deploy.md does not mention {needed}"
 
 
 def test_configuration_doc_lists_every_variable_settings_read():

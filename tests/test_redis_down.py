@@ -7,19 +7,14 @@ stops that Redis, and then logs in, applies and approves over HTTP.
 
 import logging
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 import requests
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -29,74 +24,10 @@ from assessments.models import Framework, Report
 from kernel.models import Notification
 from members.models import Organization, RoleGrant, User
 from tests.conftest import PASSWORD, load_cast
+from tests.processes import doomed_redis, free_port, stop, the_test_database_url, wait_for_port  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "/api/v1/auth/token/"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@dataclass
-class RedisServer:
-    url: str
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        stop(self.process)
-
-
-@pytest.fixture
-def doomed_redis(tmp_path):
-    """A redis-server of the test's own, on a free port, for the test to stop."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is needed (apt-get install redis-server, or `make test-system-packages`)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--daemonize", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        yield RedisServer(url=f"redis://127.0.0.1:{port}/0", process=process)
-    finally:
-        stop(process)
-
-
-def the_test_database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @dataclass
@@ -113,7 +44,7 @@ class LiveApp:
 
 
 @pytest.fixture
-def live_app(transactional_db, doomed_redis, tmp_path):
+def live_app(transactional_db, doomed_redis, tmp_path):  # noqa: F811
     """gunicorn with the production settings on the test database, its cache and broker on doomed_redis."""
     port = free_port()
     log = tmp_path / "gunicorn.log"
@@ -150,7 +81,7 @@ def _cookie(response, name: str) -> str | None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox(doomed_redis, live_app):
+def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox(doomed_redis, live_app):  # noqa: F811
     load_cast()
     contact = User.objects.get(username="contact")
     unit = Organization.objects.get(contacts__user=contact)
@@ -218,7 +149,7 @@ def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox
 
 @pytest.mark.django_db
 def test_the_login_throttle_lets_requests_through_with_a_warning_when_its_cache_is_down(
-        settings, doomed_redis, caplog):
+        settings, doomed_redis, caplog):  # noqa: F811
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": doomed_redis.url}
     }
