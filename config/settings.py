@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "alliance",
     "members",
     "governance",
+    "cooperation",
     "assessments",
 ]
 

@@ -1,0 +1,155 @@
+"""Reads of the lists, offers, responses, events and suggestions, scoped to the user.
+
+Who reads an entry:
+- anyone: entries the secretariat has published whose poster marked them public, of a public alliance,
+  neither closed nor a merged duplicate (and, for core products, published);
+- the contacts of the alliance's active member units and its seats: every entry of the alliance except
+  core products not yet published;
+- the unit's own contacts, the alliance's secretariat and the city's officials: all of them.
+"""
+
+from django.db.models import Count, Q, QuerySet
+
+from alliance.models import Alliance
+from alliance.selectors import every_row
+from cooperation.models import (
+    CoreProduct,
+    Offer,
+    Response,
+    Suggestion,
+    SupplyDemandEvent,
+    TalentNeed,
+    TechnologyNeed,
+)
+from kernel.scope import scope_of
+from kernel.selectors import get_or_404
+from members.models import Membership
+
+ENTRY_MODELS = (CoreProduct, TechnologyNeed, TalentNeed, Offer)
+# Closed entries (and merged duplicates, which are closed) leave the public lists.
+LIVE = {CoreProduct: Q(status=CoreProduct.Status.PUBLISHED), TechnologyNeed: ~Q(status=TechnologyNeed.Status.CLOSED),
+        TalentNeed: ~Q(status=TalentNeed.Status.CLOSED), Offer: ~Q(status=Offer.Status.CLOSED)}
+# What members of the alliance read besides the public: all but unpublished core products.
+FOR_MEMBERS = {CoreProduct: ~Q(status=CoreProduct.Status.DRAFT), TechnologyNeed: every_row(),
+               TalentNeed: every_row(), Offer: every_row()}
+
+
+def public_entry_filter(model) -> Q:
+    return (Q(visibility="public", published_at__isnull=False, merged_into__isnull=True,
+              alliance__status__in=Alliance.PUBLIC_STATUSES) & LIVE[model])
+
+
+def _member_alliances(organization_ids):
+    return Membership.objects.filter(organization_id__in=organization_ids,
+                                     status=Membership.Status.ACTIVE).values("alliance_id")
+
+
+def entry_filter(user, model) -> Q:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return every_row()
+    visible = public_entry_filter(model)
+    if scope.official_city_ids:
+        visible |= Q(alliance__city_id__in=scope.official_city_ids)
+    if scope.secretariat_alliance_ids:
+        visible |= Q(alliance_id__in=scope.secretariat_alliance_ids)
+    if scope.contact_organization_ids:
+        visible |= Q(organization_id__in=scope.contact_organization_ids)
+        visible |= Q(alliance_id__in=_member_alliances(scope.contact_organization_ids)) & FOR_MEMBERS[model]
+    if scope.seat_alliance_ids:
+        visible |= Q(alliance_id__in=scope.seat_alliance_ids) & FOR_MEMBERS[model]
+    return visible
+
+
+def entries_for_user(user, model) -> QuerySet:
+    queryset = model.objects.filter(entry_filter(user, model)).select_related("alliance", "organization")
+    if model is not TalentNeed:
+        queryset = queryset.select_related("chain")
+    return queryset
+
+
+def entry_get_for_user(user, model, pk):
+    """The entry if this user may read it; 404 for missing and hidden alike."""
+    return get_or_404(entries_for_user(user, model).select_related("alliance__city"), pk)
+
+
+def technology_needs_for_user(user) -> QuerySet[TechnologyNeed]:
+    """With the count of live responses (one subquery, whatever the number of rows)."""
+    return entries_for_user(user, TechnologyNeed).annotate(
+        response_count=Count("responses", filter=Q(responses__status__in=["proposed", "accepted"]), distinct=True))
+
+
+def responses_for_user(user) -> QuerySet[Response]:
+    """The two sides of a response (the need's enterprise and the responding unit), the need's secretariat
+    and its city's officials."""
+    scope = scope_of(user)
+    queryset = Response.objects.select_related("need", "need__organization", "need__alliance", "organization", "event")
+    if scope.is_superuser:
+        return queryset
+    visible = Q(pk__in=[])
+    if scope.contact_organization_ids:
+        visible |= Q(organization_id__in=scope.contact_organization_ids)
+        visible |= Q(need__organization_id__in=scope.contact_organization_ids)
+    if scope.secretariat_alliance_ids:
+        visible |= Q(need__alliance_id__in=scope.secretariat_alliance_ids)
+    if scope.official_city_ids:
+        visible |= Q(need__alliance__city_id__in=scope.official_city_ids)
+    return queryset.filter(visible)
+
+
+def response_get_for_user(user, pk) -> Response:
+    return get_or_404(responses_for_user(user), pk)
+
+
+def responses_of_need(user, need: TechnologyNeed) -> list[Response]:
+    return list(responses_for_user(user).filter(need=need).select_related("created_by").order_by("-id"))
+
+
+def suggestions_of(need) -> list[Suggestion]:
+    """The suggestions of one need, best first: one query."""
+    field = "technology_need" if isinstance(need, TechnologyNeed) else "talent_need"
+    return list(Suggestion.objects.filter(**{field: need}).select_related("organization").order_by("rank", "id"))
+
+
+def suggestions_for_units(user, organization_ids, limit: int = 10) -> list[Suggestion]:
+    """Open technology needs the user may read on which these units are suggested, best first."""
+    visible = entries_for_user(user, TechnologyNeed).filter(status=TechnologyNeed.Status.OPEN)
+    return list(
+        Suggestion.objects.filter(organization_id__in=organization_ids, technology_need__in=visible.values("pk"))
+        .select_related("technology_need", "technology_need__organization", "organization")
+        .order_by("rank", "-score", "-id")[:limit]
+    )
+
+
+def list_counts_for_alliance(user, alliance) -> dict[str, int]:
+    """Live entries of each list of the alliance that this user may read."""
+    counts = {}
+    for key, model in (("products", CoreProduct), ("technology_needs", TechnologyNeed),
+                       ("talent_needs", TalentNeed), ("offers", Offer)):
+        counts[key] = model.objects.filter(entry_filter(user, model), LIVE_OR_DRAFT[model], alliance=alliance,
+                                           merged_into__isnull=True).count()
+    return counts
+
+
+LIVE_OR_DRAFT = {CoreProduct: ~Q(status=CoreProduct.Status.CLOSED), TechnologyNeed: LIVE[TechnologyNeed],
+                 TalentNeed: LIVE[TalentNeed], Offer: LIVE[Offer]}
+
+
+def events_for_user(user) -> QuerySet[SupplyDemandEvent]:
+    scope = scope_of(user)
+    queryset = SupplyDemandEvent.objects.select_related("alliance")
+    if scope.is_superuser:
+        return queryset
+    visible = Q(pk__in=[])
+    if scope.official_city_ids:
+        visible |= Q(alliance__city_id__in=scope.official_city_ids)
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        visible |= Q(alliance_id__in=own)
+    if scope.contact_organization_ids:
+        visible |= Q(alliance_id__in=_member_alliances(scope.contact_organization_ids))
+    return queryset.filter(visible)
+
+
+def event_get_for_user(user, pk) -> SupplyDemandEvent:
+    return get_or_404(events_for_user(user), pk)
