@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from cooperation.models import CoreProduct, Offer, Response, SupplyDemandEvent, TalentNeed, TechnologyNeed
+from cooperation.models import (
+    CoreProduct,
+    Offer,
+    Response,
+    SupplyDemandEvent,
+    TalentNeed,
+    TechnologyNeed,
+)
 
 ENTRY_RAW_IDS = ["alliance", "organization", "published_by", "merged_into", "created_by"]
 

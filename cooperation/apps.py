@@ -11,7 +11,14 @@ class CooperationConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from alliance.extensions import register_panel
-        from cooperation.models import CoreProduct, Offer, Response, SupplyDemandEvent, TalentNeed, TechnologyNeed
+        from cooperation.models import (
+            CoreProduct,
+            Offer,
+            Response,
+            SupplyDemandEvent,
+            TalentNeed,
+            TechnologyNeed,
+        )
         from cooperation.panels import alliance_lists
 
         for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent):

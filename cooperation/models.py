@@ -191,7 +191,9 @@ class TalentNeed(Entry):
     major_code = models.CharField(_("Major code"), max_length=6, validators=[validate_major_code],
                                   help_text=_("Six digits of the 2021 vocational education major catalogue; the "
                                               "first two name the major category (41–59)."))
-    major_category = models.CharField(_("Major category"), max_length=2, editable=False)
+    major_category = models.CharField(_("Major category"), max_length=2, blank=True, editable=False)
+    chain = models.ForeignKey("alliance.IndustrialChain", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("Industrial chain"))
     education_level = models.CharField(_("Education level"), max_length=24, choices=EducationLevel.choices,
                                        default=EducationLevel.HIGHER_VOCATIONAL)
     headcount = models.PositiveIntegerField(
@@ -234,11 +236,13 @@ class TalentNeed(Entry):
         super().save(*args, **kwargs)
 
     def clean(self):
+        self.major_category = category_of(self.major_code)
         errors = {}
         self._check_chain(errors)
         if self.headcount is not None and self.filled is not None and self.filled > self.headcount:
-            errors["filled"] = _("Filled (%(filled)d) cannot be more than the headcount (%(headcount)d).") % {
-                "filled": self.filled, "headcount": self.headcount}
+            errors["filled"] = ValidationError(
+                _("Filled (%(filled)d) cannot be more than the headcount (%(headcount)d)."),
+                params={"filled": self.filled, "headcount": self.headcount})
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
             errors["salary_max"] = _("The salary's upper end is below its lower end.")
         if errors:
@@ -309,6 +313,7 @@ class Offer(Entry):
         super().save(*args, **kwargs)
 
     def clean(self):
+        self.major_category = category_of(self.major_code)
         errors = {}
         self._check_chain(errors)
         if self.kind == self.Kind.MAJOR:

@@ -21,9 +21,10 @@ from cooperation.models import (
     TalentNeed,
     TechnologyNeed,
 )
+from cooperation.permissions import POSTERS, RESPONDERS
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
-from members.models import Membership
+from members.models import Membership, Organization
 
 ENTRY_MODELS = (CoreProduct, TechnologyNeed, TalentNeed, Offer)
 # Closed entries (and merged duplicates, which are closed) leave the public lists.
@@ -62,10 +63,7 @@ def entry_filter(user, model) -> Q:
 
 
 def entries_for_user(user, model) -> QuerySet:
-    queryset = model.objects.filter(entry_filter(user, model)).select_related("alliance", "organization")
-    if model is not TalentNeed:
-        queryset = queryset.select_related("chain")
-    return queryset
+    return model.objects.filter(entry_filter(user, model)).select_related("alliance", "organization", "chain")
 
 
 def entry_get_for_user(user, model, pk):
@@ -153,3 +151,42 @@ def events_for_user(user) -> QuerySet[SupplyDemandEvent]:
 
 def event_get_for_user(user, pk) -> SupplyDemandEvent:
     return get_or_404(events_for_user(user), pk)
+
+
+def posting_choices(user, model):
+    """The alliances and units the user may post an entry of `model` for: their own units (of the kind that
+    posts it) and the alliances these are active members of; for a secretariat, its alliances and their
+    active member units. The service checks the pair."""
+    scope = scope_of(user)
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    organizations = Organization.objects.filter(type__in=POSTERS[model])
+    alliances = Alliance.objects.exclude(status__in=Alliance.CLOSED_STATUSES)
+    if not scope.is_superuser:
+        own = Q(id__in=scope.contact_organization_ids) | Q(id__in=active.filter(
+            alliance_id__in=scope.secretariat_alliance_ids).values("organization_id"))
+        organizations = organizations.filter(own)
+        alliances = alliances.filter(Q(id__in=scope.secretariat_alliance_ids) | Q(id__in=active.filter(
+            organization_id__in=scope.contact_organization_ids).values("alliance_id")))
+    return alliances.only("id", "name").order_by("name"), organizations.only("id", "name").order_by("name", "id")
+
+
+def responder_units(user):
+    """The user's own units that may respond to technology needs."""
+    return Organization.objects.filter(id__in=scope_of(user).contact_organization_ids,
+                                       type__in=RESPONDERS).order_by("name")
+
+
+def unpublished_counts(alliance_ids) -> list[dict]:
+    """For a secretariat's home page: the live entries of each list not yet published, per alliance (one query
+    per list, whatever the number of alliances)."""
+    rows = {}
+    for key, model in (("products", CoreProduct), ("technology_needs", TechnologyNeed),
+                       ("talent_needs", TalentNeed), ("offers", Offer)):
+        counts = (model.objects.filter(alliance_id__in=alliance_ids, published_at__isnull=True,
+                                       merged_into__isnull=True).exclude(status=model.CLOSED)
+                  .order_by().values("alliance_id", "alliance__name").annotate(n=Count("id")))
+        for row in counts:
+            entry = rows.setdefault(row["alliance_id"], {"alliance_id": row["alliance_id"],
+                                                         "alliance_name": row["alliance__name"]})
+            entry[key] = row["n"]
+    return sorted(rows.values(), key=lambda row: row["alliance_name"])
