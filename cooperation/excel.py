@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -49,7 +49,7 @@ COLUMNS = {
                      ("form", gettext_lazy("Form of cooperation")), ("budget_min", gettext_lazy("Budget from (yuan)")),
                      ("budget_max", gettext_lazy("Budget up to (yuan)")), ("wanted_by", gettext_lazy("Wanted by")),
                      YEAR, VISIBILITY, STATUS],
-    TalentNeed: [ID, UNIT, USCC, ("position", gettext_lazy("Position")), ("major_code", gettext_lazy("Major code")),
+    TalentNeed: [ID, UNIT, USCC, ("position", pgettext_lazy("job", "Position")), ("major_code", gettext_lazy("Major code")),
                  CHAIN, ("education_level", gettext_lazy("Education level")), ("headcount", gettext_lazy("Headcount")),
                  ("filled", gettext_lazy("Filled")), ("salary_min", gettext_lazy("Monthly salary from (yuan)")),
                  ("salary_max", gettext_lazy("Monthly salary up to (yuan)")), ("location", gettext_lazy("Place of work")),

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Left
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cooperation.catalogue import category_of, validate_major_code
 
@@ -88,7 +89,7 @@ class CoreProduct(Entry):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("list entry", "Closed")
 
     name = models.CharField(_("Product"), max_length=200)
     chain = models.ForeignKey("alliance.IndustrialChain", on_delete=models.PROTECT, null=True, blank=True,
@@ -128,11 +129,11 @@ class TechnologyNeed(Entry):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("technology need", "Open")
         MATCHED = "matched", _("Matched")
         CONTRACTED = "contracted", _("Contracted")
         SOLVED = "solved", _("Solved")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("list entry", "Closed")
 
     title = models.CharField(_("Title"), max_length=200)
     description = models.TextField(_("Description"))
@@ -183,11 +184,11 @@ class TalentNeed(Entry):
         ANY = "any", _("Any")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        FILLED = "filled", _("Filled")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("talent need", "Open")
+        FILLED = "filled", pgettext_lazy("talent need", "Filled")
+        CLOSED = "closed", pgettext_lazy("list entry", "Closed")
 
-    position = models.CharField(_("Position"), max_length=200)
+    position = models.CharField(pgettext_lazy("job", "Position"), max_length=200)
     major_code = models.CharField(_("Major code"), max_length=6, validators=[validate_major_code],
                                   help_text=_("Six digits of the 2021 vocational education major catalogue; the "
                                               "first two name the major category (41–59)."))
@@ -266,8 +267,8 @@ class Offer(Entry):
         SHARED_EMPLOYEES = "shared_employees", _("Small firms' shared employees")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("offer", "Open")
+        CLOSED = "closed", pgettext_lazy("list entry", "Closed")
 
     kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("Title"), max_length=200)
@@ -375,9 +376,9 @@ class Response(models.Model):
     """A school's or institute's answer to a technology need; the need's enterprise accepts or declines it."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        PROPOSED = "proposed", pgettext_lazy("response", "Proposed")
+        ACCEPTED = "accepted", pgettext_lazy("response", "Accepted")
+        DECLINED = "declined", pgettext_lazy("response", "Declined")
 
     need = models.ForeignKey(TechnologyNeed, on_delete=models.CASCADE, related_name="responses",
                              verbose_name=_("Technology need"))

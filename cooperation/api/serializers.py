@@ -110,8 +110,8 @@ class _VisibleAllianceField(serializers.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
-    def to_internal_value(self, data):
-        pk = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        pk = super().run_validation(data)
         found = Alliance.objects.filter(visible_alliance_filter(self.context["request"].user), pk=pk).first()
         if found is None:
             raise serializers.ValidationError(_("There is no alliance with the id %(ids)s.") % {"ids": pk})
