@@ -92,6 +92,9 @@ class RespondForm(forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        only = list(organizations[:2])
+        if len(only) == 1:
+            self.fields["organization"].initial = only[0].pk
 
 
 class DecisionForm(forms.Form):

@@ -56,6 +56,7 @@ from schemathesis.openapi.checks import JsonSchemaError, UndefinedStatusCode
 
 from alliance.models import Alliance
 from config.wsgi import application
+from cooperation.models import CoreProduct, Offer, Response, TalentNeed, TechnologyNeed
 from governance.models import Body, Seat
 from members.api.views import LoginThrottle
 from members.models import Membership, Organization, RoleGrant, User
@@ -156,6 +157,12 @@ def demo_ids(db):
         "/api/v1/meetings/": first(Meeting.objects.all()),
         "/api/v1/motions/": first(Motion.objects.all()),
         "/api/v1/tasks/": first(Task.objects.all()),
+        # The demo's lists (cooperation/demo.py): open and matched needs, with responses in each state.
+        "/api/v1/products/": first(CoreProduct.objects.all()),
+        "/api/v1/technology-needs/": first(TechnologyNeed.objects.filter(responses__isnull=False).distinct(), 5),
+        "/api/v1/talent-needs/": first(TalentNeed.objects.all()),
+        "/api/v1/offers/": first(Offer.objects.all()),
+        "/api/v1/responses/": first(Response.objects.all(), 5),
     })
     yield DEMO_IDS
     DEMO_IDS.clear()
