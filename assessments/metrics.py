@@ -1,6 +1,7 @@
 """Figures the application computes from what it already holds, shown beside the self-assessment.
 
-Meeting, resolution and task figures cover the year before the computation. A rate with
+Meeting, resolution and task figures, and those of supply and demand (cooperation/metrics.py: events
+held, responses accepted, needs posted), cover the year before the computation. A rate with
 nothing to measure (no meeting held, no task due) is reported as not available, not as zero.
 """
 
@@ -11,6 +12,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from alliance.models import Alliance, AllianceDocument
+from cooperation.metrics import cooperation_metrics
 from governance.models import Body, Meeting, Motion, Seat, Task
 from governance.selectors import meeting_quorum, with_quorum
 from members.models import Organization
@@ -41,6 +43,7 @@ def alliance_metrics(alliance: Alliance) -> dict:
             AllianceDocument.Kind.CHARTER, AllianceDocument.Kind.DEVELOPMENT_PLAN,
             AllianceDocument.Kind.CONSTRUCTION_SCHEME, AllianceDocument.Kind.WORK_PLAN)},
         **governance_metrics(alliance),
+        **cooperation_metrics(alliance),
     }
 
 
