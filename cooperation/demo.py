@@ -1,16 +1,17 @@
-"""The demo's supply and demand (`load_cooperation_demo`, called by config/demo.py after the members): the
+"""The demo's supply and demand. `load_cooperation_demo` (called by config/demo.py after the members): the
 High-tech Zone alliance's three lists (a dozen core products of its enterprises, twenty technology needs and
 thirty talent needs across its chains), the offers of its schools and institutes with majors and graduate
-counts, responses in each state, one supply–demand event, and the suggestions computed from all of it.
-Made through the services, most entries published; loaded once (skipped when the alliance already has
-technology needs). The `school` user is a contact of 淄博职业学院. Everything here is synthetic."""
+counts, and the suggestions computed from them. `load_cooperation_activity` (run by `manage.py loaddemo`):
+responses in each state and one supply–demand event. Made through the services, most entries published;
+each part is loaded once. The `school` user is a contact of 淄博职业学院. Everything here is synthetic."""
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
-from alliance.demo import DemoCore
-from alliance.models import IndustrialChain
+from alliance.demo import HIGH_TECH, DemoCore
+from alliance.models import Alliance, IndustrialChain
 from cooperation import suggestions
 from cooperation.models import CoreProduct, Offer, SupplyDemandEvent, TalentNeed, TechnologyNeed
 from cooperation.services import entries, events, responses
@@ -170,26 +171,41 @@ def load_cooperation_demo(core: DemoCore) -> bool:
              key_technologies=technologies, description=description, year=year)
     own = {0, 4, 12, 16}  # the `contact` user's enterprise posts these (and decides their responses)
     others = enterprises[1:]
-    needs = [
+    for index, (title, chain, form, low, high, description) in enumerate(TECHNOLOGY_NEEDS):
         post(TechnologyNeed, contact_unit if index in own else others[index % len(others)], index, title=title,
              chain=chains.get(chain), form=form, budget_min=low, budget_max=high, description=description,
              wanted_by=timezone.localdate() + timedelta(days=90 + 15 * index), year=year)
-        for index, (title, chain, form, low, high, description) in enumerate(TECHNOLOGY_NEEDS)
-    ]
-    talent = []
     for index in range(30):
         position, code, chain, headcount, low, high = TALENT_POSITIONS[index % len(TALENT_POSITIONS)]
-        talent.append(post(TalentNeed, enterprises[index % len(enterprises)], index, position=position,
-                           major_code=code, chain=chains.get(chain), headcount=headcount + index % 3,
-                           filled=(index % 5) if index % 7 else 0, salary_min=low, salary_max=high,
-                           location="淄博高新区", year=year, education_level="higher_vocational",
-                           description="吃苦耐劳，能适应倒班；持相关职业技能等级证书者优先。"))
+        post(TalentNeed, enterprises[index % len(enterprises)], index, position=position, major_code=code,
+             chain=chains.get(chain), headcount=headcount + index % 3, filled=(index % 5) if index % 7 else 0,
+             salary_min=low, salary_max=high, location="淄博高新区", year=year, education_level="higher_vocational",
+             description="吃苦耐劳，能适应倒班；持相关职业技能等级证书者优先。")
     for key, offers in OFFERS.items():
         for index, (kind, title, code, enrolment, graduates, chain, description, audience) in enumerate(offers):
             post(Offer, units[key], index + 1, kind=kind, title=title, major_code=code, enrolment=enrolment,
                  graduates=graduates, chain=chains.get(chain), description=description, audience=audience,
                  year=year)
 
+    suggestions.refresh_city(core.city.pk)
+    return True
+
+
+@transaction.atomic
+def load_cooperation_activity() -> bool:
+    """Responses in each state to the `contact` user's needs, and one supply–demand event that was held. Their
+    notifications go into the outbox, so, like the council's business (governance/demo.py), this runs from
+    `manage.py loaddemo` only, after the register; skipped when the alliance already has an event."""
+    alliance = Alliance.objects.get(name=HIGH_TECH)
+    if SupplyDemandEvent.objects.filter(alliance=alliance).exists():
+        return False
+    secretariat = User.objects.get(username="secretariat")
+    contact = User.objects.get(username="contact")
+    school = User.objects.get(username="school")
+    units = _units(alliance)
+    needs = {need.title: need for need in TechnologyNeed.objects.filter(alliance=alliance)}
+    needs = [needs[title] for title, *_rest in TECHNOLOGY_NEEDS]
+    talent = list(TalentNeed.objects.filter(alliance=alliance).order_by("id")[:6])
     # Responses in each state, from the schools' and institutes' contacts, to the `contact` user's needs.
     sintering, spindle, twin, vision = needs[0], needs[4], needs[12], needs[16]
     light_industry = Contact.objects.filter(organization=units["light_industry"]).order_by("id").first().user
@@ -212,12 +228,12 @@ def load_cooperation_demo(core: DemoCore) -> bool:
         alliance=alliance, actor=secretariat, title="高新区校企技术与人才供需对接会",
         starts_at=now - timedelta(days=20), ends_at=now - timedelta(days=20) + timedelta(hours=3),
         location="淄博高新区科创中心报告厅", description="发布技术需求与人才需求清单，院校现场对接。",
-        technology_needs=needs[:6], talent_needs=talent[:6],
+        technology_needs=needs[:6], talent_needs=talent,
     )
     events.event_mark_held(event=event, actor=secretariat,
                            summary="企业32家、院校与研究院11家参会，现场发布技术需求6项、人才需求6项。")
     responses.response_link_event(response=accepted, event=event, actor=secretariat)
     responses.response_link_event(response=proposed, event=event, actor=secretariat)
-    suggestions.refresh_city(core.city.pk)
-    return SupplyDemandEvent.objects.filter(alliance=alliance).exists()
+    suggestions.refresh_city(alliance.city_id)
+    return True
 

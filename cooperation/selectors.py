@@ -8,7 +8,8 @@ Who reads an entry:
 - the unit's own contacts, the alliance's secretariat and the city's officials: all of them.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from alliance.models import Alliance
 from alliance.selectors import every_row
@@ -71,10 +72,16 @@ def entry_get_for_user(user, model, pk):
     return get_or_404(entries_for_user(user, model).select_related("alliance__city"), pk)
 
 
+def live_response_count() -> Coalesce:
+    """A technology need's live (proposed or accepted) responses: a subquery PostgreSQL runs for the rows of the
+    page only, after the sort and the limit."""
+    live = (Response.objects.filter(need=OuterRef("pk"), status__in=["proposed", "accepted"]).order_by()
+            .values("need").annotate(n=Count("id")).values("n"))
+    return Coalesce(Subquery(live, output_field=IntegerField()), 0)
+
+
 def technology_needs_for_user(user) -> QuerySet[TechnologyNeed]:
-    """With the count of live responses (one subquery, whatever the number of rows)."""
-    return entries_for_user(user, TechnologyNeed).annotate(
-        response_count=Count("responses", filter=Q(responses__status__in=["proposed", "accepted"]), distinct=True))
+    return entries_for_user(user, TechnologyNeed).annotate(response_count=live_response_count())
 
 
 def responses_for_user(user) -> QuerySet[Response]:

@@ -56,6 +56,7 @@ from schemathesis.openapi.checks import JsonSchemaError, UndefinedStatusCode
 
 from alliance.models import Alliance
 from config.wsgi import application
+from cooperation.demo import load_cooperation_activity
 from cooperation.models import CoreProduct, Offer, Response, TalentNeed, TechnologyNeed
 from governance.models import Body, Seat
 from members.api.views import LoginThrottle
@@ -144,6 +145,7 @@ def demo_ids(db):
         return list(queryset.order_by("pk").values_list("pk", flat=True)[:n])
 
     load_demo_council()  # a held and a planned meeting, a closed and an open motion, tasks
+    load_cooperation_activity()  # responses in each state, a held supply–demand event
 
     memberships = []
     for status in Membership.Status.values:

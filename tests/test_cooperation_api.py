@@ -275,3 +275,33 @@ def test_a_needs_suggestions_are_read_in_one_query(city_world):
         names = [row.organization.name for row in rows]
     assert len(context.captured_queries) == 1
     assert names == ["计数学院", "计数企业"]
+
+
+@pytest.mark.parametrize("who", ["secretariat", "anonymous"])
+def test_a_list_row_is_what_the_detail_endpoint_answers(world, cast, api_for, who):
+    """The lists are read in one query (cooperation/api/lists.py); each row must still be the serializer's."""
+    world["response"], world["talent"], world["offer"], world["product"]
+    entries_publish = [world["talent"], world["offer"], world["product"]]
+    from cooperation.services import entries
+
+    for entry in entries_publish:
+        entries.entry_publish(entry=entry, actor=world.secretariat)
+    api = api_for(cast[who])
+    for collection in ("technology-needs", "talent-needs", "products", "offers", "responses"):
+        rows = api.get(f"/api/v1/{collection}/?page_size=5").json()["results"]
+        assert rows or (who == "anonymous" and collection == "responses"), collection
+        for row in rows:
+            assert api.get(f"/api/v1/{collection}/{row['id']}/").json() == row, collection
+
+
+def test_the_pages_of_a_list_link_to_each_other(world, api_for):
+    api = api_for(world.secretariat)
+    first = api.get("/api/v1/talent-needs/?page_size=2").json()
+    assert first["count"] > 4 and first["previous"] is None and "page=2" in first["next"]
+    second = api.get(first["next"]).json()
+    assert second["previous"].endswith("page_size=2") and "page=3" in second["next"]
+    assert not {row["id"] for row in first["results"]} & {row["id"] for row in second["results"]}
+    assert api.get("/api/v1/talent-needs/?page=999999").status_code == 404
+    assert api.get(f"/api/v1/talent-needs/?page={2**40}").status_code == 404
+    last = api.get("/api/v1/talent-needs/?page_size=2&page=last").json()
+    assert last["next"] is None and last["results"]

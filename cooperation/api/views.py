@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation import selectors
+from cooperation.api.lists import OneQueryListMixin
 from cooperation.api.serializers import (
     CoreProductInputSerializer,
     CoreProductSerializer,
@@ -49,7 +50,17 @@ def _entry_schema(output, input_serializer, *, extra=None):
     )
 
 
-class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+# How the one-query lists read each output field (cooperation/api/lists.py).
+LOOKUPS = {"alliance": "alliance_id", "alliance_name": "alliance__name", "organization": "organization_id",
+           "organization_name": "organization__name", "merged_into": "merged_into_id", "chain": "chain_id",
+           "chain_name": "chain__name", "need": "need_id", "need_title": "need__title", "event": "event_id"}
+
+
+def one_query_fields(serializer_class) -> dict[str, str]:
+    return {name: LOOKUPS.get(name, name) for name in serializer_class.Meta.fields}
+
+
+class EntryViewSet(OneQueryListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                    viewsets.GenericViewSet):
     """What the four lists share: post (a unit's contacts or the secretariat), change (PATCH), and the
     secretariat's curation: `publish`, `close` (also the unit's contacts), `merge` into the entry it
@@ -128,6 +139,7 @@ class CoreProductViewSet(EntryViewSet):
 
     model = CoreProduct
     serializer_class = CoreProductSerializer
+    list_fields = one_query_fields(CoreProductSerializer)
     input_serializer_class = CoreProductInputSerializer
     filterset_class = ProductFilter
     search_fields = ["name", "description", "key_technologies", "organization__name"]
@@ -154,6 +166,7 @@ class TechnologyNeedViewSet(EntryViewSet):
 
     model = TechnologyNeed
     serializer_class = TechnologyNeedSerializer
+    list_fields = one_query_fields(TechnologyNeedSerializer)
     input_serializer_class = TechnologyNeedInputSerializer
     filterset_class = TechnologyNeedFilter
     search_fields = ["title", "description", "organization__name"]
@@ -198,6 +211,7 @@ class TalentNeedViewSet(EntryViewSet):
 
     model = TalentNeed
     serializer_class = TalentNeedSerializer
+    list_fields = one_query_fields(TalentNeedSerializer)
     input_serializer_class = TalentNeedInputSerializer
     filterset_class = TalentNeedFilter
     search_fields = ["position", "description", "location", "organization__name"]
@@ -223,6 +237,7 @@ class OfferViewSet(EntryViewSet):
 
     model = Offer
     serializer_class = OfferSerializer
+    list_fields = one_query_fields(OfferSerializer)
     input_serializer_class = OfferInputSerializer
     filterset_class = OfferFilter
     search_fields = ["title", "description", "organization__name"]
@@ -233,11 +248,12 @@ class OfferViewSet(EntryViewSet):
     accept=extend_schema(request=ResponseDecisionInputSerializer, responses={200: ResponseSerializer, **ACTION_ERRORS}),
     decline=extend_schema(request=ResponseDecisionInputSerializer, responses={200: ResponseSerializer, **ACTION_ERRORS}),
 )
-class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ResponseViewSet(OneQueryListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Responses to technology needs (POST technology-needs/<id>/respond/ makes one), seen by their two sides,
     the need's secretariat and the city's officials. The need's enterprise accepts or declines."""
 
     serializer_class = ResponseSerializer
+    list_fields = one_query_fields(ResponseSerializer)
     filterset_fields = ["need", "organization", "status"]
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]

@@ -1,0 +1,82 @@
+"""The list endpoints of the cooperation API, read in one query.
+
+At national scale (30,000 needs and offers) these lists are what portals poll. DRF's generic list costs two
+queries (the page and the paginator's COUNT) and builds a model instance and a serializer field for every
+value. Here the page and the number of rows come from one query (`COUNT(*) OVER ()` beside the page's
+columns, read with `values()`), and each row is the output serializer's own representation written out from
+those values. The answer has the shape and values the output serializer gives (tests/test_cooperation_api.py
+compares the two); the serializer remains what the schema documents and what detail endpoints answer.
+"""
+
+import datetime
+
+from django.db.models import Count, Window
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
+
+
+def _datetime(value):
+    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, "Z" for UTC."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _value(value):
+    if isinstance(value, datetime.datetime):
+        return _datetime(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class OneQueryListMixin:
+    """`list_fields`: the output field names in order, each with the `values()` lookup that reads it."""
+
+    list_fields: dict[str, str] = {}
+
+    def _page_number(self, request, paginator) -> int | None:
+        """The page asked for; None for "last"."""
+        raw = request.query_params.get(paginator.page_query_param, 1)
+        if raw in paginator.last_page_strings:
+            return None
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= MAX_PAGE:
+            raise NotFound(_("Invalid page."))
+        return number
+
+    def list(self, request, *args, **kwargs):
+        paginator = self.paginator
+        queryset = self.filter_queryset(self.get_queryset())
+        size = paginator.get_page_size(request)
+        number = self._page_number(request, paginator)
+        if number is None:
+            number = max(1, -(-queryset.count() // size))
+        lookups = list(self.list_fields.values())
+        offset = (number - 1) * size
+        rows = list(queryset.annotate(_total=Window(Count("pk"))).values(*lookups, "_total")[offset:offset + size])
+        if rows:
+            total = rows[0]["_total"]
+        elif number == 1:
+            total = 0
+        else:
+            raise NotFound(_("Invalid page."))
+        names = list(self.list_fields.items())
+        results = [{name: _value(row[lookup]) for name, lookup in names} for row in rows]
+        url = request.build_absolute_uri()
+        return Response({
+            "count": total,
+            "next": replace_query_param(url, paginator.page_query_param, number + 1) if offset + size < total
+            else None,
+            "previous": None if number == 1 else (remove_query_param(url, paginator.page_query_param) if number == 2
+                                                  else replace_query_param(url, paginator.page_query_param,
+                                                                           number - 1)),
+            "results": results,
+        })
