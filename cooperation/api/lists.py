@@ -2,15 +2,15 @@
 
 At national scale (30,000 needs and offers) these lists are what portals poll. DRF's generic list costs two
 queries (the page and the paginator's COUNT) and builds a model instance and a serializer field for every
-value. Here the page and the number of rows come from one query (`COUNT(*) OVER ()` beside the page's
-columns, read with `values()`), and each row is the output serializer's own representation written out from
+value. Here the page and the number of rows come from one query (the page's columns read with `values()`,
+and the count as an uncorrelated subquery), and each row is the output serializer's own representation written out from
 those values. The answer has the shape and values the output serializer gives (tests/test_cooperation_api.py
 compares the two); the serializer remains what the schema documents and what detail endpoints answer.
 """
 
-import datetime
-
-from django.db.models import Count, Window
+from django.db import models
+from django.db.models import Count, IntegerField, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
@@ -20,18 +20,33 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
 
 
-def _datetime(value):
-    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, "Z" for UTC."""
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+def _converters(model, lookups) -> list:
+    """For each looked-up value, how it is written: dates and times as DRF writes them, the rest as they are."""
+    converters = []
+    for lookup in lookups:
+        field = None
+        if "__" not in lookup:
+            try:
+                field = model._meta.get_field(lookup.removesuffix("_id") if lookup.endswith("_id") else lookup)
+            except Exception:  # an annotation (a count): written as it is
+                field = None
+        if isinstance(field, models.DateTimeField):
+            converters.append("datetime")
+        elif isinstance(field, models.DateField):
+            converters.append("date")
+        else:
+            converters.append(None)
+    return converters
 
 
-def _value(value):
-    if isinstance(value, datetime.datetime):
-        return _datetime(value)
-    if isinstance(value, datetime.date):
+def _write(value, converter, zone):
+    """As DRF's fields write a value: a time in the current time zone, ISO 8601 ("Z" for UTC); a date ISO."""
+    if value is None or converter is None:
+        return value
+    if converter == "date":
         return value.isoformat()
-    return value
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class OneQueryListMixin:
@@ -61,15 +76,21 @@ class OneQueryListMixin:
             number = max(1, -(-queryset.count() // size))
         lookups = list(self.list_fields.values())
         offset = (number - 1) * size
-        rows = list(queryset.annotate(_total=Window(Count("pk"))).values(*lookups, "_total")[offset:offset + size])
+        # The number of rows as an uncorrelated subquery: PostgreSQL counts once, on the list's own filters,
+        # while the page's joins and per-row subqueries run for the rows of the page only.
+        total = queryset.order_by().annotate(_n=Window(Count("pk"))).values("_n")[:1]
+        rows = list(queryset.annotate(_total=Coalesce(Subquery(total, output_field=IntegerField()), 0))
+                    .values(*lookups, "_total")[offset:offset + size])
         if rows:
             total = rows[0]["_total"]
         elif number == 1:
             total = 0
         else:
             raise NotFound(_("Invalid page."))
-        names = list(self.list_fields.items())
-        results = [{name: _value(row[lookup]) for name, lookup in names} for row in rows]
+        zone = timezone.get_current_timezone()
+        columns = list(zip(self.list_fields, lookups, _converters(queryset.model, lookups), strict=True))
+        results = [{name: _write(row[lookup], converter, zone) for name, lookup, converter in columns}
+                   for row in rows]
         url = request.build_absolute_uri()
         return Response({
             "count": total,

@@ -7,8 +7,10 @@ state does not allow it).
 """
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -31,6 +33,7 @@ from cooperation.api.serializers import (
     TechnologyNeedSerializer,
 )
 from cooperation.models import CoreProduct, Offer, TalentNeed, TechnologyNeed
+from cooperation.models import Response as NeedResponse
 from cooperation.permissions import can_see_suggestions
 from cooperation.services import entries, responses
 from kernel.api.schema import ACTION_ERRORS, documented_errors
@@ -127,7 +130,24 @@ class EntryViewSet(OneQueryListMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return Response(SuggestionSerializer(selectors.suggestions_of(need), many=True).data)
 
 
-class ProductFilter(django_filters.FilterSet):
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An id, compared as it is: no query to check that the row exists (so a filter costs the list nothing),
+    and a number beyond PostgreSQL's bigint is refused (400), not sent."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class EntryFilter(django_filters.FilterSet):
+    alliance = IdFilter(field_name="alliance_id")
+    organization = IdFilter(field_name="organization_id")
+    chain = IdFilter(field_name="chain_id")
+
+
+class ProductFilter(EntryFilter):
     class Meta:
         model = CoreProduct
         fields = ["alliance", "organization", "chain", "year", "status", "visibility"]
@@ -145,7 +165,7 @@ class CoreProductViewSet(EntryViewSet):
     search_fields = ["name", "description", "key_technologies", "organization__name"]
 
 
-class TechnologyNeedFilter(django_filters.FilterSet):
+class TechnologyNeedFilter(EntryFilter):
     class Meta:
         model = TechnologyNeed
         fields = ["alliance", "organization", "chain", "status", "year", "form", "visibility"]
@@ -197,7 +217,7 @@ class TechnologyNeedViewSet(EntryViewSet):
         return self._suggestions(request)
 
 
-class TalentNeedFilter(django_filters.FilterSet):
+class TalentNeedFilter(EntryFilter):
     class Meta:
         model = TalentNeed
         fields = ["alliance", "organization", "major_code", "major_category", "chain", "year", "status",
@@ -223,7 +243,7 @@ class TalentNeedViewSet(EntryViewSet):
         return self._suggestions(request)
 
 
-class OfferFilter(django_filters.FilterSet):
+class OfferFilter(EntryFilter):
     class Meta:
         model = Offer
         fields = ["alliance", "organization", "kind", "year", "status", "major_code", "major_category", "chain",
@@ -243,6 +263,15 @@ class OfferViewSet(EntryViewSet):
     search_fields = ["title", "description", "organization__name"]
 
 
+class ResponseFilter(django_filters.FilterSet):
+    need = IdFilter(field_name="need_id")
+    organization = IdFilter(field_name="organization_id")
+
+    class Meta:
+        model = NeedResponse
+        fields = ["need", "organization", "status"]
+
+
 @extend_schema_view(
     retrieve=extend_schema(responses={200: ResponseSerializer, **documented_errors(404)}),
     accept=extend_schema(request=ResponseDecisionInputSerializer, responses={200: ResponseSerializer, **ACTION_ERRORS}),
@@ -254,7 +283,7 @@ class ResponseViewSet(OneQueryListMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     serializer_class = ResponseSerializer
     list_fields = one_query_fields(ResponseSerializer)
-    filterset_fields = ["need", "organization", "status"]
+    filterset_class = ResponseFilter
     ordering_fields = ["id", "created_at"]
     ordering = ["-id"]
 
