@@ -44,6 +44,13 @@ def _amount_field(label):
     return models.PositiveBigIntegerField(label, null=True, blank=True, validators=[MaxValueValidator(MAX_AMOUNT)])
 
 
+def public_index(name: str, live: Q) -> models.Index:
+    """What anyone reads (published, marked public, not merged, live): counted at every request of the public
+    lists, by an index-only scan of this partial index rather than a scan of the table."""
+    return models.Index(fields=["alliance"], name=name, condition=Q(
+        visibility="public", published_at__isnull=False, merged_into__isnull=True) & live)
+
+
 class Visibility(models.TextChoices):
     ALLIANCE = "alliance", _("Alliance members")
     PUBLIC = "public", _("Public")
@@ -108,7 +115,8 @@ class CoreProduct(Entry):
             models.CheckConstraint(condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="product_year_range"),
         ]
         indexes = [models.Index(fields=["alliance", "status"], name="product_alliance_status"),
-                   models.Index(fields=["organization", "status"], name="product_org_status")]
+                   models.Index(fields=["organization", "status"], name="product_org_status"),
+                   public_index("product_public", Q(status="published"))]
 
     def __str__(self):
         return self.name
@@ -160,7 +168,8 @@ class TechnologyNeed(Entry):
                     "budget_max")), name="technology_need_budget_ordered"),
         ]
         indexes = [models.Index(fields=["alliance", "status"], name="tech_need_alliance_status"),
-                   models.Index(fields=["organization", "status"], name="tech_need_org_status")]
+                   models.Index(fields=["organization", "status"], name="tech_need_org_status"),
+                   public_index("tech_need_public", ~Q(status="closed"))]
 
     def __str__(self):
         return self.title
@@ -227,7 +236,8 @@ class TalentNeed(Entry):
         ]
         indexes = [models.Index(fields=["alliance", "status"], name="talent_need_alliance_status"),
                    models.Index(fields=["organization", "status"], name="talent_need_org_status"),
-                   models.Index(fields=["major_category", "year"], name="talent_need_category_year")]
+                   models.Index(fields=["major_category", "year"], name="talent_need_category_year"),
+                   public_index("talent_need_public", ~Q(status="closed"))]
 
     def __str__(self):
         return self.position
@@ -304,7 +314,8 @@ class Offer(Entry):
         ]
         indexes = [models.Index(fields=["alliance", "kind"], name="offer_alliance_kind"),
                    models.Index(fields=["organization", "status"], name="offer_org_status"),
-                   models.Index(fields=["major_category", "year"], name="offer_category_year")]
+                   models.Index(fields=["major_category", "year"], name="offer_category_year"),
+                   public_index("offer_public", ~Q(status="closed"))]
 
     def __str__(self):
         return self.title

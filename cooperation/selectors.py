@@ -126,6 +126,10 @@ def suggestions_for_units(user, organization_ids, limit: int = 10) -> list[Sugge
     )
 
 
+LIVE_OR_DRAFT = {CoreProduct: ~Q(status=CoreProduct.Status.CLOSED), TechnologyNeed: LIVE[TechnologyNeed],
+                 TalentNeed: LIVE[TalentNeed], Offer: LIVE[Offer]}
+
+
 def list_counts_for_alliance(user, alliance) -> dict[str, int]:
     """Live entries of each list of the alliance that this user may read."""
     counts = {}
@@ -135,9 +139,6 @@ def list_counts_for_alliance(user, alliance) -> dict[str, int]:
                                            merged_into__isnull=True).count()
     return counts
 
-
-LIVE_OR_DRAFT = {CoreProduct: ~Q(status=CoreProduct.Status.CLOSED), TechnologyNeed: LIVE[TechnologyNeed],
-                 TalentNeed: LIVE[TalentNeed], Offer: LIVE[Offer]}
 
 
 def events_for_user(user) -> QuerySet[SupplyDemandEvent]:

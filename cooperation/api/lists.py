@@ -9,7 +9,7 @@ compares the two); the serializer remains what the schema documents and what det
 """
 
 from django.db import models
-from django.db.models import Count, IntegerField, Subquery, Window
+from django.db.models import Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
+# COUNT(*) as a plain function, not an aggregate: Django adds no GROUP BY, and PostgreSQL answers one row,
+# counting the public lists by an index-only scan of their partial index (cooperation/models.py).
+COUNT_ALL = Func(template="COUNT(*)", output_field=IntegerField())
 
 
 def _converters(model, lookups) -> list:
@@ -78,7 +81,7 @@ class OneQueryListMixin:
         offset = (number - 1) * size
         # The number of rows as an uncorrelated subquery: PostgreSQL counts once, on the list's own filters,
         # while the page's joins and per-row subqueries run for the rows of the page only.
-        total = queryset.order_by().annotate(_n=Window(Count("pk"))).values("_n")[:1]
+        total = queryset.order_by().annotate(_n=COUNT_ALL).values("_n")
         rows = list(queryset.annotate(_total=Coalesce(Subquery(total, output_field=IntegerField()), 0))
                     .values(*lookups, "_total")[offset:offset + size])
         if rows:
