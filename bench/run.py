@@ -5,12 +5,14 @@ One run:
 1. drops and recreates the database named in DATABASE_URL (its name must end in
    ``_bench``), migrates it and loads a national-scale data set with COPY:
    30 cities, 150 alliances, 15,000 organisations, 20,000 memberships,
-   30,000 users, role grants, contacts, councils and seats;
+   30,000 users, role grants, contacts, councils and seats, and the three lists with the offers
+   (30,000 entries and 6,000 responses: bench/cooperation.py);
 2. starts gunicorn (2 workers, DEBUG off) on a free loopback port with
    ``bench.settings`` (the application's URLs plus a one-query "floor" view);
 3. times the register page and the organisations API, anonymous and as a
-   city official, against the floor, over HTTP with keep-alive (sequential
-   requests, interleaved across the endpoints);
+   city official, and the cooperation API lists (technology needs, talent needs,
+   offers, core products), against the floor, over HTTP with keep-alive
+   (sequential requests, interleaved across the endpoints);
 4. counts the SQL queries of each endpoint in-process, for the full list and
    for a filter down to a single unit, to show the count does not grow
    with the data;
