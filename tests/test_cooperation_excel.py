@@ -155,3 +155,14 @@ def test_an_unpublished_or_closed_entry_is_not_in_the_years_lists(world):
     data = documents.annual_lists(world.alliance, year)
     assert world["need"].pk not in {need.pk for need in data["technology_needs"]}
     assert world["talent"].pk not in {need.pk for need in data["talent_needs"]}
+
+
+def test_a_good_import_on_the_page_publishes_and_goes_to_the_list(world, client_for):
+    response = client_for(world.secretariat).post(
+        f"/cooperation/alliances/{world.alliance.pk}/talent-needs/import/",
+        {"publish": "on", "file": xlsx([[world.contact_org.uscc, "装配工", "460301", 3, 0, None, None, "向社会公开"]],
+                                       TALENT_HEADER)})
+    assert response.status_code == 302
+    assert response["Location"] == f"/cooperation/talent-needs/?alliance={world.alliance.pk}"
+    need = TalentNeed.objects.get(position="装配工", alliance=world.alliance)
+    assert need.published_at is not None and need.visibility == "public"

@@ -198,3 +198,32 @@ def test_the_alliance_page_shows_the_lists(world, client_for):
     world["published_need"]
     html = client_for(None).get(f"/alliances/{world.alliance.pk}/").content.decode()
     assert 'id="cooperation-lists"' in html
+
+
+def test_the_secretariat_plans_an_event_records_it_and_links_a_response(world, client_for):
+    browser = client_for(world.secretariat)
+    need = world["published_need"]
+    start = timezone.localtime() - timedelta(hours=3)
+    response = browser.post(f"/cooperation/alliances/{world.alliance.pk}/events/new/", {
+        "title": "智能制造供需对接会", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "location": "科创中心",
+        "technology_needs": [need.pk]})
+    assert response.status_code == 302, response.content[:500]
+    event_url = response["Location"]
+    event_id = int(event_url.rstrip("/").rsplit("/", 1)[1])
+    assert browser.post(f"/cooperation/events/{event_id}/held/", {"summary": "对接成功"}).status_code == 302
+    answer = world["response"]
+    assert browser.post(f"/cooperation/events/{event_id}/link/", {"response": answer.pk}).status_code == 302
+    page = browser.get(event_url).content.decode()
+    assert 'data-status="held"' in page and need.title in page and world.school_org.name in page
+    figures = browser.get(f"/cooperation/alliances/{world.alliance.pk}/events/").content.decode()
+    assert 'id="events-held"' in figures
+
+
+def test_an_event_that_ends_before_it_starts_is_refused_on_its_field(world, client_for):
+    start = timezone.localtime() + timedelta(days=3)
+    response = client_for(world.secretariat).post(f"/cooperation/alliances/{world.alliance.pk}/events/new/", {
+        "title": "对接会", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 400
+    assert "结束时间须晚于开始时间" in response.content.decode()
