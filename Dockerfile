@@ -35,6 +35,7 @@ COPY kernel ./kernel
 COPY alliance ./alliance
 COPY members ./members
 COPY governance ./governance
+COPY cooperation ./cooperation
 COPY assessments ./assessments
 COPY templates ./templates
 COPY static ./static

@@ -1,6 +1,7 @@
 """Figures the application computes from what it already holds, shown beside the self-assessment.
 
-Meeting, resolution and task figures cover the year before the computation. A rate with
+Meeting, resolution and task figures, and those of supply and demand (cooperation/metrics.py: events
+held, responses accepted, needs posted), cover the year before the computation. A rate with
 nothing to measure (no meeting held, no task due) is reported as not available, not as zero.
 """
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from alliance.models import Alliance, AllianceDocument
+from cooperation.metrics import cooperation_metrics
 from governance.figures import council_business, council_establishment
 from members.models import Organization
 from members.selectors import active_member_counts_by_type
@@ -35,6 +37,7 @@ def alliance_metrics(alliance: Alliance) -> dict:
             AllianceDocument.Kind.CHARTER, AllianceDocument.Kind.DEVELOPMENT_PLAN,
             AllianceDocument.Kind.CONSTRUCTION_SCHEME, AllianceDocument.Kind.WORK_PLAN)},
         **governance_metrics(alliance),
+        **cooperation_metrics(alliance),
     }
 
 

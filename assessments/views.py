@@ -243,6 +243,10 @@ def _metric_rows(metrics: dict) -> list[dict]:
         {"label": _("Meetings with quorum (per cent)"), "value": metrics.get("quorum_rate")},
         {"label": _("Resolutions adopted"), "value": metrics.get("resolutions_adopted")},
         {"label": _("Tasks done on time (per cent of weight)"), "value": metrics.get("tasks_done_on_time")},
+        {"label": _("Supply–demand events held"), "value": metrics.get("supply_demand_events_held")},
+        {"label": _("Responses to technology needs accepted"), "value": metrics.get("responses_accepted")},
+        {"label": _("Technology needs posted"), "value": metrics.get("technology_needs_posted")},
+        {"label": _("Talent needs posted"), "value": metrics.get("talent_needs_posted")},
     ]
     return rows
 

@@ -34,6 +34,11 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expire_seconds": 55},
     },
+    "cooperation-suggestions": {
+        "task": "cooperation.tasks.refresh_all_suggestions",
+        "schedule": crontab(minute=23, hour=3),
+        "options": {"expire_seconds": 3600},
+    },
     "governance-reminders": {
         "task": "governance.tasks.governance_reminders",
         "schedule": 600.0,

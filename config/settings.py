@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "alliance",
     "members",
     "governance",
+    "cooperation",
     "assessments",
 ]
 
@@ -368,6 +369,12 @@ SPECTACULAR_SETTINGS = {
         "MembershipStatusEnum": "members.models.Membership.Status",
         "MembershipRoleEnum": "members.models.Membership.Role",
         "SeatOfficeEnum": "governance.models.Seat.Office",
+        "CoreProductStatusEnum": "cooperation.models.CoreProduct.Status",
+        "TechnologyNeedStatusEnum": "cooperation.models.TechnologyNeed.Status",
+        "TalentNeedStatusEnum": "cooperation.models.TalentNeed.Status",
+        "OfferStatusEnum": "cooperation.models.Offer.Status",
+        "OfferKindEnum": "cooperation.models.Offer.Kind",
+        "ResponseStatusEnum": "cooperation.models.Response.Status",
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("alliance.urls")),
     path("", include("members.urls")),
     path("governance/", include("governance.urls")),
+    path("cooperation/", include("cooperation.urls")),
     path("assessments/reports/", include("assessments.reports.urls")),
     path("assessments/", include("assessments.urls")),
     path("notifications/", include("kernel.urls")),

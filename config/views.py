@@ -1,8 +1,18 @@
 """The home page: what each role has to do, gathered from every app (the wiring may know them all)."""
 
+from django.db.models import Q
 from django.shortcuts import render
 
 from alliance.selectors import alliances_for_user
+from cooperation.models import Response, TalentNeed, TechnologyNeed
+from cooperation.selectors import (
+    entries_for_user,
+    responder_units,
+    responses_for_user,
+    suggestions_for_units,
+    technology_needs_for_user,
+    unpublished_counts,
+)
 from governance.selectors import seats_for_user
 from kernel.scope import scope_of
 from members.models import Membership
@@ -21,12 +31,32 @@ def home(request):
         context["pending_applications"] = memberships_for_user(request.user).filter(
             alliance_id__in=scope.secretariat_alliance_ids, status=Membership.Status.APPLIED
         )[:20]
+        context["unpublished"] = unpublished_counts(scope.secretariat_alliance_ids)
     if scope.contact_organization_ids:
         context["own_memberships"] = memberships_for_user(request.user).filter(
             organization_id__in=scope.contact_organization_ids
         ).order_by("organization__name", "-id")
+        context.update(_cooperation(request.user, scope.contact_organization_ids))
     if scope.seat_ids:
         context["seats"] = seats_for_user(request.user).filter(id__in=scope.seat_ids).select_related("body__alliance")
     if not scope.is_authenticated:
         context["public_alliances"] = alliances_for_user(request.user)[:20]
     return render(request, "alliance/home.html", context)
+
+
+def _cooperation(user, units) -> dict:
+    """A contact's supply and demand: its unit's open needs, the responses waiting for its answer, and (for a
+    school or institute) its own responses and the needs it is suggested for. A fixed number of queries."""
+    live = ~Q(status=TechnologyNeed.Status.CLOSED)
+    responders = list(responder_units(user).values_list("pk", flat=True))
+    return {
+        "own_technology_needs": technology_needs_for_user(user).filter(live, organization_id__in=units)
+        .order_by("-id")[:10],
+        "own_talent_needs": entries_for_user(user, TalentNeed).filter(
+            organization_id__in=units, status=TalentNeed.Status.OPEN).order_by("-id")[:10],
+        "responses_waiting": responses_for_user(user).filter(
+            need__organization_id__in=units, status=Response.Status.PROPOSED).order_by("-id")[:10],
+        "own_responses": responses_for_user(user).filter(organization_id__in=responders).order_by("-id")[:10]
+        if responders else None,
+        "suggested_needs": suggestions_for_units(user, responders) if responders else None,
+    }

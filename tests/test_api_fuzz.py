@@ -55,6 +55,8 @@ from schemathesis.openapi.checks import JsonSchemaError, UndefinedStatusCode
 
 from alliance.models import Alliance
 from config.wsgi import application
+from cooperation.demo import load_cooperation_activity
+from cooperation.models import CoreProduct, Offer, Response, TalentNeed, TechnologyNeed
 from governance.models import Body, Seat
 from kernel.api.schema import SchemaGenerator
 from members.api.views import LoginThrottle
@@ -143,6 +145,7 @@ def demo_ids(db):
         return list(queryset.order_by("pk").values_list("pk", flat=True)[:n])
 
     load_demo_council()  # a held and a planned meeting, a closed and an open motion, tasks
+    load_cooperation_activity()  # responses in each state, a held supply–demand event
 
     memberships = []
     for status in Membership.Status.values:
@@ -156,6 +159,12 @@ def demo_ids(db):
         "/api/v1/meetings/": first(Meeting.objects.all()),
         "/api/v1/motions/": first(Motion.objects.all()),
         "/api/v1/tasks/": first(Task.objects.all()),
+        # The demo's lists (cooperation/demo.py): open and matched needs, with responses in each state.
+        "/api/v1/products/": first(CoreProduct.objects.all()),
+        "/api/v1/technology-needs/": first(TechnologyNeed.objects.filter(responses__isnull=False).distinct(), 5),
+        "/api/v1/talent-needs/": first(TalentNeed.objects.all()),
+        "/api/v1/offers/": first(Offer.objects.all()),
+        "/api/v1/responses/": first(Response.objects.all(), 5),
     })
     yield DEMO_IDS
     DEMO_IDS.clear()

@@ -1,6 +1,6 @@
-"""The layers point one way: kernel <- alliance (core) <- members <- governance <- assessments, with the
-wiring (config) above them all. A lower layer never imports a higher one, at module level or inside a
-function; a lower layer that must react to a higher one offers a hook (a signal or a registry)."""
+"""The layers point one way: kernel <- alliance (core) <- members <- governance and cooperation (side by
+side, neither importing the other) <- assessments, with the wiring (config) above them all. A lower layer
+never imports a higher one, at module level or inside a function; a lower layer that must react to a higher one offers a hook (a signal or a registry)."""
 
 import ast
 from pathlib import Path
@@ -15,8 +15,9 @@ ALLOWED = {
     "alliance": {"kernel"},
     "members": {"kernel", "alliance"},
     "governance": {"kernel", "alliance", "members"},
-    "assessments": {"kernel", "alliance", "members", "governance"},
-    "config": {"kernel", "alliance", "members", "governance", "assessments"},
+    "cooperation": {"kernel", "alliance", "members"},
+    "assessments": {"kernel", "alliance", "members", "governance", "cooperation"},
+    "config": {"kernel", "alliance", "members", "governance", "cooperation", "assessments"},
 }
 PROJECT = set(ALLOWED)
 

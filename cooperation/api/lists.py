@@ -1,0 +1,106 @@
+"""The list endpoints of the cooperation API, read in one query.
+
+At national scale (30,000 needs and offers) these lists are what portals poll. DRF's generic list costs two
+queries (the page and the paginator's COUNT) and builds a model instance and a serializer field for every
+value. Here the page and the number of rows come from one query (the page's columns read with `values()`,
+and the count as an uncorrelated subquery), and each row is the output serializer's own representation written out from
+those values. The answer has the shape and values the output serializer gives (tests/test_cooperation_api.py
+compares the two); the serializer remains what the schema documents and what detail endpoints answer.
+"""
+
+from django.db import models
+from django.db.models import Func, IntegerField, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
+# COUNT(*) as a plain function, not an aggregate: Django adds no GROUP BY, and PostgreSQL answers one row,
+# counting the public lists by an index-only scan of their partial index (cooperation/models.py).
+COUNT_ALL = Func(template="COUNT(*)", output_field=IntegerField())
+
+
+def _converters(model, lookups) -> list:
+    """For each looked-up value, how it is written: dates and times as DRF writes them, the rest as they are."""
+    converters = []
+    for lookup in lookups:
+        field = None
+        if "__" not in lookup:
+            try:
+                field = model._meta.get_field(lookup.removesuffix("_id") if lookup.endswith("_id") else lookup)
+            except Exception:  # an annotation (a count): written as it is
+                field = None
+        if isinstance(field, models.DateTimeField):
+            converters.append("datetime")
+        elif isinstance(field, models.DateField):
+            converters.append("date")
+        else:
+            converters.append(None)
+    return converters
+
+
+def _write(value, converter, zone):
+    """As DRF's fields write a value: a time in the current time zone, ISO 8601 ("Z" for UTC); a date ISO."""
+    if value is None or converter is None:
+        return value
+    if converter == "date":
+        return value.isoformat()
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class OneQueryListMixin:
+    """`list_fields`: the output field names in order, each with the `values()` lookup that reads it."""
+
+    list_fields: dict[str, str] = {}
+
+    def _page_number(self, request, paginator) -> int | None:
+        """The page asked for; None for "last"."""
+        raw = request.query_params.get(paginator.page_query_param, 1)
+        if raw in paginator.last_page_strings:
+            return None
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= MAX_PAGE:
+            raise NotFound(_("Invalid page."))
+        return number
+
+    def list(self, request, *args, **kwargs):
+        paginator = self.paginator
+        queryset = self.filter_queryset(self.get_queryset())
+        size = paginator.get_page_size(request)
+        number = self._page_number(request, paginator)
+        if number is None:
+            number = max(1, -(-queryset.count() // size))
+        lookups = list(self.list_fields.values())
+        offset = (number - 1) * size
+        # The number of rows as an uncorrelated subquery: PostgreSQL counts once, on the list's own filters,
+        # while the page's joins and per-row subqueries run for the rows of the page only.
+        total = queryset.order_by().annotate(_n=COUNT_ALL).values("_n")
+        rows = list(queryset.annotate(_total=Coalesce(Subquery(total, output_field=IntegerField()), 0))
+                    .values(*lookups, "_total")[offset:offset + size])
+        if rows:
+            total = rows[0]["_total"]
+        elif number == 1:
+            total = 0
+        else:
+            raise NotFound(_("Invalid page."))
+        zone = timezone.get_current_timezone()
+        columns = list(zip(self.list_fields, lookups, _converters(queryset.model, lookups), strict=True))
+        results = [{name: _write(row[lookup], converter, zone) for name, lookup, converter in columns}
+                   for row in rows]
+        url = request.build_absolute_uri()
+        return Response({
+            "count": total,
+            "next": replace_query_param(url, paginator.page_query_param, number + 1) if offset + size < total
+            else None,
+            "previous": None if number == 1 else (remove_query_param(url, paginator.page_query_param) if number == 2
+                                                  else replace_query_param(url, paginator.page_query_param,
+                                                                           number - 1)),
+            "results": results,
+        })

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CooperationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cooperation"
+    verbose_name = _("Cooperation")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from alliance.extensions import register_panel
+        from cooperation.models import (
+            CoreProduct,
+            Offer,
+            Response,
+            SupplyDemandEvent,
+            TalentNeed,
+            TechnologyNeed,
+        )
+        from cooperation.panels import alliance_lists
+
+        for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent):
+            auditlog.register(model)
+        register_panel("cooperation/_alliance_panel.html", alliance_lists)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from cooperation.views import documents, entries, events, home
+
+app_name = "cooperation"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("responses/<int:pk>/<slug:decision>/", entries.response_decide, name="response-decide"),
+    path("technology-needs/<int:pk>/respond/", entries.respond, name="respond"),
+    path("alliances/<int:alliance_id>/lists.xlsx", documents.annual_workbook, name="annual-xlsx"),
+    path("alliances/<int:alliance_id>/lists.pdf", documents.annual_pdf, name="annual-pdf"),
+    path("alliances/<int:alliance_id>/events/", events.events, name="events"),
+    path("alliances/<int:alliance_id>/events/new/", events.event_create, name="event-create"),
+    path("alliances/<int:alliance_id>/<slug:kind>/export.xlsx", documents.list_export, name="export"),
+    path("alliances/<int:alliance_id>/<slug:kind>/import/", documents.list_import, name="import"),
+    path("events/<int:pk>/", events.event_detail, name="event"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event-edit"),
+    path("events/<int:pk>/<slug:verb>/", events.event_action, name="event-action"),
+    path("<slug:kind>/", entries.entry_list, name="list"),
+    path("<slug:kind>/new/", entries.entry_create, name="create"),
+    path("<slug:kind>/<int:pk>/", entries.entry_detail, name="detail"),
+    path("<slug:kind>/<int:pk>/edit/", entries.entry_edit, name="edit"),
+    path("<slug:kind>/<int:pk>/<slug:verb>/", entries.entry_action, name="action"),
+]
