@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from alliance.models import Notification
+from kernel.models import Notification
 from governance.minutes_pdf import _motion_row
 from governance.models import Motion
 from governance.rules import Rule, Tally, decide, secret_count_publishable
