@@ -12,11 +12,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from kernel.models import Notification
 from governance.minutes_pdf import _motion_row
 from governance.models import Motion
 from governance.rules import Rule, Tally, decide, secret_count_publishable
 from governance.services import votes
+from kernel.models import Notification
 from tests import governance_data as gd
 
 pytestmark = pytest.mark.django_db
