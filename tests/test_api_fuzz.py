@@ -142,10 +142,10 @@ def wsgi_in_test_transaction(db):
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def demo_ids(module_transaction):
-    """The demo council's business, made once for the module (see module_transaction), and the ids of demo
-    objects by collection."""
+    """The demo council's business, made once for the module's fuzz tests (see module_transaction), and the ids
+    of demo objects by collection."""
     from governance.demo import load_demo_council
     from governance.models import Meeting, Motion, Task
 
@@ -180,7 +180,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def fuzzing(wsgi_in_test_transaction, fast_password_hashing):
+def fuzzing(demo_ids, wsgi_in_test_transaction, fast_password_hashing):
     """Everything a fuzz test needs; its value is the turn counter that hands out demo ids to coverage cases."""
     return itertools.count()
 
