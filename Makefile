@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/alliance
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Test processes (pytest-xdist). Each has its own test database (test_alliance_gw0 …) and Redis database
+# (REDIS_URL's number plus the worker's: keep it at most 16 minus TEST_WORKERS). 2 suits a 2-core machine,
+# where PostgreSQL needs its share of the CPU too (see docs/benchmarks.md); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench install lock system-packages test-system-packages migrate vendor messages clean
 
@@ -46,10 +50,10 @@ run: system-packages install $(MO) migrate
 	$(PY) manage.py loaddemo
 	scripts/run.sh
 
-## make test: the whole suite, browser tests included, on PostgreSQL and Redis.
+## make test: the whole suite, browser tests included, on PostgreSQL and Redis, in TEST_WORKERS processes.
 test: test-system-packages install $(MO)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## make bench: the national-scale benchmark (see docs/benchmarks.md).
 bench: system-packages install $(MO)

@@ -9,6 +9,7 @@ DATABASE_URL and REDIS_URL.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -279,9 +280,30 @@ DOCUMENT_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "png", "jpg", "jpeg"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+def redis_url_for_test_worker(url: str, worker: str) -> str:
+    """`url` with its database index moved up by the number of the pytest-xdist worker (`gw0`, `gw1` …)."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    if path and not path.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL must end in a database number, not {path!r}")
+    number = worker.removeprefix("gw")
+    if not number.isdigit():
+        raise ImproperlyConfigured(f"PYTEST_XDIST_WORKER must be gw<number>, not {worker!r}")
+    return urlunsplit(parts._replace(path=f"/{int(path or 0) + int(number)}"))
+
+
 # Required in production: several web servers and workers share the cache (login throttling, rate limits)
 # and the broker only through Redis; the fallbacks below are for one development machine.
 REDIS_URL = env_required_in_production("REDIS_URL", "")
+# The test suite runs in parallel under pytest-xdist, which names each worker process in PYTEST_XDIST_WORKER.
+# Each worker gets its own test database from pytest-django, and here its own Redis database: REDIS_URL's
+# index plus the worker's number (…/14 gives gw0 database 14, gw1 15). The tests with a real Celery worker
+# purge the queue and wait for their own tasks, and the cache counts login attempts; two workers on one Redis
+# database would take each other's tasks and counts. Redis has 16 databases unless configured otherwise, so
+# leave room above the index for the workers. A production process never runs under xdist (a test's own
+# gunicorn with DJANGO_ENV=production uses its REDIS_URL as given).
+if REDIS_URL and env_str("PYTEST_XDIST_WORKER") and not PRODUCTION:
+    REDIS_URL = redis_url_for_test_worker(REDIS_URL, env_str("PYTEST_XDIST_WORKER"))
 if REDIS_URL:
     # Bounded waits: an unreachable Redis fails a cache call within a second instead of hanging the
     # request (the login throttle then lets it through, see kernel/api/throttling.py).

@@ -3,12 +3,22 @@
 The demo is loaded once per session into the test database; tests that use
 `db` run inside a transaction on top of it. Transactional tests (live server,
 Celery worker) flush the database afterwards, so they load what they need
-themselves (`load_demo` is idempotent).
+themselves (`load_demo` is idempotent). pytest-django runs them after all the
+others, in each xdist worker too (`make test` runs the suite in parallel: each
+worker has its own test database and, see config/settings.py, Redis database).
+
+Rows that many tests of a module read are built once for the module inside
+`module_transaction` (see there), and uploaded files go to a temporary
+MEDIA_ROOT for the whole session.
 """
+
+import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from alliance.demo import HIGH_TECH
@@ -63,6 +73,33 @@ def validate_api_responses(request, monkeypatch):
     monkeypatch.setattr(APIClient, "request", request_and_check)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Uploaded and generated files go to a temporary directory, never to the project's media/: in this
+    process (MEDIA_ROOT overridden) and in the processes tests start (gunicorn, manage.py) through the
+    environment."""
+    path = tmp_path_factory.mktemp("media")
+    previous = os.environ.get("MEDIA_ROOT")
+    os.environ["MEDIA_ROOT"] = str(path)
+    with override_settings(MEDIA_ROOT=path):
+        yield path
+    if previous is None:
+        os.environ.pop("MEDIA_ROOT", None)
+    else:
+        os.environ["MEDIA_ROOT"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing_for_the_session():
+    """Passwords stored by the tests (the cast, loaded once per session and again by every transactional
+    test, about twenty users) are hashed with a fast hasher: at PBKDF2's cost each load took ~5 s of CPU.
+    The configured hashers still check what they hashed. A test whose passwords are checked by another
+    process with the production settings hashes as production does (tests/test_redis_down.py)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher",
+                                             *settings.PASSWORD_HASHERS]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -71,16 +108,59 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_cast()
 
 
-@pytest.fixture
-def cast(db):
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """A transaction around the rest of a test module, rolled back when the module ends.
+
+    A module-scoped fixture that asks for this one builds its rows once, inside it; each test then runs
+    in its own savepoint within it (the `db` fixture's atomic block nests), so every test sees the rows
+    as built and its own changes are rolled back after it. The rows never outlive the module.
+
+    Only for modules without transactional tests (`transaction=True`, live_server): those commit and flush.
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def keep_files(*fields) -> list:
+    """The contents of files that rows built for a module point to (FieldFiles), for `restore_files`."""
+    kept = []
+    for field in fields:
+        with field.storage.open(field.name, "rb") as handle:
+            kept.append((field.storage, field.name, handle.read()))
+    return kept
+
+
+def restore_files(kept) -> None:
+    """Put back the kept files a test deleted: the database rolls back after each test, storage does not."""
+    for storage, name, content in kept:
+        if not storage.exists(name):
+            assert storage.save(name, ContentFile(content)) == name
+
+
+CAST = ["official", "secretariat", "director1", "contact", "expert1", "outsider", "weifang_official",
+        "weifang_secretariat"]
+
+
+def cast_users() -> dict:
     """Users by role name; 'anonymous' is None."""
-    names = ["official", "secretariat", "director1", "contact", "expert1", "outsider", "weifang_official",
-             "weifang_secretariat"]
-    users = {user.username: user for user in User.objects.filter(username__in=names)}
+    users = {user.username: user for user in User.objects.filter(username__in=CAST)}
     users["director"] = users["director1"]
     users["expert"] = users["expert1"]
     users["anonymous"] = None
     return users
+
+
+@pytest.fixture
+def cast(db):
+    """Users by role name; 'anonymous' is None."""
+    return cast_users()
 
 
 @pytest.fixture

@@ -12,10 +12,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alliance.demo import HIGH_TECH
 from alliance.models import Alliance, City
 from assessments import frameworks, services
 from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
 from members.models import Contact, Organization, RoleGrant, User
+from tests.conftest import cast_users
 from tests.factories import AllianceFactory, MembershipFactory, OrganizationFactory, UserFactory
 from tests.test_assessments import SMALL
 
@@ -41,9 +43,9 @@ def days(n):
 
 
 @pytest.fixture
-def framework(cast):
-    draft = services.framework_import(actor=cast["official"], data=SMALL)
-    return services.framework_publish(framework=draft, actor=cast["official"])
+def framework(world):
+    """The published framework of the module's cycles."""
+    return Framework.objects.get(pk=world["framework"])
 
 
 def open_cycle(cast, framework, alliance, title):
@@ -73,9 +75,14 @@ def advance(cast, assessment, to, *, reviewers=(2,), scores=TOP, **decision):
     return Assessment.objects.get(pk=assessment.pk)
 
 
-@pytest.fixture
-def world(cast, framework, high_tech):
-    """The high-tech alliance in one cycle per state; expert1 (the cast's expert) reviews only cycle C."""
+@pytest.fixture(scope="module")
+def built_world(module_transaction):
+    """A published framework and the high-tech alliance in one cycle per state; expert1 (the cast's expert)
+    reviews only cycle C. Built once for the module, each test sees it as built (see module_transaction)."""
+    cast = cast_users()
+    high_tech = Alliance.objects.get(name=HIGH_TECH)
+    framework = services.framework_publish(framework=services.framework_import(actor=cast["official"], data=SMALL),
+                                           actor=cast["official"])
     made = {}
     for key, state, reviewers in [("a", "draft", ()), ("b", "submitted", ()), ("c", "under_review", (1,)),
                                   ("d", "reviewed", (2,)), ("e", "decided", (2,)), ("f", "published", (3,))]:
@@ -86,11 +93,19 @@ def world(cast, framework, high_tech):
                                       city=high_tech.city)
     return {
         **{key: value.pk for key, value in made.items()},
-        "objects": made,
         "review_c": made["c"].reviews.get().pk,
         "framework": framework.pk, "draft": draft.pk, "ht": high_tech.pk, "city": high_tech.city_id,
         "expert2": expert(2).pk,
     }
+
+
+@pytest.fixture(autouse=True)
+def world(built_world, db):
+    """The ids of the module's cycles and assessments, and the rows themselves fresh from the database under
+    "objects" (autouse: every test of the module runs on the same rows)."""
+    objects = {key: (Cycle if key.startswith("cycle_") else Assessment).objects.get(pk=built_world[key])
+               for key in built_world if key in ("a", "b", "c", "d", "e", "f") or key.startswith("cycle_")}
+    return {**built_world, "objects": objects}
 
 
 def small_file(name="新指标体系"):
@@ -669,7 +684,9 @@ def test_publishing_a_published_framework_says_so(cast, framework, client_for):
 # Dashboard
 
 
-def test_the_dashboard_shows_each_alliance_with_its_trend_and_charts(cast, framework, client_for, high_tech):
+def test_the_dashboard_shows_each_alliance_with_its_trend_and_charts(cast, world, framework, client_for, high_tech):
+    # The trend is of this test's two cycles: the module's are taken away (for this test only).
+    Cycle.objects.filter(pk__in=[world[f"cycle_{key}"] for key in "abcdef"]).delete()
     first = open_cycle(cast, framework, high_tech, "2025年度")
     advance(cast, first.assessments.get(), "decided", scores=MIDDLING, rectify_by=days(30))
     Alliance.objects.filter(pk=high_tech.pk).update(status="established")

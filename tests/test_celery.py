@@ -1,8 +1,6 @@
 """Celery on a real worker, consuming from the Redis broker (no eager mode): the beat's outbox job mails
 what the services put into the outbox."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -15,15 +13,7 @@ from kernel.tasks import send_notifications
 from members import services
 from members.models import Organization, User
 from tests.conftest import load_cast
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
+from tests.worker import tasks_seen
 
 
 def electronic_with_a_secretary() -> Alliance:
@@ -50,11 +40,10 @@ def test_an_application_is_mailed_to_the_secretariat_from_the_outbox_by_a_worker
     notification = Notification.objects.get(key=f"membership:{membership.pk}:applied:{secretary.pk}")
     assert notification.mail_status == "pending"
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        send_notifications.delay()
-        assert wait_for(lambda: len(mail.outbox) >= 1), "the worker sent no mail"
+    with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert seen.wait(send_notifications.delay()), "the worker did not run send_notifications"
 
-    message = mail.outbox[0]
+    [message] = mail.outbox
     assert message.to == ["sec@electronic.test"]
     assert contact_org.name in message.subject
     assert "applied to join" in message.subject  # rendered in the recipient's language (English)
@@ -78,6 +67,6 @@ def test_nothing_is_notified_or_mailed_when_the_transaction_rolls_back():
         raise RuntimeError("abort")
 
     assert not Notification.objects.filter(key__startswith="membership:").exists()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        send_notifications.delay()
-        assert not wait_for(lambda: len(mail.outbox) >= 1, timeout=3)
+    with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert seen.wait(send_notifications.delay()), "the worker did not run send_notifications"
+    assert mail.outbox == []

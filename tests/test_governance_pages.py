@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alliance.demo import HIGH_TECH
+from alliance.models import Alliance
 from governance.models import (
     AgendaItem,
     Attendance,
@@ -22,9 +24,11 @@ from governance.models import (
     Paper,
     Seat,
     Task,
+    TaskReport,
 )
 from governance.services import meetings, minutes, tasks, votes
 from members.models import Organization
+from tests.conftest import cast_users, keep_files, restore_files
 from tests.governance_data import council, open_motion, planned_meeting, record_attendance, seats
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +47,14 @@ def pdf(name="paper.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 test paper", content_type="application/pdf")
 
 
-@pytest.fixture
-def world(cast, high_tech):
+@pytest.fixture(scope="module")
+def built_world(module_transaction):
     """The high-tech council with a planned meeting (agenda, paper, invitations), a meeting with attendance
     and a draft motion, a held meeting with an open motion, an adopted and published resolution and draft
-    minutes, tasks for the contact's unit and an extraordinary request."""
+    minutes, tasks for the contact's unit and an extraordinary request; built once for the module (about
+    500 queries), each test sees it as built (see module_transaction)."""
+    cast = cast_users()
+    high_tech = Alliance.objects.get(name=HIGH_TECH)
     secretariat = cast["secretariat"]
     body = council(high_tech)
     body_seats = seats(body)
@@ -84,7 +91,15 @@ def world(cast, high_tech):
         "ready": ready.pk, "draft": draft.pk, "held": held.pk, "motion": motion.pk, "adopted": adopted.pk,
         "task": task.pk, "submitted": submitted.pk, "request": request.pk, "contact_org": contact_org.pk,
         "seat": body_seats[-1].pk, "seats": [seat.pk for seat in body_seats],
+        "files": keep_files(paper.file, TaskReport.objects.get(task=submitted).evidence),
     }
+
+
+@pytest.fixture(autouse=True)
+def world(built_world, db):
+    """The ids of the module's council business (autouse: every test of the module runs on the same rows)."""
+    restore_files(built_world["files"])
+    return {**built_world, "seats": list(built_world["seats"])}
 
 
 def attendance_data(world):

@@ -6,7 +6,6 @@ backend, or to a backend defined here that fails like an SMTP server dropping th
 
 import datetime
 import smtplib
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -27,7 +26,7 @@ from kernel.notify import retry_delay, send_due_mail
 from members.models import Organization, User
 from tests.conftest import load_cast
 from tests.governance_data import council, open_motion, planned_meeting, record_attendance, seats
-from tests.test_celery import wait_for
+from tests.worker import tasks_seen
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
@@ -279,13 +278,10 @@ def test_a_real_worker_sends_each_reminder_once_when_the_beat_fires_twice():
     def created():
         return {kind: Notification.objects.filter(key__contains=f":{kind}:").count() for kind in expected}
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        governance_reminders.delay()
-        governance_reminders.delay()
-        assert wait_for(lambda: created() == expected), created()
-        time.sleep(1)  # the second run has had its turn
-        governance_reminders.delay()
-        time.sleep(1)
+    with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert seen.wait(governance_reminders.delay(), governance_reminders.delay()), "the worker did not run both"
+        assert created() == expected
+        assert seen.wait(governance_reminders.delay()), "the worker did not run the third"
     assert created() == expected
 
 
@@ -296,18 +292,18 @@ def test_a_real_worker_closes_a_written_consent_motion_at_its_deadline_and_numbe
     app.control.purge()
     high_tech, secretariat = high_tech_people()
     body = council(high_tech)
-    deadline = timezone.now() + datetime.timedelta(seconds=4)
-    motion = open_motion(secretariat, body=body, closes_at=deadline)
+    motion = open_motion(secretariat, body=body, closes_at=timezone.now() + datetime.timedelta(hours=1))
     for seat in seats(body)[:7]:
         votes.ballot_cast(motion=motion, actor=seat.user, choice="yes")
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        close_due_motions.delay()
-        time.sleep(1)
+    with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert seen.wait(close_due_motions.delay()), "the worker did not run close_due_motions"
         assert Motion.objects.get(pk=motion.pk).state == "open", "closed before its deadline"
-        time.sleep(max(0.0, (deadline - timezone.now()).total_seconds()) + 0.2)
-        close_due_motions.delay()
-        assert wait_for(lambda: Motion.objects.get(pk=motion.pk).state == "closed"), "the worker did not close it"
+        # The deadline comes (moved to now rather than waited for): the next run closes it.
+        deadline = timezone.now()
+        Motion.objects.filter(pk=motion.pk).update(closes_at=deadline)
+        assert seen.wait(close_due_motions.delay()), "the worker did not run close_due_motions"
+        assert Motion.objects.get(pk=motion.pk).state == "closed", "the worker did not close it"
 
     motion.refresh_from_db()
     assert motion.closed_at >= deadline

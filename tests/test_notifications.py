@@ -425,7 +425,7 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
 
     from alliance.demo import HIGH_TECH
     from config.celery import app
-    from tests.test_celery import wait_for
+    from tests.worker import tasks_seen
 
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "this test needs REDIS_URL"
     load_cast()
@@ -435,11 +435,10 @@ def test_a_real_worker_creates_the_reminder_and_mails_it():
     open_cycle(User.objects.get(username="official"), high_tech, self_due=days(1), review_due=days(20))
     mail.outbox = []
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        assessment_reminders.delay()
-        assert wait_for(lambda: Notification.objects.filter(user=secretariat).exists()), "no reminder created"
-        send_notifications.delay()
-        assert wait_for(lambda: len(mail.outbox) >= 1), "the worker sent no mail"
+    with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert seen.wait(assessment_reminders.delay()), "the worker did not run assessment_reminders"
+        assert Notification.objects.filter(user=secretariat).exists(), "no reminder created"
+        assert seen.wait(send_notifications.delay()), "the worker did not run send_notifications"
 
     assert [message.to for message in mail.outbox] == [[secretariat.email]]
     assert high_tech.name in mail.outbox[0].subject

@@ -3,7 +3,6 @@
 import datetime
 import io
 import re
-import time
 import zipfile
 from decimal import Decimal as D
 
@@ -26,6 +25,7 @@ from kernel import pdf as kernel_pdf
 from kernel.errors import DomainError, NotAllowed, StateConflict
 from members.models import RoleGrant, User
 from tests.factories import AllianceFactory, UserFactory
+from tests.worker import tasks_seen, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -522,15 +522,6 @@ def test_the_city_comparison_reads_a_flat_number_of_queries(framework):
 # A real worker
 
 
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_builds_the_report_from_redis(settings):
     from celery.contrib.testing.worker import start_worker
@@ -550,12 +541,13 @@ def test_a_real_worker_builds_the_report_from_redis(settings):
     decided = services.assessment_decide(assessment=under_review(cycle.assessments.get(), cast), actor=official)
     app.control.purge()
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         with transaction.atomic():
             report = report_services.request_report(actor=secretariat, kind="assessment_pdf", assessment=decided)
-            time.sleep(0.5)
-            assert Report.objects.get(pk=report.pk).status == "pending"  # queued only after commit
-        assert wait_for(lambda: Report.objects.get(pk=report.pk).status in ("done", "failed"))
+            assert seen.published == [], "queued before the commit"
+            assert Report.objects.get(pk=report.pk).status == "pending"
+        assert seen.published == [build_report.name]  # queued at the commit
+        assert wait_for(lambda: Report.objects.get(pk=report.pk).status in ("done", "failed")), report.pk
 
     report.refresh_from_db()
     assert (report.status, report.progress, report.error) == ("done", 100, "")

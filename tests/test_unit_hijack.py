@@ -146,8 +146,7 @@ def test_the_contacts_page_accepts_an_invitation(cast, target, other_alliance, c
     invitation = services.membership_request(alliance=other_alliance, organization=target,
                                              actor=cast["weifang_secretariat"])
     contact = target.contacts.first().user
-    assert client_for(cast["weifang_secretariat"]).post(f"/memberships/{invitation.pk}/accept/").status_code in (
-        403, 404)
+    assert client_for(cast["weifang_secretariat"]).post(f"/memberships/{invitation.pk}/accept/").status_code == 403
     client_for(contact).post(f"/memberships/{invitation.pk}/accept/")
     invitation.refresh_from_db()
     assert invitation.consented_by == contact
@@ -202,7 +201,7 @@ def test_an_official_of_the_units_city_decides_a_change_of_legal_name(cast, targ
         services.identity_change_request(organization=target, actor=contact, name="又一个名称", reason="x")
 
     assert client_for(cast["weifang_official"]).post(
-        f"/organizations/{target.pk}/identity/{change.pk}/approve/").status_code in (403, 404)
+        f"/organizations/{target.pk}/identity/{change.pk}/approve/").status_code == 403
     assert client_for(cast["secretariat"]).post(
         f"/organizations/{target.pk}/identity/{change.pk}/approve/").status_code == 403
     target.refresh_from_db()
