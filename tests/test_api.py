@@ -277,3 +277,10 @@ def test_an_organization_takes_null_for_none_where_it_answers_null(cast, api_for
     assert response.json()["website"] is None
     unit.refresh_from_db()
     assert unit.website == ""
+
+
+@pytest.mark.parametrize("offset", ["+16:00", "-23:59", "+14:00", "Z"])
+def test_a_time_filter_takes_any_offset_a_client_may_send(api_for, cast, offset):
+    """PostgreSQL refuses offsets beyond ±15:59 that Python parses: the filter moves the time to UTC first."""
+    response = api_for(cast["secretariat"]).get(f"/api/v1/meetings/?starts_at_after=2000-01-01T00:00:00{offset}".replace("+", "%2B"))
+    assert response.status_code == 200, response.content

@@ -278,3 +278,28 @@ def test_the_minutes_pdf_query_count_does_not_grow_with_agenda_or_attendance(cas
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12, counts
+
+
+def test_a_paper_file_is_removed_only_once_its_deletion_is_committed(cast, high_tech,
+                                                                      django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from governance.services import meetings
+    from tests.governance_data import council, planned_meeting
+
+    meeting = planned_meeting(council(high_tech), cast["secretariat"], agenda=["审议工作计划"])
+    item = meeting.agenda_items.get()
+    paper = meetings.paper_add(item=item, actor=cast["secretariat"], title="工作计划",
+                               file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"))
+    storage, name, pk = paper.file.storage, paper.file.name, paper.pk
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        meetings.paper_delete(paper=paper, actor=cast["secretariat"])
+        raise RuntimeError("rolled back")
+    kept = type(paper).objects.get(pk=pk)
+    assert storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meetings.paper_delete(paper=kept, actor=cast["secretariat"])
+    assert not storage.exists(name)

@@ -45,6 +45,7 @@ from governance.api.serializers import (
 from governance.models import Meeting, Motion, Task
 from governance.permissions import can_read_council_business
 from governance.services import meetings, seats, tasks, votes
+from kernel.api.filters import IsoDateTimeFromToRangeFilter
 from kernel.api.parsers import JSONParser
 from kernel.api.schema import ACTION_ERRORS, documented_errors
 from kernel.selectors import get_or_404
@@ -107,7 +108,7 @@ class SeatViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 class MeetingFilter(django_filters.FilterSet):
-    starts_at = django_filters.IsoDateTimeFromToRangeFilter(
+    starts_at = IsoDateTimeFromToRangeFilter(
         help_text="starts_at_after / starts_at_before: ISO 8601 times, both ends included.")
 
     class Meta:

@@ -215,9 +215,11 @@ def paper_delete(*, paper: Paper, actor) -> None:
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("The papers of a held or cancelled meeting are kept."))
+    storage, name = paper.file.storage, paper.file.name
     with set_actor(actor):
-        paper.file.delete(save=False)
         paper.delete()
+    # The file goes once the row is gone for good: a rolled-back deletion keeps both.
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 # Invitations and answers ------------------------------------------------------------

@@ -1,12 +1,14 @@
-"""The API's `?search=` and `?ordering=`.
+"""The API's `?search=`, `?ordering=` and time ranges.
 
 - Ordering: a comma-separated list of the fields a list may be sorted by (`-` reverses one). An unknown
   field is a 400 naming `ordering` (DRF would silently ignore it), and the schema lists the fields.
 - Search: documented only where a list searches.
 """
 
+import datetime
 import re
 
+import django_filters
 from django.utils.translation import gettext as _
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
@@ -52,3 +54,24 @@ class SearchFilter(filters.SearchFilter):
             "name": self.search_param, "required": False, "in": "query",
             "description": f"Words to look for in: {names}.", "schema": {"type": "string"},
         }]
+
+
+class _UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time moved to UTC: Python reads offsets up to ±23:59, PostgreSQL takes at most ±15:59."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        return parsed.astimezone(datetime.UTC) if parsed is not None and parsed.tzinfo else parsed
+
+
+class _UtcIsoDateTimeRangeField(django_filters.fields.RangeField):
+    widget = django_filters.widgets.DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((_UtcIsoDateTimeField(), _UtcIsoDateTimeField()), *args, **kwargs)
+
+
+class IsoDateTimeFromToRangeFilter(django_filters.IsoDateTimeFromToRangeFilter):
+    """`?<name>_after=` / `?<name>_before=` in ISO 8601, any offset a client may send."""
+
+    field_class = _UtcIsoDateTimeRangeField
