@@ -36,6 +36,7 @@ COPY alliance ./alliance
 COPY members ./members
 COPY governance ./governance
 COPY assessments ./assessments
+COPY publicity ./publicity
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

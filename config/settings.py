@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "members",
     "governance",
     "assessments",
+    "publicity",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 20)
+# Largest image accepted with a news item or typical case (PNG, JPEG or WebP).
+NEWS_IMAGE_MAX_BYTES = env_int("NEWS_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "png", "jpg", "jpeg"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -368,6 +371,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipStatusEnum": "members.models.Membership.Status",
         "MembershipRoleEnum": "members.models.Membership.Role",
         "SeatOfficeEnum": "governance.models.Seat.Office",
+        "NewsKindEnum": "publicity.models.NewsItem.Kind",
+        "NewsStatusEnum": "publicity.models.NewsItem.Status",
     },
 }
 
@@ -406,6 +411,8 @@ VOTE_REMINDER_HOURS = env_int("VOTE_REMINDER_HOURS", 24)
 # Days before a task is due that its owner is reminded; days after circulation that unapproved minutes are.
 TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 7)
 MINUTES_REMINDER_DAYS = env_int("MINUTES_REMINDER_DAYS", 14)
+# Days after an important announcement was sent that the contacts who have not read it are reminded, once.
+ANNOUNCEMENT_REMINDER_DAYS = env_int("ANNOUNCEMENT_REMINDER_DAYS", 3)
 
 # Error tracking: Sentry, or a self-hosted GlitchTip (same protocol), for web, worker and beat when
 # SENTRY_DSN is set; otherwise errors are mailed to ADMINS (if any).

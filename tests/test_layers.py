@@ -1,4 +1,4 @@
-"""The layers point one way: kernel <- alliance (core) <- members <- governance <- assessments, with the
+"""The layers point one way: kernel <- alliance (core) <- members <- governance and publicity <- assessments, with the
 wiring (config) above them all. A lower layer never imports a higher one, at module level or inside a
 function; a lower layer that must react to a higher one offers a hook (a signal or a registry)."""
 
@@ -15,8 +15,9 @@ ALLOWED = {
     "alliance": {"kernel"},
     "members": {"kernel", "alliance"},
     "governance": {"kernel", "alliance", "members"},
-    "assessments": {"kernel", "alliance", "members", "governance"},
-    "config": {"kernel", "alliance", "members", "governance", "assessments"},
+    "publicity": {"kernel", "alliance", "members"},
+    "assessments": {"kernel", "alliance", "members", "governance", "publicity"},
+    "config": {"kernel", "alliance", "members", "governance", "assessments", "publicity"},
 }
 PROJECT = set(ALLOWED)
 

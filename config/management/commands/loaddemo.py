@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from config.demo import DEMO_LOGINS, load_demo, load_demo_council
+from config.demo import DEMO_LOGINS, load_demo, load_demo_council, load_publicity_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_demo()
         load_demo_council()
+        load_publicity_demo()
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations."
         ))
