@@ -1,5 +1,5 @@
 import django_filters
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
 
 from alliance.models import City
 from publicity.api.serializers import NewsOutputSerializer
@@ -24,6 +24,8 @@ class NewsViewSet(viewsets.ReadOnlyModelViewSet):
     the application."""
 
     serializer_class = NewsOutputSerializer
+    # Reads only, scoped by the selector: a write is 405 for everyone, signed in or not.
+    permission_classes = [permissions.AllowAny]
     filterset_class = NewsFilter
     search_fields = ["title", "body"]
     ordering_fields = ["published_at", "id", "updated_at"]
