@@ -355,7 +355,7 @@ REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(days=env_int(
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
     "DESCRIPTION": "市域产教联合体 REST API v1. See shared/API.md for the contract.",
-    "VERSION": "1.1.0",  # docs/api-changelog.md
+    "VERSION": "1.2.0",  # docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -10,7 +10,11 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from alliance.extensions import PUBLIC_SECTION_ORDER, register_panel, register_public_section
+        from alliance.extensions import (
+            PUBLIC_SECTION_ORDER,
+            register_panel,
+            register_public_section,
+        )
         from governance import scope  # noqa: F401  (contributes to the request scope)
         from governance.invitations import SEAT_INVITATION
         from governance.models import (

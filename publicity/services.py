@@ -52,7 +52,7 @@ def _set_subjects(item: NewsItem, subjects: dict[str, list[int]]) -> None:
         wanted = set(ids)
         known = set(kind.choices(item.alliance).filter(pk__in=wanted).values_list("pk", flat=True))
         if wanted - known:
-            raise DomainError(_("A case can only be tagged with its own alliance's records."), field=name)
+            raise DomainError(_("A case can only be tagged with its own alliance's records."), field="subjects")
         existing = item.subjects.filter(kind=name)
         existing.exclude(object_id__in=wanted).delete()
         kept = set(existing.values_list("object_id", flat=True))

@@ -495,3 +495,21 @@ def test_the_demo_publishes_news_and_two_typical_cases_and_sends_one_announcemen
     assert sent.status == "sent" and sent.receipts.count() == len(recipients_of(alliance))
     assert load_publicity_demo() is False
     assert Announcement.objects.filter(alliance=alliance).count() == 1
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", ["新闻", "典型案例", "成员构成", "已公开的决议", "考核结果"]),
+    ("en", ["News", "Typical cases", "Members by type", "Published resolutions", "Assessment results"]),
+])
+def test_the_public_page_speaks_chinese_and_english(high_tech, client_for, language, words):
+    page = page_text(client_for(None).get(f"/alliances/{high_tech.pk}/public/", HTTP_ACCEPT_LANGUAGE=language))
+    assert f'lang="{language}"' in page
+    assert all(word in page for word in words), [word for word in words if word not in page]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", ["阅读情况", "本产教联合体全部公告"]), ("en", ["Who has read it", "All announcements of the alliance"])])
+def test_the_secretariats_announcement_page_speaks_both_languages(cast, high_tech, client_for, language, words):
+    sent = announcement(high_tech, cast["secretariat"])
+    page = page_text(client_for(cast["secretariat"]).get(f"/announcements/{sent.pk}/", HTTP_ACCEPT_LANGUAGE=language))
+    assert all(word in page for word in words), [word for word in words if word not in page]
