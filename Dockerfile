@@ -37,6 +37,7 @@ COPY members ./members
 COPY governance ./governance
 COPY cooperation ./cooperation
 COPY assessments ./assessments
+COPY publicity ./publicity
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

@@ -1,4 +1,4 @@
-"""Hooks through which the apps above the core add to an alliance's page and its audit log, without
+"""Hooks through which the apps above the core add to an alliance's pages and its audit log, without
 the core importing them: each app registers in its AppConfig.ready()."""
 
 from collections.abc import Callable
@@ -16,7 +16,30 @@ class Panel:
     context: Callable
 
 
+@dataclass(frozen=True)
+class PublicSection:
+    """A section of the alliance's public page (`/alliances/<id>/public/`): `template`, rendered with what
+    `context(alliance)` answers (None shows nothing). The context is given no user: the public page shows the
+    same published records to everyone, signed in or not."""
+
+    order: int
+    template: str
+    context: Callable
+
+
+# Where each app's section stands on the public page, after the core's name, park and chains.
+PUBLIC_SECTION_ORDER = {
+    "members": 10,        # members by type
+    "lists": 20,          # published lists (cooperation)
+    "projects": 30,       # projects and their outcomes (cooperation)
+    "news": 40,           # news (publicity)
+    "typical_cases": 50,  # typical cases (publicity)
+    "resolutions": 60,    # published resolutions (governance)
+    "assessments": 70,    # published assessment results (assessments)
+}
+
 _panels: list[Panel] = []
+_public_sections: list[PublicSection] = []
 _history_sources: list[Callable] = []
 
 
@@ -32,6 +55,24 @@ def panels_for(request, alliance) -> list[dict]:
         context = panel.context(request, alliance)
         if context is not None:
             shown.append({"template": panel.template, "context": context})
+    return shown
+
+
+def register_public_section(template: str, context: Callable, *, order: int) -> None:
+    """Add a section to every alliance's public page; `order` places it (PUBLIC_SECTION_ORDER). `context` must
+    read published records only, and a fixed number of queries whatever their count."""
+    if all(section.template != template for section in _public_sections):
+        _public_sections.append(PublicSection(order, template, context))
+        _public_sections.sort(key=lambda section: section.order)
+
+
+def public_sections_for(alliance) -> list[dict]:
+    """[{"template", "context"}] of the public page's sections, in their order."""
+    shown = []
+    for section in _public_sections:
+        context = section.context(alliance)
+        if context is not None:
+            shown.append({"template": section.template, "context": context})
     return shown
 
 

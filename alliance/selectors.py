@@ -79,6 +79,16 @@ def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:
     return get_or_404(alliances_for_user(user), pk)
 
 
+def public_alliance_get(pk) -> Alliance:
+    """An alliance's public record (established, rectifying or revoked), the same for everyone: its public page
+    shows nothing its user could see beyond that. 404 otherwise."""
+    return get_or_404(
+        with_member_count(Alliance.objects.filter(status__in=Alliance.PUBLIC_STATUSES).select_related(
+            "city", "park", "lead_school", "lead_enterprise", "lead_park_admin")),
+        pk,
+    )
+
+
 def alliances_managed_by(user) -> QuerySet[Alliance]:
     """Alliances whose register this user keeps (secretariat)."""
     scope = scope_of(user)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("alliances/", views.alliance_list, name="alliance-list"),
     path("alliances/new/", views.alliance_create, name="alliance-create"),
     path("alliances/<int:pk>/", views.alliance_detail, name="alliance-detail"),
+    path("alliances/<int:pk>/public/", views.alliance_public, name="alliance-public"),
     path("alliances/<int:pk>/history/", views.alliance_history, name="alliance-history"),
     path("alliances/<int:pk>/edit/", views.alliance_edit, name="alliance-edit"),
     path("alliances/<int:pk>/status/", views.alliance_transition, name="alliance-transition"),

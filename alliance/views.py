@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliance import services
-from alliance.extensions import panels_for
+from alliance.extensions import panels_for, public_sections_for
 from alliance.forms import AllianceForm, DocumentForm, TransitionForm
 from alliance.models import Alliance, City
 from alliance.permissions import (
@@ -17,7 +17,12 @@ from alliance.permissions import (
     can_edit_alliance,
     status_targets_for,
 )
-from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
+from alliance.selectors import (
+    alliance_get_for_user,
+    alliances_for_user,
+    audit_entries_for_alliance,
+    public_alliance_get,
+)
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
@@ -63,6 +68,17 @@ def alliance_detail(request, pk):
             "document_form": DocumentForm() if can_edit_alliance(request.user, alliance) else None,
         },
     )
+
+
+def alliance_public(request, pk):
+    """The page a portal links to: the alliance's published record and what each app publishes about it
+    (alliance/extensions.py), the same for every visitor."""
+    alliance = public_alliance_get(pk)
+    return render(request, "alliance/alliance_public.html", {
+        "alliance": alliance,
+        "chains": alliance.chains.all(),
+        "sections": public_sections_for(alliance),
+    })
 
 
 @login_required

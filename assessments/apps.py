@@ -10,6 +10,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from alliance.extensions import PUBLIC_SECTION_ORDER, register_public_section
         from assessments.models import (
             Assessment,
             Cycle,
@@ -18,6 +19,7 @@ class AssessmentsConfig(AppConfig):
             RectificationItem,
             Review,
         )
+        from assessments.panels import public_results
 
         auditlog.register(Framework)
         auditlog.register(Cycle)
@@ -25,3 +27,5 @@ class AssessmentsConfig(AppConfig):
         auditlog.register(Review)
         auditlog.register(RectificationItem)
         auditlog.register(Evidence)
+        register_public_section("assessments/_public_section.html", public_results,
+                                order=PUBLIC_SECTION_ORDER["assessments"])

@@ -40,6 +40,12 @@ def assessments_for_user(user) -> QuerySet[Assessment]:
     return queryset.filter(visible)
 
 
+def published_results(alliance) -> QuerySet[Assessment]:
+    """The alliance's published assessment results, newest first: public, whoever asks."""
+    return Assessment.objects.filter(alliance=alliance, published_at__isnull=False).select_related(
+        "cycle").order_by("-published_at", "-id")
+
+
 def assessment_get_for_user(user, pk, *, for_update: bool = False) -> Assessment:
     queryset = assessments_for_user(user)
     if for_update:

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-APPS = ["alliance", "members", "governance", "cooperation", "assessments"]
+APPS = ["alliance", "members", "governance", "cooperation", "publicity", "assessments"]
 
 router = DefaultRouter()
 extra = []

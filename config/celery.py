@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "schedule": 600.0,
         "options": {"expire_seconds": 590},
     },
+    "announcement-reminders": {
+        "task": "publicity.tasks.announcement_reminders",
+        "schedule": crontab(minute=17),
+        "options": {"expire_seconds": 3300},
+    },
 }
 
 

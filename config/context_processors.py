@@ -3,6 +3,7 @@ ask them all; the templates only read the answers)."""
 
 from assessments.permissions import takes_part_in_assessments
 from governance.permissions import holds_a_seat, reports_on_tasks, takes_part_in_council_business
+from kernel.scope import scope_of
 from members.permissions import can_apply_for_membership, can_manage_roles
 
 
@@ -15,4 +16,6 @@ def navigation(request):
         "assessments": takes_part_in_assessments(user),
         "roles": can_manage_roles(user),
         "apply": can_apply_for_membership(user),
+        # The contacts' inbox; nobody else receives announcements.
+        "announcements": bool(scope_of(user).contact_organization_ids),
     }}

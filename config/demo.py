@@ -10,6 +10,7 @@ from cooperation.demo import load_cooperation_activity, load_cooperation_demo
 from governance.demo import load_demo_council, load_governance_demo
 from members.demo import load_members_demo
 from members.models import Organization
+from publicity.demo import load_publicity_demo
 
 DEMO_LOGINS = [
     ("official", "municipal official, Zibo"),
@@ -33,4 +34,4 @@ def load_demo() -> dict:
     return {"alliances": Alliance.objects.count(), "organizations": Organization.objects.count()}
 
 
-__all__ = ["DEMO_LOGINS", "load_cooperation_activity", "load_demo", "load_demo_council"]
+__all__ = ["DEMO_LOGINS", "load_cooperation_activity", "load_demo", "load_demo_council", "load_publicity_demo"]

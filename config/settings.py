@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "governance",
     "cooperation",
     "assessments",
+    "publicity",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,8 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
 IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 20)
+# Largest image accepted with a news item or typical case (PNG, JPEG or WebP).
+NEWS_IMAGE_MAX_BYTES = env_int("NEWS_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "png", "jpg", "jpeg"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -375,7 +378,7 @@ REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(days=env_int(
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
     "DESCRIPTION": "市域产教联合体 REST API v1. See shared/API.md for the contract.",
-    "VERSION": "1.1.0",  # docs/api-changelog.md
+    "VERSION": "1.2.0",  # docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -397,6 +400,8 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "cooperation.models.Offer.Status",
         "OfferKindEnum": "cooperation.models.Offer.Kind",
         "ResponseStatusEnum": "cooperation.models.Response.Status",
+        "NewsKindEnum": "publicity.models.NewsItem.Kind",
+        "NewsStatusEnum": "publicity.models.NewsItem.Status",
     },
 }
 
@@ -435,6 +440,8 @@ VOTE_REMINDER_HOURS = env_int("VOTE_REMINDER_HOURS", 24)
 # Days before a task is due that its owner is reminded; days after circulation that unapproved minutes are.
 TASK_REMINDER_DAYS = env_int("TASK_REMINDER_DAYS", 7)
 MINUTES_REMINDER_DAYS = env_int("MINUTES_REMINDER_DAYS", 14)
+# Days after an important announcement was sent that the contacts who have not read it are reminded, once.
+ANNOUNCEMENT_REMINDER_DAYS = env_int("ANNOUNCEMENT_REMINDER_DAYS", 3)
 
 # Error tracking: Sentry, or a self-hosted GlitchTip (same protocol), for web, worker and beat when
 # SENTRY_DSN is set; otherwise errors are mailed to ADMINS (if any).

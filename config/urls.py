@@ -17,6 +17,7 @@ urlpatterns = [
     path("cooperation/", include("cooperation.urls")),
     path("assessments/reports/", include("assessments.reports.urls")),
     path("assessments/", include("assessments.urls")),
+    path("", include("publicity.urls")),
     path("notifications/", include("kernel.urls")),
     path("api/v1/", include("config.api")),
     # Any other path under /api/: the API's JSON 404 (DEBUG's HTML page never answers there).

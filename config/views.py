@@ -17,6 +17,9 @@ from governance.selectors import seats_for_user
 from kernel.scope import scope_of
 from members.models import Membership
 from members.selectors import memberships_for_user
+from publicity.selectors import unread_announcements
+
+UNREAD_ANNOUNCEMENTS_SHOWN = 10
 
 
 def home(request):
@@ -37,6 +40,8 @@ def home(request):
             organization_id__in=scope.contact_organization_ids
         ).order_by("organization__name", "-id")
         context.update(_cooperation(request.user, scope.contact_organization_ids))
+    if scope.is_authenticated:
+        context["unread_announcements"] = list(unread_announcements(request.user)[:UNREAD_ANNOUNCEMENTS_SHOWN])
     if scope.seat_ids:
         context["seats"] = seats_for_user(request.user).filter(id__in=scope.seat_ids).select_related("body__alliance")
     if not scope.is_authenticated:

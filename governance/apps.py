@@ -10,7 +10,11 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from alliance.extensions import register_panel
+        from alliance.extensions import (
+            PUBLIC_SECTION_ORDER,
+            register_panel,
+            register_public_section,
+        )
         from governance import scope  # noqa: F401  (contributes to the request scope)
         from governance.invitations import SEAT_INVITATION
         from governance.models import (
@@ -23,7 +27,7 @@ class GovernanceConfig(AppConfig):
             Seat,
             Task,
         )
-        from governance.panels import alliance_council
+        from governance.panels import alliance_council, public_resolutions
         from governance.services.seats import end_seats_of_departed_unit
         from members.invitations import register_invitation_kind
         from members.signals import membership_ended
@@ -39,5 +43,7 @@ class GovernanceConfig(AppConfig):
         # the log cannot line up a secret ballot with the counter it raised.
         auditlog.register(Motion, exclude_fields=["yes_count", "no_count", "abstain_count"])
         register_panel("governance/_alliance_panel.html", alliance_council)
+        register_public_section("governance/_public_section.html", public_resolutions,
+                                order=PUBLIC_SECTION_ORDER["resolutions"])
         membership_ended.connect(end_seats_of_departed_unit, dispatch_uid="governance.end_seats_of_departed_unit")
         register_invitation_kind("seat", SEAT_INVITATION)

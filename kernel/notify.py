@@ -254,3 +254,10 @@ def mark_all_read(*, user) -> int:
     """Mark every unread notification of the user read; returns how many."""
     user.__dict__.pop("_unread_count", None)
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def mark_keys_read(*, user, keys) -> int:
+    """Mark the user's own unread notifications with these keys read (the page they point to was opened)."""
+    user.__dict__.pop("_unread_count", None)
+    return Notification.objects.filter(user=user, key__in=list(keys), read_at__isnull=True).update(
+        read_at=timezone.now())

@@ -10,7 +10,12 @@ class MembersConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from alliance.extensions import register_history_source, register_panel
+        from alliance.extensions import (
+            PUBLIC_SECTION_ORDER,
+            register_history_source,
+            register_panel,
+            register_public_section,
+        )
         from members import invitations, scope  # noqa: F401  (contribute to the request scope, invitation kinds)
         from members.models import (
             Contact,
@@ -20,7 +25,7 @@ class MembersConfig(AppConfig):
             Organization,
             RoleGrant,
         )
-        from members.panels import alliance_members
+        from members.panels import alliance_members, public_members
         from members.selectors import membership_history_filter
 
         auditlog.register(Organization)
@@ -30,4 +35,6 @@ class MembersConfig(AppConfig):
         auditlog.register(IdentityChange)
         auditlog.register(Invitation, exclude_fields=["payload"])
         register_panel("members/_alliance_panel.html", alliance_members)
+        register_public_section("members/_public_section.html", public_members,
+                                order=PUBLIC_SECTION_ORDER["members"])
         register_history_source(membership_history_filter)

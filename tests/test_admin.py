@@ -28,7 +28,7 @@ def test_the_organisation_list_runs_a_fixed_handful_of_queries(admin_client, dja
 
 
 @pytest.mark.parametrize("model", [model for model in admin.site._registry
-                                   if model._meta.app_label in ("alliance", "members", "governance", "kernel")],
+                                   if model._meta.app_label in ("alliance", "members", "governance", "kernel", "publicity")],
                          ids=lambda model: model._meta.label)
 def test_every_list_page_stays_within_a_query_budget(admin_client, django_assert_max_num_queries, model):
     opts = model._meta

@@ -1,6 +1,7 @@
-"""The layers point one way: kernel <- alliance (core) <- members <- governance and cooperation (side by
-side, neither importing the other) <- assessments, with the wiring (config) above them all. A lower layer
-never imports a higher one, at module level or inside a function; a lower layer that must react to a higher one offers a hook (a signal or a registry)."""
+"""The layers point one way: kernel <- alliance (core) <- members <- governance, cooperation and publicity
+(side by side, none importing another) <- assessments, with the wiring (config) above them all. A lower layer
+never imports a higher one, at module level or inside a function; a lower layer that must react to a higher
+one offers a hook (a signal or a registry)."""
 
 import ast
 from pathlib import Path
@@ -16,8 +17,9 @@ ALLOWED = {
     "members": {"kernel", "alliance"},
     "governance": {"kernel", "alliance", "members"},
     "cooperation": {"kernel", "alliance", "members"},
-    "assessments": {"kernel", "alliance", "members", "governance", "cooperation"},
-    "config": {"kernel", "alliance", "members", "governance", "cooperation", "assessments"},
+    "publicity": {"kernel", "alliance", "members"},
+    "assessments": {"kernel", "alliance", "members", "governance", "cooperation", "publicity"},
+    "config": {"kernel", "alliance", "members", "governance", "cooperation", "publicity", "assessments"},
 }
 PROJECT = set(ALLOWED)
 

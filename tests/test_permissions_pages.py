@@ -141,15 +141,16 @@ def test_a_services_refusal_answers_the_same_page(cast, objects, client_for):
 
 
 MENU = {"/governance/": "council", "/governance/votes/": "votes", "/governance/tasks/": "tasks",
-        "/assessments/": "assessments", "/roles/": "roles", "/memberships/apply/": "apply"}
+        "/assessments/": "assessments", "/roles/": "roles", "/memberships/apply/": "apply",
+        "/announcements/": "announcements"}
 
 
 @pytest.mark.parametrize(("role", "entries"), [
     ("anonymous", set()),
     ("official", {"council", "assessments", "roles"}),
     ("secretariat", {"council", "assessments", "roles"}),
-    ("director", {"council", "votes", "tasks", "apply"}),
-    ("contact", {"tasks", "apply"}),
+    ("director", {"council", "votes", "tasks", "announcements", "apply"}),
+    ("contact", {"tasks", "announcements", "apply"}),
     ("expert", {"assessments"}),
     ("outsider", set()),
 ])

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.reports.tasks import build_report
 from assessments.models import Assessment, Cycle, Report
 from assessments.permissions import can_get_report
 from assessments.reports import documents
+from assessments.reports.tasks import build_report
 from kernel.errors import DomainError, NotAllowed, StateConflict
 
 logger = logging.getLogger(__name__)

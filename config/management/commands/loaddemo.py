@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from config.demo import DEMO_LOGINS, load_cooperation_activity, load_demo, load_demo_council
+from config.demo import DEMO_LOGINS, load_cooperation_activity, load_demo, load_demo_council, load_publicity_demo
 
 
 class Command(BaseCommand):
@@ -11,6 +11,7 @@ class Command(BaseCommand):
         counts = load_demo()
         load_demo_council()
         load_cooperation_activity()
+        load_publicity_demo()
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations."
         ))
