@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from config.demo import DEMO_LOGINS, load_cooperation_activity, load_demo, load_demo_council, load_publicity_demo
+from config.demo import (
+    DEMO_LOGINS,
+    load_cooperation_activity,
+    load_demo,
+    load_demo_council,
+    load_publicity_demo,
+)
 
 
 class Command(BaseCommand):
