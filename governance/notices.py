@@ -75,6 +75,10 @@ def vote_opened(motion, user) -> None:
     )
 
 
+def vote_reminder_key(motion, user) -> str:
+    return f"motion:{motion.pk}:remind:{user.pk}"
+
+
 def vote_reminder(motion, user) -> bool:
     """Once per motion and person, whether the deadline's beat or the secretariat sends it."""
     if motion.closes_at is not None:
@@ -83,7 +87,7 @@ def vote_reminder(motion, user) -> bool:
     else:
         body = format_lazy(_("The vote on “{title}” is open and your seat has not voted yet."), title=motion.title)
     _row, created = notify(
-        user=user, key=f"motion:{motion.pk}:remind:{user.pk}",
+        user=user, key=vote_reminder_key(motion, user),
         subject=format_lazy(_("Your vote is needed: {title}"), title=motion.title),
         body=body,
         url=reverse("governance:needs_my_vote"),

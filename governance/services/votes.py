@@ -46,6 +46,7 @@ from governance.rules import (
 from governance.selectors import active_seats, present_count
 from governance.services.meetings import require_in_session
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.notify import existing_keys
 from members.models import Membership, User
 
 DRAFT_FIELDS = ("title", "text", "category", "ballot", "voting_method", "quorum_fraction", "threshold_fraction", "threshold_base",
@@ -370,11 +371,11 @@ def _check_choice(choice: str) -> None:
         raise DomainError(_("Vote yes, no or abstain."), field="choice")
 
 
-def ballot_check(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> Seat:
+def ballot_check(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> VoteChoice:
     """The checks of `ballot_cast` without casting (nothing locked or written), for the page that asks the
-    director to confirm a ballot before it is cast. Returns the seat the ballot would be cast for."""
+    director to confirm a ballot before it is cast: the seat it would be cast for, and whether as proxy."""
     _check_choice(choice)
-    return _ballot_checks(motion, actor, seat)[0]
+    return VoteChoice(*_ballot_checks(motion, actor, seat))
 
 
 @transaction.atomic
@@ -515,12 +516,15 @@ def _close(motion: Motion, actor, *, closed_at) -> Motion:
     return motion
 
 
-def _voters_present(motion: Motion) -> dict[int, Attendance]:
-    """{seat id: attendance row} of the seats present at the motion's meeting that may vote on it."""
+def voters_present(motion: Motion) -> dict[int, Attendance]:
+    """{seat id: attendance row} of the seats present at the motion's meeting that may vote on it (no declared
+    conflict): the hands a show of hands records, and the most ballots a paper count can have."""
     conflicted = _conflicted_seat_ids(motion)
-    return {row.seat_id: row for row in Attendance.objects.filter(
-        meeting_id=motion.meeting_id, mode__in=Attendance.PRESENT_MODES, seat__term_end__isnull=True,
-        seat__body_id=motion.body_id).exclude(seat_id__in=conflicted)}
+    rows = (Attendance.objects.filter(meeting_id=motion.meeting_id, mode__in=Attendance.PRESENT_MODES,
+                                      seat__term_end__isnull=True, seat__body_id=motion.body_id)
+            .exclude(seat_id__in=conflicted).select_related("seat__organization", "seat__user", "proxy_seat__user")
+            .order_by("seat_id"))
+    return {row.seat_id: row for row in rows}
 
 
 def _hands(hands, voters: dict[int, Attendance]) -> dict[int, str]:
@@ -589,7 +593,7 @@ def motion_record(*, motion: Motion, actor, hands=None, counts=None, tellers: st
         raise StateConflict(_("The result of this vote has already been recorded."))
     require_in_session(motion.meeting)
     _require_quorum(motion)
-    voters = _voters_present(motion)
+    voters = voters_present(motion)
     when = min(timezone.now(), motion.meeting.ends_at)
     if motion.voting_method == Motion.VotingMethod.SHOW_OF_HANDS:
         choices = _hands(hands, voters)
@@ -612,11 +616,22 @@ def motion_record(*, motion: Motion, actor, hands=None, counts=None, tellers: st
     return _close(motion, actor, closed_at=when)
 
 
-def seats_not_voted(motion: Motion) -> list[tuple[Seat, object, bool]]:
-    """(seat, who casts its ballot, as proxy) for each seat that may vote now and has not: shown to the
-    secretariat, for a secret ballot too (who voted is known to the council; how, never)."""
+@dataclass(frozen=True)
+class NotVoted:
+    seat: Seat
+    caster: object  # who casts the seat's ballot: its holder, the alternate who attended, or the proxy
+    as_proxy: bool
+    reminded: bool
+
+
+def seats_not_voted(motion: Motion) -> list[NotVoted]:
+    """Each seat that may vote now and has not, with who casts for it and whether they were reminded: shown to
+    the secretariat, for a secret ballot too (who voted is known to the council; how, never)."""
     voted = set(Ballot.objects.filter(motion=motion).values_list("seat_id", flat=True))
-    return [row for row in castable(motion) if row[0].pk not in voted]
+    waiting = [row for row in castable(motion) if row[0].pk not in voted]
+    reminded = existing_keys(notices.vote_reminder_key(motion, caster) for _seat, caster, _p in waiting)
+    return [NotVoted(seat, caster, as_proxy, notices.vote_reminder_key(motion, caster) in reminded)
+            for seat, caster, as_proxy in sorted(waiting, key=lambda row: row[0].pk)]
 
 
 @transaction.atomic
@@ -627,7 +642,7 @@ def motion_remind(*, motion: Motion, actor) -> int:
     _require_manager(actor, motion.alliance)
     if motion.state != Motion.State.OPEN:
         raise StateConflict(_("Only an open vote has seats to remind."))
-    casters = {caster.pk: caster for _seat, caster, _as_proxy in seats_not_voted(motion)}
+    casters = {row.caster.pk: row.caster for row in seats_not_voted(motion) if not row.reminded}
     return sum(notices.vote_reminder(motion, caster) for caster in casters.values())
 
 
