@@ -15,7 +15,14 @@ from pypdf import PdfReader
 
 from governance.models import Body, CalendarFeed, Minutes, Seat
 from governance.services import meetings, minutes, votes
-from tests.governance_data import council, open_motion, planned_meeting, record_attendance, seats, start
+from tests.governance_data import (
+    council,
+    open_motion,
+    planned_meeting,
+    record_attendance,
+    seats,
+    start,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -110,6 +110,15 @@ def test_the_secretariat_starts_a_meeting_early_and_only_once(world, cast):
     assert Meeting.objects.get(pk=meeting.pk).attendance.count() == 9
 
 
+def test_a_meeting_entered_after_the_fact_sends_no_invitations(world):
+    start = timezone.now() - timedelta(days=40)
+    meeting = meetings.meeting_create(body=world.body, actor=world.secretariat, kind="regular", title="补录的会议",
+                                      starts_at=start, ends_at=start + timedelta(hours=2))
+    with pytest.raises(StateConflict, match="over"):
+        meetings.invitations_send(meeting=meeting, actor=world.secretariat)
+    assert not Notification.objects.filter(key__startswith=f"meeting:{meeting.pk}:").exists()
+
+
 def test_a_meeting_in_session_cannot_move_its_start_into_the_future(world):
     start = timezone.now() - timedelta(minutes=5)
     meeting = meetings.meeting_create(body=world.body, actor=world.secretariat, kind="regular", title="改期的会议",

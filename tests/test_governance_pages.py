@@ -1,5 +1,5 @@
 """The council pages: every page and write against each role, flat query counts, and behaviour
-(one-click ballots, quorum, uploads, form validation)."""
+(ballots, quorum, uploads, form validation)."""
 
 import datetime
 
@@ -271,7 +271,7 @@ def test_the_secretariat_home_shows_open_votes_with_ballots_returned_and_upcomin
     assert f'data-motion="{world["motion"]}"' not in outsider_page
 
 
-def test_one_click_vote_records_a_ballot_and_swaps_the_row(cast, world, client_for):
+def test_a_confirmed_vote_records_a_ballot_and_swaps_the_row(cast, world, client_for):
     browser = client_for(cast["director"])
     response = browser.post(f"/governance/votes/{world['motion']}/", {"choice": "no", "seat": "", "confirmed": "1"}, **HTMX)
     assert response.status_code == 200

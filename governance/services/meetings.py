@@ -280,6 +280,8 @@ def invitations_send(*, meeting: Meeting, actor) -> int:
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("Invitations go out only for a planned meeting."))
+    if meeting.ends_at <= timezone.now():
+        raise StateConflict(_("This meeting is over: no invitations go out for it."))
     sent = _send_invitations(meeting)
     if meeting.invitations_sent_at is None:
         with set_actor(actor):

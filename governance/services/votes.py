@@ -49,9 +49,9 @@ from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_
 from kernel.notify import existing_keys
 from members.models import Membership, User
 
-DRAFT_FIELDS = ("title", "text", "category", "ballot", "voting_method", "quorum_fraction", "threshold_fraction", "threshold_base",
-                "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "agenda_item",
-                "approves_minutes")
+DRAFT_FIELDS = ("title", "text", "category", "ballot", "voting_method", "quorum_fraction", "threshold_fraction",
+                "threshold_base", "threshold_strict", "abstentions_count", "sector_majority", "closes_at",
+                "agenda_item", "approves_minutes")
 
 
 def _require_manager(actor, alliance) -> None:
@@ -522,7 +522,7 @@ def voters_present(motion: Motion) -> dict[int, Attendance]:
     conflicted = _conflicted_seat_ids(motion)
     rows = (Attendance.objects.filter(meeting_id=motion.meeting_id, mode__in=Attendance.PRESENT_MODES,
                                       seat__term_end__isnull=True, seat__body_id=motion.body_id)
-            .exclude(seat_id__in=conflicted).select_related("seat__organization", "seat__user", "proxy_seat__user")
+            .exclude(seat_id__in=conflicted).select_related("seat__organization", "seat__user")
             .order_by("seat_id"))
     return {row.seat_id: row for row in rows}
 

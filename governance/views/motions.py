@@ -1,5 +1,6 @@
 """Pages of motions: drafting with a rule, opening and closing, results and ballots, conflicts,
-"needs my vote" with one-click ballots, and the published resolutions."""
+"needs my vote" with ballots confirmed before they are cast, votes recorded from the room, and the published
+resolutions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
