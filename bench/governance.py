@@ -106,6 +106,7 @@ def build_assembly() -> dict:
                                       location="日照市科技馆报告厅")
     items = [meetings.agenda_item_add(meeting=meeting, actor=secretary, title=title)
              for title in ("秘书长作年度工作报告", "审议《关于修订联合体章程的议案》", "理事长总结讲话")]
+    meeting = meetings.meeting_start(meeting=meeting, actor=secretary)  # attendance is taken in session
     meetings.attendance_set(meeting=meeting, actor=secretary,
                             records=[{"seat": seat_id, "mode": "in_person"}
                                      for seat_id in body.seats.order_by("id").values_list("id", flat=True)])

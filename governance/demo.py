@@ -1,8 +1,8 @@
 """The demo's council: the High-tech Zone alliance's council of nine seats and its secretariat body
 (`load_governance_demo`), and its business (`load_demo_council`, run by `manage.py loaddemo` after the
-register): a held meeting
-with its adopted, published resolution and the tasks it gave, minutes put to a vote by written
-consent (so director1 finds a vote waiting), and the next meeting with its agenda and invitations.
+register): a held meeting entered after the fact, with its resolution adopted by a show of hands, published,
+and the tasks it gave; minutes put to a vote by written consent (so director1 finds a vote waiting); and the
+next meeting with its agenda and invitations.
 Made through the services; loaded once (skipped when the council already has meetings)."""
 
 from datetime import timedelta
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from alliance.demo import FOUNDED, HIGH_TECH, DemoCore
 from alliance.models import Alliance
-from governance.models import Body, Meeting, Motion, Seat
+from governance.models import Body, Motion, Seat
 from governance.services import meetings, minutes, tasks, votes
 from members.demo import DemoMembers, demo_user
 from members.models import Contact, User
@@ -44,9 +44,12 @@ def load_demo_council() -> bool:
     seats = list(council.seats.filter(term_end__isnull=True).select_related("user").order_by("id"))
     now = timezone.now()
 
+    # The first meeting took place before the alliance used the application: the secretariat entered it
+    # after the fact, with its attendance and the plan adopted by a show of hands.
     first = meetings.meeting_create(
         body=council, actor=secretariat, kind="annual", title="2026年度理事会第一次会议",
-        starts_at=now + timedelta(minutes=5), ends_at=now + timedelta(hours=3), location="淄博高新区管委会 301 会议室",
+        starts_at=now - timedelta(days=30), ends_at=now - timedelta(days=30) + timedelta(hours=3),
+        location="淄博高新区管委会 301 会议室",
     )
     plan_item = meetings.agenda_item_add(meeting=first, actor=secretariat, title="审议2026年度工作计划")
     meetings.agenda_item_add(meeting=first, actor=secretariat, title="秘书处工作报告")
@@ -56,17 +59,12 @@ def load_demo_council() -> bool:
     plan = votes.motion_create(
         body=council, actor=secretariat, meeting=first, agenda_item=plan_item, title="关于2026年度工作计划的决议",
         text="理事会审议通过联合体2026年度工作计划，由秘书处分解任务并督促落实。", category="major",
+        voting_method=Motion.VotingMethod.SHOW_OF_HANDS,
     )
-    votes.motion_open(motion=plan, actor=secretariat)
-    for seat in seats[:-1]:
-        votes.ballot_cast(motion=plan, actor=seat.user, choice="abstain" if seat == seats[-2] else "yes")
-    votes.ballot_cast(motion=plan, actor=seats[0].user, choice="yes", seat=seats[-1].pk)
-    plan = votes.motion_close(motion=plan, actor=secretariat)
+    plan = votes.motion_record(motion=plan, actor=secretariat, hands=[
+        {"seat": seat.pk, "choice": "abstain" if seat == seats[-2] else "yes"} for seat in seats])
     votes.motion_publish(motion=plan, actor=secretariat)
     meetings.meeting_mark_held(meeting=first, actor=secretariat)
-    Meeting.objects.filter(pk=first.pk).update(starts_at=now - timedelta(days=30),
-                                               ends_at=now - timedelta(days=30) + timedelta(hours=3))
-    first.refresh_from_db()
 
     contact_unit = Contact.objects.get(user__username="contact").organization
     tasks.task_create(alliance=alliance, actor=secretariat, owner=contact_unit, motion=plan,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from governance.fractions import validate_fraction
 from governance.models import (
@@ -35,8 +36,8 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _datetime(label, required=True):
-    return forms.DateTimeField(label=label, required=required, widget=DateTimeInput(),
+def _datetime(label, required=True, help_text=""):
+    return forms.DateTimeField(label=label, required=required, widget=DateTimeInput(), help_text=help_text,
                                error_messages={"invalid": _("Enter a date and time, e.g. 2026-03-01 09:30.")})
 
 
@@ -49,7 +50,9 @@ class MeetingForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial=Meeting.Kind.REGULAR)
     title = forms.CharField(label=_("Title"), max_length=200)
-    starts_at = _datetime(_("Starts at"))
+    starts_at = _datetime(_("Starts at"), help_text=_(
+        "A meeting that already took place can be entered with its own date: record its attendance and votes, "
+        "then mark it as held."))
     ends_at = _datetime(_("Ends at"))
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
@@ -96,12 +99,12 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, seats, sheet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.seats = seats
+        self.seats, self.sheet = seats, sheet
         carriers = [("", "—")] + [(str(seat.pk), f"{seat.organization.name} · {seat.user}") for seat in seats]
         for seat in seats:
             row = sheet.get(seat.pk)
             self.fields[f"mode_{seat.pk}"] = forms.ChoiceField(
-                label=_("Attendance"), choices=Attendance.Mode.choices,
+                label=_("Attendance"), choices=Attendance.Mode.choices, widget=forms.RadioSelect,
                 initial=row.mode if row else Attendance.Mode.ABSENT)
             self.fields[f"proxy_{seat.pk}"] = forms.TypedChoiceField(
                 label=_("Proxy"), required=False, coerce=int, empty_value=None,
@@ -113,8 +116,13 @@ class AttendanceForm(forms.Form):
 
     def rows(self):
         return [{"seat": seat, "mode": self[f"mode_{seat.pk}"], "proxy": self[f"proxy_{seat.pk}"],
-                 "alternate": self[f"alternate_{seat.pk}"], "letter": self[f"letter_{seat.pk}"]}
+                 "alternate": self[f"alternate_{seat.pk}"], "letter": self[f"letter_{seat.pk}"],
+                 "letter_on_file": bool(self.sheet.get(seat.pk) and self.sheet[seat.pk].proxy_letter)}
                 for seat in self.seats]
+
+    def all_present(self) -> list[dict]:
+        """Every seat present in person (the sheet's "all present")."""
+        return [{"seat": seat.pk, "mode": Attendance.Mode.IN_PERSON} for seat in self.seats]
 
     def records(self) -> list[dict]:
         data = self.cleaned_data
@@ -144,7 +152,12 @@ class MotionForm(forms.Form):
     abstentions_count = forms.BooleanField(label=_("Abstentions count in the base"), required=False)
     sector_majority = forms.BooleanField(label=_("Also a majority within each sector"), required=False,
                                          help_text=Motion._meta.get_field("sector_majority").help_text)
-    ballot = forms.ChoiceField(label=_("Ballot"), choices=Motion.Ballot.choices)
+    voting_method = forms.ChoiceField(
+        label=_("Voting method"), choices=Motion.VotingMethod.choices, initial=Motion.VotingMethod.ELECTRONIC,
+        required=False, help_text=_("Electronic: each seat votes in the application. Show of hands (a named vote) and paper "
+                    "ballots (a secret vote) are taken in the meeting room; the secretariat records the result."))
+    ballot = forms.ChoiceField(label=_("Ballot"), choices=Motion.Ballot.choices,
+                               help_text=_("For electronic votes; a show of hands is named and paper is secret."))
     closes_at = _datetime(_("Closes at"), required=False)
     parties = forms.ModelMultipleChoiceField(label=_("Member units named as parties"), required=False,
                                              queryset=Organization.objects.none(),
@@ -173,12 +186,18 @@ class MotionForm(forms.Form):
             for name in ("threshold_fraction", "threshold_base"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Set this field, or choose a preset rule."))
+        method = data["voting_method"] = data.get("voting_method") or Motion.VotingMethod.ELECTRONIC
+        if method == Motion.VotingMethod.SHOW_OF_HANDS:
+            data["ballot"] = Motion.Ballot.NAMED
+        elif method == Motion.VotingMethod.PAPER:
+            data["ballot"] = Motion.Ballot.SECRET
         return data
 
     def service_fields(self) -> dict:
         """The keyword arguments of motion_create/motion_update: a preset or the rule's fields."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in ("title", "text", "category", "ballot", "quorum_fraction",
+        fields = {name: data[name] for name in ("title", "text", "category", "ballot", "voting_method",
+                                                 "quorum_fraction",
                                                  "sector_majority", "closes_at", "agenda_item", "approves_minutes")}
         fields["parties"] = list(data["parties"])
         rule = data["rule"]
@@ -198,6 +217,48 @@ class MinutesForm(forms.Form):
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(label=_("Vote"), choices=Ballot.Choice.choices)
     seat = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+NOT_VOTED = ""
+
+
+class HandsForm(forms.Form):
+    """A show of hands, seat by seat: hand_<seat id> for each seat present that may vote, each answered
+    explicitly (yes, no, abstain, or did not vote)."""
+
+    def __init__(self, *args, voters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        choices = [*Ballot.Choice.choices, (NOT_VOTED, _("Did not vote"))]
+        for row in voters:
+            self.fields[f"hand_{row.seat_id}"] = forms.ChoiceField(
+                label=str(row.seat.organization), choices=choices, widget=forms.RadioSelect, required=False)
+
+    def clean(self):
+        data = super().clean()
+        missing = [row for row in self.voters if f"hand_{row.seat_id}" not in self.data]
+        for row in missing:
+            self.add_error(f"hand_{row.seat_id}", _("Choose this seat's vote, or that it did not vote."))
+        return data
+
+    def rows(self):
+        return [{"attendance": row, "seat": row.seat, "field": self[f"hand_{row.seat_id}"]} for row in self.voters]
+
+    def hands(self) -> list[dict]:
+        return [{"seat": row.seat_id, "choice": self.cleaned_data[f"hand_{row.seat_id}"]} for row in self.voters
+                if self.cleaned_data[f"hand_{row.seat_id}"] != NOT_VOTED]
+
+
+class PaperCountForm(forms.Form):
+    yes = forms.IntegerField(label=pgettext_lazy("ballot", "Yes"), min_value=0, max_value=100000, initial=0)
+    no = forms.IntegerField(label=pgettext_lazy("ballot", "No"), min_value=0, max_value=100000, initial=0)
+    abstain = forms.IntegerField(label=pgettext_lazy("ballot", "Abstain"), min_value=0, max_value=100000, initial=0)
+    tellers = forms.CharField(label=_("Tellers"), max_length=200,
+                              help_text=_("The names of those who counted the ballots (监票人)."))
+
+    def counts(self) -> dict:
+        return {choice: self.cleaned_data[choice] for choice in ("yes", "no", "abstain")}
 
 
 class ConflictForm(forms.Form):

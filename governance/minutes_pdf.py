@@ -24,7 +24,8 @@ def _motion_row(motion: Motion) -> dict:
         outcome = _("Adopted") if motion.adopted else _("Not adopted")
     return {
         "title": motion.title,
-        "ballot": motion.get_ballot_display(),
+        "ballot": f"{motion.get_ballot_display()} · {motion.get_voting_method_display()}",
+        "tellers": motion.tellers,
         "closed": motion.state == Motion.State.CLOSED,
         "decided": bool(motion.decided),
         "yes": motion.yes_count, "no": motion.no_count, "abstain": motion.abstain_count,

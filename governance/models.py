@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -105,6 +106,9 @@ class Meeting(models.Model):
     location = models.CharField(_("Place"), max_length=200, blank=True)
     online_link = models.URLField(_("Online link"), blank=True)
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    # Set when the secretariat opens the meeting before its planned start; otherwise it is in session from
+    # starts_at. The status stays `planned` while in session (the API's three status values are a contract).
+    started_at = models.DateTimeField(_("Started early at"), null=True, blank=True)
     invitations_sent_at = models.DateTimeField(_("Invitations sent"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -131,6 +135,16 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    def has_started(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.started_at is not None or self.starts_at <= now
+
+    @property
+    def in_session(self) -> bool:
+        """From its start (or the secretariat starting it early) until it is marked held; never when cancelled.
+        Attendance is taken and votes are held only then."""
+        return self.status == self.Status.PLANNED and self.has_started()
 
 
 class AgendaItem(models.Model):
@@ -307,6 +321,13 @@ class Motion(models.Model):
         OPEN = "open", _("Open for voting")
         CLOSED = "closed", _("Closed")
 
+    class VotingMethod(models.TextChoices):
+        ELECTRONIC = "electronic", _("Electronic ballots")
+        SHOW_OF_HANDS = "show_of_hands", _("Show of hands")
+        PAPER = "paper", _("Paper ballots")
+
+    RECORDED_METHODS = (VotingMethod.SHOW_OF_HANDS, VotingMethod.PAPER)
+
     alliance = models.ForeignKey("alliance.Alliance", on_delete=models.CASCADE, related_name="motions")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="motions", verbose_name=_("Body"))
     meeting = models.ForeignKey(
@@ -321,6 +342,15 @@ class Motion(models.Model):
     text = models.TextField(_("Text"))
     category = models.CharField(_("Category"), max_length=10, choices=Category.choices, default=Category.ORDINARY)
     ballot = models.CharField(_("Ballot"), max_length=10, choices=Ballot.choices, default=Ballot.NAMED)
+    # Electronic: each seat casts its own ballot here. Show of hands (named) and paper (secret) are taken in the
+    # room and recorded by the secretariat at once: seat by seat, or as counts with the tellers who counted.
+    voting_method = models.CharField(
+        _("Voting method"), max_length=15, choices=VotingMethod.choices, default=VotingMethod.ELECTRONIC,
+        help_text=_("A show of hands is a named vote and a paper ballot a secret one; both are taken at a meeting "
+                    "and recorded by the secretariat."),
+    )
+    tellers = models.CharField(_("Tellers"), max_length=200, blank=True,
+                               help_text=_("Paper ballots: who counted them (监票人)."))
     quorum_fraction = models.CharField(_("Quorum"), max_length=15, validators=[validate_fraction])
     threshold_fraction = models.CharField(_("Threshold"), max_length=15, validators=[validate_fraction])
     threshold_base = models.CharField(_("Base"), max_length=10, choices=Base.choices)
@@ -380,6 +410,30 @@ class Motion(models.Model):
                     ballot="secret", adopted=False),
                 name="motion_count_withheld_only_when_secret_and_closed",
             ),
+            # One method per motion, fitting its ballot: a show of hands names the seats, paper is secret; both
+            # happen at a meeting and are recorded closed, never opened for electronic ballots.
+            models.CheckConstraint(
+                condition=Q(voting_method="electronic")
+                | Q(voting_method="show_of_hands", ballot="named", meeting__isnull=False)
+                & ~Q(state="open") & Q(closes_at__isnull=True)
+                | Q(voting_method="paper", ballot="secret", meeting__isnull=False)
+                & ~Q(state="open") & Q(closes_at__isnull=True),
+                name="motion_voting_method_fits",
+            ),
+            models.CheckConstraint(
+                condition=Q(voting_method="paper", state="closed") & ~Q(tellers="")
+                | ~Q(voting_method="paper", state="closed") & Q(tellers=""),
+                name="motion_tellers_of_a_paper_count",
+            ),
+            # A recorded count never exceeds the ballots entitled: the seats present without a declared conflict.
+            models.CheckConstraint(
+                condition=Q(voting_method="electronic") | ~Q(state="closed") | Q(yes_count__isnull=True)
+                | Q(present__gte=F("yes_count") + F("no_count") + F("abstain_count")),
+                name="motion_recorded_count_within_present",
+            ),
+            # The target of the ballots' (motion, voting_method) foreign key (migration 0006), which keeps
+            # electronic ballots off a recorded motion and recorded ones off an electronic motion.
+            models.UniqueConstraint(fields=["id", "voting_method"], name="motion_id_voting_method"),
         ]
         indexes = [models.Index(fields=["state", "closes_at"])]
 
@@ -416,6 +470,10 @@ class Ballot(models.Model):
     `choice` is kept only for named ballots; for a secret ballot it stays empty and the choice
     exists only as a raised counter on the motion. The time is kept to the day, so a voting
     record cannot be lined up with the order in which counters moved.
+
+    `voting_method` repeats the motion's, under a foreign key on (motion, voting_method): an electronic
+    ballot cannot be stored for a vote by show of hands, nor a recorded hand for an electronic vote. A show
+    of hands is recorded by the secretariat (`cast_by`), one named row per seat; a paper vote has no rows.
     """
 
     class Choice(models.TextChoices):
@@ -429,11 +487,19 @@ class Ballot(models.Model):
     cast_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     as_proxy = models.BooleanField(_("Cast by proxy"), default=False)
     cast_on = models.DateField(_("Voted on"))
+    voting_method = models.CharField(_("Voting method"), max_length=15, choices=Motion.VotingMethod.choices,
+                                     default=Motion.VotingMethod.ELECTRONIC)
 
     class Meta:
         verbose_name = _("Ballot")
         verbose_name_plural = _("Ballots")
-        constraints = [models.UniqueConstraint(fields=["motion", "seat"], name="ballot_one_per_seat")]
+        constraints = [
+            models.UniqueConstraint(fields=["motion", "seat"], name="ballot_one_per_seat"),
+            models.CheckConstraint(
+                condition=Q(voting_method="electronic") | Q(voting_method="show_of_hands") & ~Q(choice=""),
+                name="ballot_recorded_hand_is_named",
+            ),
+        ]
 
 
 class ConflictDeclaration(models.Model):

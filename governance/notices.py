@@ -75,13 +75,21 @@ def vote_opened(motion, user) -> None:
     )
 
 
+def vote_reminder_key(motion, user) -> str:
+    return f"motion:{motion.pk}:remind:{user.pk}"
+
+
 def vote_reminder(motion, user) -> bool:
+    """Once per motion and person, whether the deadline's beat or the secretariat sends it."""
+    if motion.closes_at is not None:
+        body = format_lazy(_("The vote on “{title}” closes on {when} and your seat has not voted yet."),
+                           title=motion.title, when=timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M"))
+    else:
+        body = format_lazy(_("The vote on “{title}” is open and your seat has not voted yet."), title=motion.title)
     _row, created = notify(
-        user=user, key=f"motion:{motion.pk}:remind:{user.pk}",
+        user=user, key=vote_reminder_key(motion, user),
         subject=format_lazy(_("Your vote is needed: {title}"), title=motion.title),
-        body=format_lazy(_("The vote on “{title}” closes on {when} and your seat has not voted yet."),
-                         title=motion.title,
-                         when=timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M")),
+        body=body,
         url=reverse("governance:needs_my_vote"),
     )
     return created

@@ -26,8 +26,17 @@ def planned_meeting(body, secretariat, *, hours_ahead: float = 2, title: str = "
     return meeting
 
 
+def start(meeting, secretariat):
+    """The meeting in session: started early by the secretariat unless it has started already."""
+    if meeting.status == "planned" and not meeting.has_started():
+        meeting = meetings.meeting_start(meeting=meeting, actor=secretariat)
+    return meeting
+
+
 def record_attendance(meeting, secretariat, present=None, modes=None):
-    """Everyone in person unless `present` (a count, first seats) or `modes` ({seat: record}) say otherwise."""
+    """Everyone in person unless `present` (a count, first seats) or `modes` ({seat: record}) say otherwise;
+    a meeting that has not started is started early first (attendance is taken in session)."""
+    meeting = start(meeting, secretariat)
     body_seats = seats(meeting.body)
     records = []
     for index, seat in enumerate(body_seats):

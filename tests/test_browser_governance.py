@@ -1,6 +1,6 @@
-"""The council's one-click ballot end to end in the real Debian Chromium (/usr/bin/chromium) through
-Playwright: a director opens "needs my vote", votes yes (HTMX swaps the row), the secretariat closes the
-vote, and the director finds the adopted result with its resolution number.
+"""The council's ballot end to end in the real Debian Chromium (/usr/bin/chromium) through Playwright: a
+director opens "needs my vote", chooses yes and confirms it (HTMX swaps the ballot box in place), the
+secretariat closes the vote, and the director finds the adopted result with its resolution number.
 
 The setup is the one of tests/test_browser_assessments.py: ``live_server`` is transactional and flushes the
 database afterwards, so the test loads the cast itself; Chromium runs in a thread of its own.
@@ -23,7 +23,7 @@ from tests.test_browser_assessments import in_browser_thread  # noqa: F401
 DIRECTOR_NAME = "理事1"
 
 
-def test_a_director_votes_in_one_click_and_sees_the_adopted_result(in_browser_thread, live_server,  # noqa: F811
+def test_a_director_votes_and_sees_the_adopted_result(in_browser_thread, live_server,  # noqa: F811
                                                                     request):
     load_cast()
     secretariat = User.objects.get(username="secretariat")
@@ -53,8 +53,10 @@ def director_votes_yes(browser, base_url, name, motion_pk):
         row = page.locator(f"#motions tr[data-motion='{motion_pk}']")
         expect(row).to_contain_text("关于共建产业学院的议案")
         page.evaluate("window.__notReloaded = true")
+        row.locator("button[name=choice][value=yes]").click()
+        expect(row.locator("form.ballot[data-step='confirm'] [data-choice='yes']")).to_be_visible()
         with page.expect_response(lambda response: response.request.headers.get("hx-request") == "true") as voted:
-            row.locator("button[name=choice][value=yes]").click()
+            row.locator("form.ballot button.confirm").click()
         assert voted.value.status == 200
         expect(row.locator("[data-voted='yes']")).to_be_visible()
         expect(row.locator("button[name=choice]")).to_have_count(0)

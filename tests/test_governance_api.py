@@ -67,6 +67,10 @@ class World:
     def make_bare_meeting(self):
         return gd.planned_meeting(self.body, self.secretariat, title="临时理事会会议")
 
+    def make_started_meeting(self):
+        """Started early by the secretariat, no attendance yet."""
+        return gd.start(gd.planned_meeting(self.body, self.secretariat, title="提前开始的会议"), self.secretariat)
+
     # Motions
     def make_draft(self):
         return gd.open_motion(self.secretariat, meeting=self["meeting"], title="草案", opened=False)
@@ -85,6 +89,11 @@ class World:
         for seat in self.seats[:5]:
             votes.ballot_cast(motion=motion, actor=seat.user, choice="yes")
         return votes.motion_close(motion=motion, actor=self.secretariat)
+
+    def make_hands(self):
+        """A show of hands at the meeting, not recorded yet."""
+        return gd.open_motion(self.secretariat, meeting=self["meeting"], title="举手表决", opened=False,
+                              voting_method="show_of_hands")
 
     def make_published(self):
         motion = self["closed"]
@@ -153,10 +162,11 @@ ENDPOINTS = [
     ("patch", "/api/v1/meetings/{meeting}/", {"location": "淄博高新区管委会 502"}, SECRETARIAT_ONLY),
     ("post", "/api/v1/meetings/{bare_meeting}/cancel/", {}, SECRETARIAT_ONLY),
     ("post", "/api/v1/meetings/{meeting}/held/", {}, SECRETARIAT_ONLY),
+    ("post", "/api/v1/meetings/{bare_meeting}/start/", {}, SECRETARIAT_ONLY),
     ("post", "/api/v1/meetings/{bare_meeting}/invite/", {}, SECRETARIAT_ONLY),
     ("post", "/api/v1/meetings/{meeting}/rsvp/", {"response": "attending"}, DIRECTOR_ONLY),
     ("get", "/api/v1/meetings/{meeting}/attendance/", None, READERS),
-    ("post", "/api/v1/meetings/{bare_meeting}/attendance/", [{"seat": "{seat0}", "mode": "in_person"}],
+    ("post", "/api/v1/meetings/{started_meeting}/attendance/", [{"seat": "{seat0}", "mode": "in_person"}],
      SECRETARIAT_ONLY),
     # Motions, votes, ballots
     ("get", "/api/v1/motions/", None, ANYONE),
@@ -167,6 +177,9 @@ ENDPOINTS = [
     ("patch", "/api/v1/motions/{draft}/", {"title": "修改后的议案"}, SECRETARIAT_ONLY),
     ("post", "/api/v1/motions/{draft}/open/", {}, SECRETARIAT_ONLY),
     ("post", "/api/v1/motions/{open}/close/", {}, SECRETARIAT_ONLY),
+    ("post", "/api/v1/motions/{hands}/record/", {"hands": [{"seat": "{seat0}", "choice": "yes"}]}, SECRETARIAT_ONLY),
+    ("get", "/api/v1/motions/{open}/not-voted/", None, _expect(404, official=403, secretariat=200, director=403)),
+    ("post", "/api/v1/motions/{open}/remind/", {}, SECRETARIAT_ONLY),
     ("post", "/api/v1/motions/{open}/vote/", {"choice": "yes"},
      _expect(404, anonymous=401, official=403, secretariat=403, director=201)),
     ("post", "/api/v1/motions/{open}/conflict/", {"reason": "本单位为合同相对方"},
@@ -440,7 +453,7 @@ def test_meeting_shows_its_quorum(cast, world, api_for):
 
 
 def test_attendance_with_a_proxy_carried_by_an_absent_seat_saves_nothing(cast, world, api_for):
-    meeting = world["bare_meeting"]
+    meeting = world["started_meeting"]
     first, second = world.seats[0], world.seats[1]
     records = [{"seat": first.pk, "mode": "proxy", "proxy_seat": second.pk}, {"seat": second.pk, "mode": "absent"}]
     records += [{"seat": seat.pk, "mode": "in_person"} for seat in world.seats[2:]]
@@ -452,7 +465,7 @@ def test_attendance_with_a_proxy_carried_by_an_absent_seat_saves_nothing(cast, w
 
 
 def test_attendance_post_answers_the_sheet_and_the_quorum(cast, world, api_for):
-    meeting = world["bare_meeting"]
+    meeting = world["started_meeting"]
     absent, carrier = world.seats[1], world.seats[0]
     records = [{"seat": seat.pk, "mode": "in_person"} for seat in world.seats if seat != absent]
     records.append({"seat": absent.pk, "mode": "proxy", "proxy_seat": carrier.pk})
@@ -472,7 +485,7 @@ def test_attendance_post_answers_the_sheet_and_the_quorum(cast, world, api_for):
     [{"seat": 2**40, "mode": "absent"}],
 ])
 def test_attendance_refuses_bad_records(cast, world, api_for, payload):
-    meeting = world["bare_meeting"]
+    meeting = world["started_meeting"]
     response = api_for(cast["secretariat"]).post(f"/api/v1/meetings/{meeting.pk}/attendance/", payload,
                                                  format="json")
     assert response.status_code == 400
@@ -493,11 +506,11 @@ def test_meetings_filter_by_start_and_status(cast, world, api_for):
     assert api.get("/api/v1/meetings/?starts_at_after=yesterday").status_code == 400
 
 
-def test_a_meeting_cannot_start_in_the_past(cast, world, api_for):
+def test_a_meeting_that_already_took_place_is_entered_in_session(cast, world, api_for):
     response = api_for(cast["secretariat"]).post("/api/v1/meetings/", {
-        "body": world.body.pk, "title": "补开会议", "starts_at": _in_days(-2), "ends_at": _in_days(-1)}, format="json")
-    assert response.status_code == 400
-    assert "starts_at" in response.json()
+        "body": world.body.pk, "title": "补录会议", "starts_at": _in_days(-2), "ends_at": _in_days(-1)}, format="json")
+    assert response.status_code == 201, response.data
+    assert (response.json()["status"], response.json()["in_session"]) == ("planned", True)
 
 
 def test_a_director_answers_an_invitation(cast, world, api_for):
@@ -668,3 +681,73 @@ def test_the_counted_rows_really_appear(cast, world, api_for):
     assert official.get(f"/api/v1/motions/{rows.motion.pk}/ballots/").json()["count"] == 10
     assert api_for(None).get(f"/api/v1/motions/?body={rows.body.pk}").json()["count"] == 10
     assert api_for(cast["contact"]).get(f"/api/v1/tasks/?owner={world.contact_org.pk}").json()["count"] == 10
+
+
+# The meeting room: in session, votes taken in the room, who has not voted ----------------------------------
+
+
+def test_a_meeting_started_early_is_in_session_over_the_api(cast, world, api_for):
+    meeting = world["bare_meeting"]
+    api = api_for(cast["secretariat"])
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/").json()["in_session"] is False
+    response = api.post(f"/api/v1/meetings/{meeting.pk}/start/")
+    assert response.status_code == 200
+    assert response.json()["in_session"] is True and response.json()["started_at"]
+    assert response.json()["status"] == "planned"  # the contract's three values
+    assert api.post(f"/api/v1/meetings/{meeting.pk}/start/").status_code == 409
+
+
+def test_attendance_before_the_meeting_starts_is_a_conflict(cast, world, api_for):
+    meeting = world["bare_meeting"]
+    response = api_for(cast["secretariat"]).post(f"/api/v1/meetings/{meeting.pk}/attendance/",
+                                                 [{"seat": world.seats[0].pk, "mode": "in_person"}], format="json")
+    assert response.status_code == 409 and not Attendance.objects.filter(meeting=meeting).exists()
+
+
+def test_a_show_of_hands_is_recorded_over_the_api(cast, world, api_for):
+    api = api_for(cast["secretariat"])
+    created = api.post("/api/v1/motions/", {"body": world.body.pk, "meeting": world["meeting"].pk, "title": "举手",
+                                            "text": "正文", "voting_method": "show_of_hands"}, format="json")
+    assert created.status_code == 201, created.data
+    assert (created.json()["voting_method"], created.json()["ballot"]) == ("show_of_hands", "named")
+    pk = created.json()["id"]
+    assert api.post(f"/api/v1/motions/{pk}/open/").status_code == 409
+    hands = [{"seat": seat.pk, "choice": "yes" if index < 6 else "no"} for index, seat in enumerate(world.seats)]
+    response = api.post(f"/api/v1/motions/{pk}/record/", {"hands": hands}, format="json")
+    assert response.status_code == 200, response.data
+    body = response.json()
+    assert body["state"] == "closed" and body["result"]["yes"] == 6 and body["resolution_number"]
+    ballots = api.get(f"/api/v1/motions/{pk}/ballots/").json()["results"]
+    assert len(ballots) == 9 and {row["choice"] for row in ballots} == {"yes", "no"}
+    vote = api_for(cast["director"]).post(f"/api/v1/motions/{pk}/vote/", {"choice": "yes"}, format="json")
+    assert vote.status_code == 409
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"counts": {"yes": 9, "no": 1}, "tellers": "王五"}, "counts"),
+    ({"counts": {"yes": 5, "no": 1}}, "tellers"),
+    ({"counts": {"yes": -1}, "tellers": "王五"}, "counts"),
+    ({"hands": [{"seat": 1, "choice": "yes"}]}, "counts"),
+])
+def test_a_paper_count_is_refused_with_the_reason_and_nothing_recorded(cast, world, api_for, payload, field):
+    motion = gd.open_motion(world.secretariat, meeting=world["meeting"], opened=False, voting_method="paper")
+    response = api_for(cast["secretariat"]).post(f"/api/v1/motions/{motion.pk}/record/", payload, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    assert Motion.objects.get(pk=motion.pk).state == "draft"
+
+
+def test_an_electronic_motion_is_not_recorded(cast, world, api_for):
+    response = api_for(cast["secretariat"]).post(f"/api/v1/motions/{world['draft'].pk}/record/",
+                                                 {"counts": {"yes": 5}, "tellers": "王五"}, format="json")
+    assert response.status_code == 409
+
+
+def test_the_secretariat_lists_who_has_not_voted_and_reminds_them_once(cast, world, api_for):
+    motion = world["voted"]  # seat 2 has voted
+    api = api_for(cast["secretariat"])
+    rows = api.get(f"/api/v1/motions/{motion.pk}/not-voted/").json()
+    assert len(rows) == 8 and world.seats[1].pk not in {row["seat"] for row in rows}
+    assert set(rows[0]) == {"seat", "organization_name", "caster", "as_proxy", "reminded"}
+    assert api.post(f"/api/v1/motions/{motion.pk}/remind/").json() == {"reminded": 8}
+    assert api.post(f"/api/v1/motions/{motion.pk}/remind/").json() == {"reminded": 0}
+    assert all(row["reminded"] for row in api.get(f"/api/v1/motions/{motion.pk}/not-voted/").json())

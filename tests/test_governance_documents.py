@@ -15,7 +15,14 @@ from pypdf import PdfReader
 
 from governance.models import Body, CalendarFeed, Minutes, Seat
 from governance.services import meetings, minutes, votes
-from tests.governance_data import council, open_motion, planned_meeting, record_attendance, seats
+from tests.governance_data import (
+    council,
+    open_motion,
+    planned_meeting,
+    record_attendance,
+    seats,
+    start,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +65,7 @@ def meeting(cast, high_tech):
 
 def held_meeting_with_minutes(secretariat, body, *, title, items, attendance=None, text="会议由理事长主持。"):
     """A held meeting whose agenda items each carry a motion, adopted by every present seat, and its minutes."""
-    meeting = planned_meeting(body, secretariat, title=title, agenda=items)
+    meeting = start(planned_meeting(body, secretariat, title=title, agenda=items), secretariat)
     if attendance is None:
         record_attendance(meeting, secretariat)
     else:

@@ -1,5 +1,5 @@
 """The council pages: every page and write against each role, flat query counts, and behaviour
-(one-click ballots, quorum, uploads, form validation)."""
+(ballots, quorum, uploads, form validation)."""
 
 import datetime
 
@@ -49,10 +49,10 @@ def pdf(name="paper.pdf"):
 
 @pytest.fixture(scope="module")
 def built_world(module_transaction):
-    """The high-tech council with a planned meeting (agenda, paper, invitations), a meeting with attendance
-    and a draft motion, a held meeting with an open motion, an adopted and published resolution and draft
-    minutes, tasks for the contact's unit and an extraordinary request; built once for the module (about
-    500 queries), each test sees it as built (see module_transaction)."""
+    """The high-tech council with a planned meeting (agenda, paper, invitations), a meeting in session with
+    attendance and a draft motion, another with an open motion, a held meeting with an adopted and published
+    resolution and draft minutes, tasks for the contact's unit and an extraordinary request; built once for the
+    module (about 500 queries), each test sees it as built (see module_transaction)."""
     cast = cast_users()
     high_tech = Alliance.objects.get(name=HIGH_TECH)
     secretariat = cast["secretariat"]
@@ -66,8 +66,9 @@ def built_world(module_transaction):
     ready = record_attendance(planned_meeting(body, secretariat, title="第四次理事会会议"), secretariat)
     draft = open_motion(secretariat, meeting=ready, title="关于章程修订的议案", opened=False)
 
+    live = record_attendance(planned_meeting(body, secretariat, title="第五次理事会会议"), secretariat)
+    motion = open_motion(secretariat, meeting=live)
     held = record_attendance(planned_meeting(body, secretariat, title="第二次理事会会议"), secretariat)
-    motion = open_motion(secretariat, meeting=held)
     adopted = open_motion(secretariat, meeting=held, title="关于共建实训基地的议案")
     for seat in body_seats:
         votes.ballot_cast(motion=adopted, actor=seat.user, choice="yes")
@@ -88,7 +89,8 @@ def built_world(module_transaction):
                                              reason="涉及联合体重大投资。")
     return {
         "ht": high_tech.pk, "body": body.pk, "meeting": meeting.pk, "item": item.pk, "paper": paper.pk,
-        "ready": ready.pk, "draft": draft.pk, "held": held.pk, "motion": motion.pk, "adopted": adopted.pk,
+        "ready": ready.pk, "draft": draft.pk, "live": live.pk, "held": held.pk, "motion": motion.pk,
+        "adopted": adopted.pk,
         "task": task.pk, "submitted": submitted.pk, "request": request.pk, "contact_org": contact_org.pk,
         "seat": body_seats[-1].pk, "seats": [seat.pk for seat in body_seats],
         "files": keep_files(paper.file, TaskReport.objects.get(task=submitted).evidence),
@@ -178,12 +180,12 @@ PAGES = [
       "quorum_fraction": "2/3", "ballot": "secret"}, _write()),
     ("POST", "/governance/motions/{draft}/open/", {}, _write()),
     ("POST", "/governance/motions/{draft}/delete/", {}, _write()),
-    ("POST", "/governance/motions/{motion}/close/", {}, _write()),
+    ("POST", "/governance/motions/{motion}/close/", {"confirmed": "1"}, _write()),
     ("POST", "/governance/motions/{adopted}/publish/", {"published": "1"},
      _expect(403, anonymous=LOGIN, secretariat=302)),
     ("POST", "/governance/motions/{motion}/conflict/", {"reason": "本单位为议案相对方"},
      _expect(404, anonymous=LOGIN, official=403, secretariat=403, director=302)),
-    ("POST", "/governance/votes/{motion}/", {"choice": "yes"},
+    ("POST", "/governance/votes/{motion}/", {"choice": "yes", "confirmed": "1"},
      _expect(404, anonymous=LOGIN, official=403, secretariat=403, director=302)),
     ("POST", "/governance/motions/{adopted}/tasks/new/",
      {"title": "开发课程", "owner": "{contact_org}", "target_value": "3", "target_unit": "门", "weight": "1",
@@ -284,9 +286,9 @@ def test_the_secretariat_home_shows_open_votes_with_ballots_returned_and_upcomin
     assert f'data-motion="{world["motion"]}"' not in outsider_page
 
 
-def test_one_click_vote_records_a_ballot_and_swaps_the_row(cast, world, client_for):
+def test_a_confirmed_vote_records_a_ballot_and_swaps_the_row(cast, world, client_for):
     browser = client_for(cast["director"])
-    response = browser.post(f"/governance/votes/{world['motion']}/", {"choice": "no", "seat": ""}, **HTMX)
+    response = browser.post(f"/governance/votes/{world['motion']}/", {"choice": "no", "seat": "", "confirmed": "1"}, **HTMX)
     assert response.status_code == 200
     assert 'data-voted="yes"' in response.content.decode()
     ballot = Ballot.objects.get(motion_id=world["motion"])
@@ -298,8 +300,8 @@ def test_one_click_vote_records_a_ballot_and_swaps_the_row(cast, world, client_f
 
 def test_director_cannot_vote_twice(cast, world, client_for):
     browser = client_for(cast["director"])
-    browser.post(f"/governance/votes/{world['motion']}/", {"choice": "yes"}, **HTMX)
-    response = browser.post(f"/governance/votes/{world['motion']}/", {"choice": "no"}, **HTMX)
+    browser.post(f"/governance/votes/{world['motion']}/", {"choice": "yes", "confirmed": "1"}, **HTMX)
+    response = browser.post(f"/governance/votes/{world['motion']}/", {"choice": "no", "confirmed": "1"}, **HTMX)
     assert response.status_code == 409
     assert 'role="alert"' in response.content.decode()
     assert Ballot.objects.filter(motion_id=world["motion"]).count() == 1
@@ -308,13 +310,14 @@ def test_director_cannot_vote_twice(cast, world, client_for):
 
 
 def test_a_bad_choice_is_refused_without_a_ballot(cast, world, client_for):
-    response = client_for(cast["director"]).post(f"/governance/votes/{world['motion']}/", {"choice": "maybe"}, **HTMX)
+    response = client_for(cast["director"]).post(f"/governance/votes/{world['motion']}/", {"choice": "maybe", "confirmed": "1"}, **HTMX)
     assert response.status_code == 400
     assert not Ballot.objects.filter(motion_id=world["motion"]).exists()
 
 
 def test_a_vote_on_a_closed_motion_is_refused(cast, world, client_for):
-    response = client_for(cast["director"]).post(f"/governance/votes/{world['adopted']}/", {"choice": "no"})
+    response = client_for(cast["director"]).post(f"/governance/votes/{world['adopted']}/",
+                                                 {"choice": "no", "confirmed": "1"})
     assert response.status_code == 409
     assert Motion.objects.get(pk=world["adopted"]).no_count == 0
 
@@ -347,7 +350,8 @@ def test_a_proxy_carrier_gets_a_ballot_box_per_seat(cast, world, client_for, hig
     browser = client_for(cast["director"])
     page = browser.get("/governance/votes/").content.decode()
     assert f'data-seat="{absent.pk}"' in page
-    response = browser.post(f"/governance/votes/{motion.pk}/", {"choice": "yes", "seat": absent.pk}, **HTMX)
+    response = browser.post(f"/governance/votes/{motion.pk}/", {"choice": "yes", "seat": absent.pk, "confirmed": "1"},
+                           **HTMX)
     assert response.status_code == 200
     assert Ballot.objects.get(motion=motion, seat=absent).as_proxy is True
 
@@ -368,7 +372,7 @@ def test_the_result_is_shown_by_sector_for_a_named_ballot(cast, world, client_fo
 
 def test_a_secret_ballot_shows_who_voted_never_how(cast, world, client_for):
     motion = open_motion(cast["secretariat"], meeting=Meeting.objects.get(pk=world["ready"]), ballot="secret")
-    client_for(cast["director"]).post(f"/governance/votes/{motion.pk}/", {"choice": "no"}, **HTMX)
+    client_for(cast["director"]).post(f"/governance/votes/{motion.pk}/", {"choice": "no", "confirmed": "1"}, **HTMX)
     page = client_for(cast["secretariat"]).get(f"/governance/motions/{motion.pk}/").content.decode()
     ballot = Ballot.objects.get(motion=motion)
     assert f'data-seat="{ballot.seat_id}"' in page
@@ -397,6 +401,7 @@ def test_the_attendance_sheet_records_modes_and_a_proxy_with_its_letter(cast, wo
     data = {f"mode_{pk}": "in_person" for pk in ids}
     data.update({f"mode_{ids[-1]}": "proxy", f"proxy_{ids[-1]}": str(ids[0]), f"letter_{ids[-1]}": pdf("letter.pdf")})
     browser = client_for(cast["secretariat"])
+    meetings.meeting_start(meeting=Meeting.objects.get(pk=world["meeting"]), actor=cast["secretariat"])
     response = browser.post(f"/governance/meetings/{world['meeting']}/attendance/", data, **HTMX)
     assert response.status_code == 200 and response["HX-Trigger"] == "attendance-saved"
     row = Attendance.objects.get(meeting_id=world["meeting"], seat_id=ids[-1])
@@ -408,6 +413,7 @@ def test_a_proxy_without_a_present_carrier_is_refused(cast, world, client_for):
     ids = world["seats"]
     data = {f"mode_{pk}": "absent" for pk in ids}
     data.update({f"mode_{ids[-1]}": "proxy", f"proxy_{ids[-1]}": str(ids[0])})
+    meetings.meeting_start(meeting=Meeting.objects.get(pk=world["meeting"]), actor=cast["secretariat"])
     response = client_for(cast["secretariat"]).post(f"/governance/meetings/{world['meeting']}/attendance/", data)
     assert response.status_code == 400
     assert not Attendance.objects.filter(meeting_id=world["meeting"]).exists()
@@ -484,11 +490,14 @@ def test_a_bad_meeting_date_and_a_missing_title_are_refused(cast, world, client_
     assert Meeting.objects.count() == before
 
 
-def test_a_meeting_in_the_past_is_refused_by_the_service(cast, world, client_for):
+def test_a_meeting_that_already_took_place_is_entered_in_session(cast, world, client_for):
     response = client_for(cast["secretariat"]).post(
         f"/governance/alliances/{world['ht']}/meetings/new/",
-        {"body": world["body"], "kind": "regular", "title": "过去的会议", "starts_at": future(-5), "ends_at": future(-3)})
-    assert response.status_code == 400 and response.context["form"].errors["starts_at"]
+        {"body": world["body"], "kind": "regular", "title": "去年的理事会会议", "starts_at": future(-24 * 300),
+         "ends_at": future(-24 * 300 + 2)})
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(title="去年的理事会会议")
+    assert meeting.status == "planned" and meeting.in_session
 
 
 def test_agenda_items_move_and_the_cancelled_meeting_is_fixed(cast, world, client_for):

@@ -375,7 +375,8 @@ def test_the_demo_council_loads_once_and_leaves_director1_a_vote(cast):
     assert load_demo_council() is False
     assert (Motion.objects.count(), Ballot.objects.count()) == counts
     assert motions_needing_vote(cast["director"]).count() == 1
-    assert published_resolutions().get().resolution_number == f"{timezone.localdate().year}-01"
+    resolution = published_resolutions().get()
+    assert resolution.resolution_number == f"{timezone.localdate(resolution.meeting.starts_at).year}-01"
 
 
 def test_named_ballots_are_reported_by_sector_and_secret_ones_never(high_tech, secretariat, seats):

@@ -106,13 +106,21 @@ class MeetingOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
         help_text="All current seats of the body; for a held meeting, the seats in office on its day.")
     quorum_met = serializers.SerializerMethodField(
         help_text="Attendance is recorded and present / entitled reaches the quorum fraction.")
+    started_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the secretariat started the meeting before its planned start (`start`).")
+    in_session = serializers.SerializerMethodField(
+        help_text="Planned and started (starts_at reached, or started early), not yet held: attendance and votes "
+                  "are taken only then. `status` stays `planned` while in session.")
 
     class Meta:
         model = Meeting
         fields = ["id", "body", "body_name", "kind", "title", "starts_at", "ends_at", "location", "online_link",
-                  "status", "invitations_sent_at", "quorum_fraction", "present_count", "entitled_count",
-                  "quorum_met"]
+                  "status", "started_at", "in_session", "invitations_sent_at", "quorum_fraction", "present_count",
+                  "entitled_count", "quorum_met"]
         null_when_blank = ["online_link"]
+
+    def get_in_session(self, meeting) -> bool:
+        return meeting.in_session
 
     def get_quorum_fraction(self, meeting) -> str:
         return meeting_quorum(meeting)["fraction"]
@@ -228,7 +236,7 @@ class MotionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Motion
         fields = ["id", "alliance", "body", "meeting", "agenda_item", "approves_minutes", "title", "text",
-                  "category", "ballot", "preset", "quorum_fraction", "threshold_fraction", "threshold_base",
+                  "category", "ballot", "voting_method", "tellers", "preset", "quorum_fraction", "threshold_fraction", "threshold_base",
                   "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "parties", "state",
                   "opened_at",
                   "closed_at", "result", "sector_tally", "resolution_number", "published"]
@@ -250,6 +258,11 @@ class MotionUpdateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=LONG_TEXT, required=False)
     category = serializers.ChoiceField(choices=Motion.Category.choices, required=False)
     ballot = serializers.ChoiceField(choices=Motion.Ballot.choices, required=False)
+    voting_method = serializers.ChoiceField(
+        choices=Motion.VotingMethod.choices, required=False,
+        help_text="`electronic` (the default): each seat votes through `vote`. `show_of_hands` (named) and `paper` "
+                  "(secret) are taken at the meeting and recorded with `record`; the ballot follows the method "
+                  "when not given.")
     preset = serializers.ChoiceField(choices=PRESET_CHOICES, required=False,
                                      help_text="A named voting rule; the category's when not given on create.")
     quorum_fraction = _fraction_field(required=False)
@@ -292,6 +305,41 @@ class MotionInputSerializer(MotionUpdateSerializer):
         if pk is None:
             return None
         return _visible(selectors.meetings_for_user(self.context["request"].user), pk, NO_MEETING)
+
+
+class HandInputSerializer(serializers.Serializer):
+    seat = _id_field(help_text="A seat present at the meeting (in person, online or by proxy).")
+    choice = serializers.ChoiceField(choices=Ballot.Choice.choices)
+
+
+class CountsInputSerializer(serializers.Serializer):
+    yes = serializers.IntegerField(min_value=0, max_value=100000, default=0)
+    no = serializers.IntegerField(min_value=0, max_value=100000, default=0)
+    abstain = serializers.IntegerField(min_value=0, max_value=100000, default=0)
+
+
+class RecordInputSerializer(serializers.Serializer):
+    """A vote taken in the room: `hands` for a show of hands, `counts` and `tellers` for paper ballots."""
+
+    hands = HandInputSerializer(many=True, required=False, max_length=1000,
+                                help_text="Show of hands: each present seat that voted, with its choice; a present "
+                                          "seat left out did not vote.")
+    counts = CountsInputSerializer(required=False, help_text="Paper ballots: the counts, together not above the "
+                                                             "seats present that may vote.")
+    tellers = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                    help_text="Paper ballots: who counted them (监票人).")
+
+
+class RemindedSerializer(serializers.Serializer):
+    reminded = serializers.IntegerField(help_text="Reminders sent now (a person already reminded is not again).")
+
+
+class NotVotedSerializer(serializers.Serializer):
+    seat = serializers.IntegerField(source="seat.pk")
+    organization_name = serializers.CharField(source="seat.organization.name")
+    caster = serializers.IntegerField(source="caster.pk", help_text="The user who casts the seat's ballot.")
+    as_proxy = serializers.BooleanField()
+    reminded = serializers.BooleanField()
 
 
 class VoteInputSerializer(serializers.Serializer):

@@ -29,7 +29,10 @@ from governance.api.serializers import (
     MotionOutputSerializer,
     MotionUpdateSerializer,
     NamedBallotOutputSerializer,
+    NotVotedSerializer,
     PublishInputSerializer,
+    RecordInputSerializer,
+    RemindedSerializer,
     RsvpInputSerializer,
     SeatEndInputSerializer,
     SeatInputSerializer,
@@ -43,7 +46,7 @@ from governance.api.serializers import (
     ballot_serializer_class,
 )
 from governance.models import Meeting, Motion, Task
-from governance.permissions import can_read_council_business
+from governance.permissions import can_manage, can_read_council_business
 from governance.services import meetings, seats, tasks, votes
 from kernel.api.filters import IsoDateTimeFromToRangeFilter
 from kernel.api.parsers import JSONParser
@@ -140,7 +143,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     @extend_schema(request=MeetingInputSerializer, responses={201: MeetingOutputSerializer, **ACTION_ERRORS})
     def create(self, request, *args, **kwargs):
-        """Plan a meeting of a council or committee; it cannot start in the past."""
+        """Plan a meeting of a council or committee, or enter one that already took place (a start in the past:
+        it is in session at once, to record its attendance and votes, then mark it held)."""
         serializer = MeetingInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         meeting = meetings.meeting_create(actor=request.user, **serializer.validated_data)
@@ -164,8 +168,16 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     @extend_schema(request=None, responses={200: MeetingOutputSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """Start a planned meeting before its planned start: it is in session from now (409 once started)."""
+        meetings.meeting_start(meeting=self.get_object(), actor=request.user)
+        return self._output(pk)
+
+    @extend_schema(request=None, responses={200: MeetingOutputSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
-        """Mark a planned meeting as held, once its attendance is recorded."""
+        """Mark a meeting in session as held, once its attendance is recorded and no vote is open: its quorum is
+        kept, and its votes are over."""
         meetings.meeting_mark_held(meeting=self.get_object(), actor=request.user)
         return self._output(pk)
 
@@ -195,7 +207,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def attendance(self, request, pk=None):
         """GET: the attendance sheet and the quorum. POST a JSON list of `{"seat", "mode", "proxy_seat",
         "by_alternate"}` to set those seats' records, all or nothing (400 with the reasons, nothing saved);
-        answers the whole sheet and the quorum."""
+        answers the whole sheet and the quorum. Attendance is taken once the meeting is in session (409 before,
+        and for a cancelled meeting); a held meeting's sheet may be corrected."""
         meeting = self.get_object()
         if request.method == "POST":
             serializer = AttendanceInputSerializer(data={"records": request.data})
@@ -214,7 +227,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 class MotionFilter(django_filters.FilterSet):
     class Meta:
         model = Motion
-        fields = ["meeting", "state", "body", "alliance", "category", "published"]
+        fields = ["meeting", "state", "body", "alliance", "category", "voting_method", "published"]
 
 
 @extend_schema_view(retrieve=extend_schema(responses={200: MotionOutputSerializer, **documented_errors(404)}))
@@ -262,6 +275,39 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         """Open the vote; at a meeting, once attendance is recorded and the quorum is met (409 below it)."""
         votes.motion_open(motion=self.get_object(), actor=request.user)
         return self._output(pk)
+
+    @extend_schema(request=RecordInputSerializer, responses={200: MotionOutputSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record a vote taken in the room while its meeting is in session, and close it with its result (the
+        same quorum, threshold, secret-count and sector rules as an electronic vote; an adopted motion gets its
+        number in the meeting's year). A show of hands: `hands`, named seat by seat. Paper ballots: `counts` and
+        `tellers`. 409 for an electronic motion or one already recorded."""
+        motion = self.get_object()
+        serializer = RecordInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        votes.motion_record(motion=motion, actor=request.user, hands=[dict(row) for row in data.get("hands", [])],
+                            counts=dict(data["counts"]) if "counts" in data else None, tellers=data["tellers"])
+        return self._output(pk)
+
+    @extend_schema(responses={200: NotVotedSerializer(many=True), **documented_errors(401, 403, 404)})
+    @action(detail=True, methods=["get"], url_path="not-voted", filter_backends=[], pagination_class=None)
+    def not_voted(self, request, pk=None):
+        """For the secretariat, on an open vote: the seats that may vote and have not (on a secret ballot too:
+        who has voted is known, never how), whether each was reminded."""
+        motion = self.get_object()
+        if not can_manage(request.user, motion.alliance):
+            self.permission_denied(request)
+        rows = votes.seats_not_voted(motion) if motion.state == Motion.State.OPEN else []
+        return Response(NotVotedSerializer(rows, many=True).data)
+
+    @extend_schema(request=None, responses={200: RemindedSerializer, **ACTION_ERRORS})
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        """Remind each seat of an open vote that has not voted (whoever casts for it), once per person."""
+        sent = votes.motion_remind(motion=self.get_object(), actor=request.user)
+        return Response(RemindedSerializer({"reminded": sent}).data)
 
     @extend_schema(request=None, responses={200: MotionOutputSerializer, **ACTION_ERRORS})
     @action(detail=True, methods=["post"])

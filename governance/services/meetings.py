@@ -47,6 +47,25 @@ def _require_planned(meeting: Meeting) -> None:
         raise StateConflict(_("This meeting has been cancelled."))
 
 
+def require_in_session(meeting: Meeting) -> None:
+    """Votes are held only while the meeting is in session: from its start (or the secretariat starting it
+    early) until it is marked held; never at a cancelled meeting."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise StateConflict(_("This meeting has been cancelled."))
+    if meeting.status == Meeting.Status.HELD:
+        raise StateConflict(_("This meeting has been held: its votes are over."))
+    if not meeting.has_started():
+        raise StateConflict(_("The meeting has not started yet. The secretariat can start it early."))
+
+
+def _require_started(meeting: Meeting) -> None:
+    """Attendance is taken once the meeting is in session, and corrected on a held meeting's record."""
+    _require_planned(meeting)
+    if meeting.status == Meeting.Status.PLANNED and not meeting.has_started():
+        raise StateConflict(_("Attendance is taken once the meeting is in session. The meeting has not started "
+                              "yet; the secretariat can start it early."))
+
+
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if starts_at is None or ends_at is None:
         raise DomainError(_("Give the start and end of the meeting."), field="starts_at")
@@ -56,13 +75,13 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 
 @transaction.atomic
 def meeting_create(*, body: Body, actor, **fields) -> Meeting:
+    """Plan a meeting, or record one that already took place: a start in the past puts it in session at once,
+    to take its attendance and record its votes, then mark it held."""
     _require_manager(actor, body.alliance)
     if body.kind == Body.Kind.SECRETARIAT:
         raise DomainError(_("Meetings are held by the council or a committee."), field="body")
     meeting = Meeting(body=body, created_by=actor, **{k: v for k, v in fields.items() if k in MEETING_FIELDS})
     _check_times(meeting.starts_at, meeting.ends_at)
-    if meeting.starts_at < timezone.now():
-        raise DomainError(_("A new meeting cannot start in the past."), field="starts_at")
     full_clean_or_raise(meeting, exclude=["created_by"])
     with set_actor(actor):
         meeting.save()
@@ -75,10 +94,13 @@ def meeting_update(*, meeting: Meeting, actor, **changes) -> Meeting:
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("Only a planned meeting can be changed."))
+    was_in_session = meeting.in_session
     for name in MEETING_FIELDS:
         if name in changes:
             setattr(meeting, name, changes[name])
     _check_times(meeting.starts_at, meeting.ends_at)
+    if was_in_session and not meeting.in_session:
+        raise StateConflict(_("The meeting is in session: its start cannot move into the future."))
     full_clean_or_raise(meeting, exclude=["created_by"])
     with set_actor(actor):
         meeting.save()
@@ -106,13 +128,34 @@ def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
 
 
 @transaction.atomic
+def meeting_start(*, meeting: Meeting, actor) -> Meeting:
+    """Open the meeting before its planned start: attendance and votes can be taken from now on."""
+    meeting = _lock(meeting)
+    _require_manager(actor, meeting.body.alliance)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise StateConflict(_("Only a planned meeting can be started."))
+    if meeting.has_started():
+        raise StateConflict(_("The meeting is already in session."))
+    with set_actor(actor):
+        meeting.started_at = timezone.now()
+        meeting.save(update_fields=["started_at"])
+    return meeting
+
+
+@transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
+    """End the session: the meeting is recorded as held with its quorum; its votes are over."""
     meeting = _lock(meeting)
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("Only a planned meeting can be marked as held."))
+    if not meeting.has_started():
+        raise StateConflict(_("A meeting is marked as held once it has started."))
     if not meeting.attendance.exists():
         raise StateConflict(_("Record the attendance before marking the meeting as held."))
+    if meeting.motions.filter(state=Motion.State.OPEN).exists():
+        raise StateConflict(_("A vote of this meeting is still open: close it before marking the meeting as "
+                              "held."))
     with set_actor(actor):
         meeting.status = Meeting.Status.HELD
         _take_quorum(meeting)
@@ -239,6 +282,8 @@ def invitations_send(*, meeting: Meeting, actor) -> int:
     _require_manager(actor, meeting.body.alliance)
     if meeting.status != Meeting.Status.PLANNED:
         raise StateConflict(_("Invitations go out only for a planned meeting."))
+    if meeting.ends_at <= timezone.now():
+        raise StateConflict(_("This meeting is over: no invitations go out for it."))
     sent = _send_invitations(meeting)
     if meeting.invitations_sent_at is None:
         with set_actor(actor):
@@ -274,10 +319,12 @@ def attendance_set(*, meeting: Meeting, actor, records: list[dict]) -> list[Atte
     Each record: seat, mode, and for `proxy` the present seat that carries the vote (proxy_seat),
     optionally by_alternate and the proxy letter. The whole resulting sheet is checked: a proxy
     carrier must be present in person or online, and carries one absent seat at most.
+    Attendance is taken once the meeting is in session; a held meeting's sheet may be corrected (its
+    quorum is taken again); a cancelled meeting has none.
     """
     meeting = _lock(meeting)
     _require_manager(actor, meeting.body.alliance)
-    _require_planned(meeting)
+    _require_started(meeting)
     if not records:
         raise DomainError(_("Record at least one seat."))
     seats = {seat.pk: seat for seat in active_seats(meeting.body_id)}

@@ -1,10 +1,17 @@
-"""Motions and votes: drafting with a rule, opening, ballots, closing with the result.
+"""Motions and votes: drafting with a rule, opening, ballots, closing with the result; votes taken in the
+room (show of hands, paper) recorded by the secretariat.
 
 Casting locks the motion's row, so the checks (open, not voted, present, no conflict) and the
 counter update happen one ballot at a time; the unique (motion, seat) index is the backstop
 that makes a concurrent double vote fail in the database as well.
+
+A vote at a meeting happens only while the meeting is in session (services/meetings.require_in_session).
+A motion is voted one way only (`Motion.voting_method`): electronic ballots, cast by each seat, or a show of
+hands or a paper count that the secretariat records at once; both end in the same tally, rule and numbering
+(`_close`).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from auditlog.context import set_actor
@@ -37,12 +44,14 @@ from governance.rules import (
     rule_of,
 )
 from governance.selectors import active_seats, present_count
+from governance.services.meetings import require_in_session
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
+from kernel.notify import existing_keys
 from members.models import Membership, User
 
-DRAFT_FIELDS = ("title", "text", "category", "ballot", "quorum_fraction", "threshold_fraction", "threshold_base",
-                "threshold_strict", "abstentions_count", "sector_majority", "closes_at", "agenda_item",
-                "approves_minutes")
+DRAFT_FIELDS = ("title", "text", "category", "ballot", "voting_method", "quorum_fraction", "threshold_fraction",
+                "threshold_base", "threshold_strict", "abstentions_count", "sector_majority", "closes_at",
+                "agenda_item", "approves_minutes")
 
 
 def _require_manager(actor, alliance) -> None:
@@ -73,6 +82,24 @@ def _apply_rule(motion: Motion, fields: dict, preset: str | None) -> None:
     for name in DRAFT_FIELDS:
         if name in fields and fields[name] is not None:
             setattr(motion, name, fields[name])
+    if fields.get("voting_method") in Motion.RECORDED_METHODS and fields.get("ballot") is None:
+        # A show of hands is named by nature and a paper vote secret: the method decides the ballot.
+        motion.ballot = (Motion.Ballot.NAMED if motion.voting_method == Motion.VotingMethod.SHOW_OF_HANDS
+                         else Motion.Ballot.SECRET)
+
+
+def _validate_method(motion: Motion) -> None:
+    if motion.voting_method == Motion.VotingMethod.ELECTRONIC:
+        return
+    if motion.meeting is None:
+        raise DomainError(_("A show of hands or a paper ballot is taken at a meeting; by written consent the "
+                            "seats vote electronically."), field="voting_method")
+    if motion.voting_method == Motion.VotingMethod.SHOW_OF_HANDS and motion.ballot != Motion.Ballot.NAMED:
+        raise DomainError(_("A show of hands is a named vote."), field="ballot")
+    if motion.voting_method == Motion.VotingMethod.PAPER and motion.ballot != Motion.Ballot.SECRET:
+        raise DomainError(_("A paper ballot is a secret vote."), field="ballot")
+    if motion.closes_at is not None:
+        raise DomainError(_("A vote taken in the room has no deadline: leave it empty."), field="closes_at")
 
 
 def _validate(motion: Motion) -> None:
@@ -85,6 +112,9 @@ def _validate(motion: Motion) -> None:
             raise DomainError(_("The meeting belongs to another body."), field="meeting")
         if meeting.status == Meeting.Status.CANCELLED:
             raise StateConflict(_("This meeting has been cancelled."))
+        if meeting.status == Meeting.Status.HELD:
+            raise StateConflict(_("This meeting has been held: its votes are over."))
+    _validate_method(motion)
     if motion.agenda_item is not None and (meeting is None or motion.agenda_item.meeting_id != meeting.pk):
         raise DomainError(_("The agenda item belongs to another meeting."), field="agenda_item")
     if motion.sector_majority and motion.ballot == Motion.Ballot.SECRET:
@@ -187,27 +217,34 @@ def _conflicted_seat_ids(motion: Motion) -> set[int]:
     return set(motion.conflicts.values_list("seat_id", flat=True))
 
 
+def _require_quorum(motion: Motion) -> None:
+    """A vote at a meeting is taken once its attendance is recorded and its quorum met."""
+    if not motion.meeting.attendance.exists():
+        raise StateConflict(_("Record the attendance before opening the vote."))
+    entitled = active_seats(motion.body_id).count()
+    present = present_count(motion.meeting_id)
+    if not quorum_met(present, entitled, motion.quorum_fraction):
+        raise StateConflict(
+            _("The meeting is below its quorum (%(present)d of %(entitled)d seats present, %(fraction)s "
+              "needed): the vote cannot open.")
+            % {"present": present, "entitled": entitled, "fraction": motion.quorum_fraction}
+        )
+
+
 @transaction.atomic
 def motion_open(*, motion: Motion, actor) -> Motion:
     motion = _lock(motion)
     _require_manager(actor, motion.alliance)
+    if motion.voting_method != Motion.VotingMethod.ELECTRONIC:
+        raise StateConflict(_("A show of hands or a paper ballot is not opened for electronic ballots: record "
+                              "its result."))
     if motion.state != Motion.State.DRAFT:
         raise StateConflict(_("This motion is already open or closed."))
     if motion.closes_at is not None and motion.closes_at <= timezone.now():
         raise StateConflict(_("The deadline has passed; set a new one before opening the vote."))
     if motion.meeting is not None:
-        if motion.meeting.status == Meeting.Status.CANCELLED:
-            raise StateConflict(_("This meeting has been cancelled."))
-        if not motion.meeting.attendance.exists():
-            raise StateConflict(_("Record the attendance before opening the vote."))
-        entitled = active_seats(motion.body_id).count()
-        present = present_count(motion.meeting_id)
-        if not quorum_met(present, entitled, motion.quorum_fraction):
-            raise StateConflict(
-                _("The meeting is below its quorum (%(present)d of %(entitled)d seats present, %(fraction)s "
-                  "needed): the vote cannot open.")
-                % {"present": present, "entitled": entitled, "fraction": motion.quorum_fraction}
-            )
+        require_in_session(motion.meeting)
+        _require_quorum(motion)
     with set_actor(actor):
         motion.state = Motion.State.OPEN
         motion.opened_at = timezone.now()
@@ -293,16 +330,18 @@ def _caster(motion: Motion, seat: Seat) -> tuple[int | None, bool, str]:
     return _who_casts(seat, row, carrier, carrier and carrier.seat)
 
 
-@transaction.atomic
-def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> Ballot:
-    """Cast one seat's ballot. Without a seat: the actor's own seat (not a proxy's)."""
-    if choice not in Ballot.Choice.values:
-        raise DomainError(_("Vote yes, no or abstain."), field="choice")
-    motion = _lock(motion)
+def _ballot_checks(motion: Motion, actor, seat: Seat | int | None) -> tuple[Seat, bool]:
+    """Whether the actor may cast this seat's ballot now: (the seat, cast as proxy), or the refusal. Without
+    a seat: the actor's own seat (not a proxy's)."""
+    if motion.voting_method != Motion.VotingMethod.ELECTRONIC:
+        raise StateConflict(_("This vote is taken in the room (show of hands or paper); the secretariat records "
+                              "it."))
     if motion.state != Motion.State.OPEN:
         raise StateConflict(_("This motion is not open for voting."))
     if motion.closes_at is not None and motion.closes_at <= timezone.now():
         raise StateConflict(_("The vote has closed."))
+    if motion.meeting is not None:
+        require_in_session(motion.meeting)
     body_seats = active_seats(motion.body_id)
     if seat is not None:
         seat = body_seats.filter(pk=getattr(seat, "pk", seat)).first()
@@ -324,6 +363,27 @@ def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None =
         if seat.user_id == actor.pk:
             raise StateConflict(why_not)
         raise NotAllowed(_("You cannot cast this seat's ballot."))
+    return seat, as_proxy
+
+
+def _check_choice(choice: str) -> None:
+    if choice not in Ballot.Choice.values:
+        raise DomainError(_("Vote yes, no or abstain."), field="choice")
+
+
+def ballot_check(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> VoteChoice:
+    """The checks of `ballot_cast` without casting (nothing locked or written), for the page that asks the
+    director to confirm a ballot before it is cast: the seat it would be cast for, and whether as proxy."""
+    _check_choice(choice)
+    return VoteChoice(*_ballot_checks(motion, actor, seat))
+
+
+@transaction.atomic
+def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> Ballot:
+    """Cast one seat's ballot. Without a seat: the actor's own seat (not a proxy's)."""
+    _check_choice(choice)
+    motion = _lock(motion)
+    seat, as_proxy = _ballot_checks(motion, actor, seat)
     ballot = Ballot(motion=motion, seat=seat, cast_by=actor, as_proxy=as_proxy, cast_on=timezone.localdate(),
                     choice=choice if motion.ballot == Motion.Ballot.NAMED else "")
     try:
@@ -410,9 +470,11 @@ def sector_tally(motion: Motion) -> dict:
 
 
 def _number(motion: Motion) -> None:
-    """The next resolution number of the alliance for the year (the alliance row is locked)."""
+    """The next resolution number of the alliance for the year (the alliance row is locked): the year of the
+    meeting, so a meeting recorded after the fact numbers its resolutions in its own year; by written consent,
+    the year the vote closed."""
     Alliance.objects.select_for_update().filter(pk=motion.alliance_id).first()
-    year = timezone.localdate(motion.closed_at).year
+    year = timezone.localdate(motion.meeting.starts_at if motion.meeting_id else motion.closed_at).year
     last = Motion.objects.filter(alliance_id=motion.alliance_id, resolution_year=year).aggregate(
         last=Max("resolution_seq"))["last"]
     motion.resolution_year, motion.resolution_seq = year, (last or 0) + 1
@@ -426,13 +488,18 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
         _require_manager(actor, motion.alliance)
     if motion.state != Motion.State.OPEN:
         raise StateConflict(_("Only an open motion can be closed."))
+    return _close(motion, actor, closed_at=timezone.now())
+
+
+def _close(motion: Motion, actor, *, closed_at) -> Motion:
+    """Record the result of the locked motion from its counters, whichever way it was voted."""
     tally = _tally(motion)
     if motion.ballot == Motion.Ballot.NAMED:
         motion.sector_tally = sector_tally(motion)
     # One outcome, the sector rule included: adoption, the number, the minutes and the notices all follow it.
     outcome = decide(rule_of(motion), tally, motion.quorum_fraction, secret=motion.ballot == Motion.Ballot.SECRET,
                      sectors=motion.sector_tally)
-    motion.state, motion.closed_at = Motion.State.CLOSED, timezone.now()
+    motion.state, motion.closed_at = Motion.State.CLOSED, closed_at
     motion.eligible, motion.present = tally.eligible, tally.present
     motion.quorum_met, motion.adopted = outcome.quorum_met, outcome.adopted
     if not outcome.decided:
@@ -447,6 +514,136 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
     for user in _result_recipients(motion):
         notices.vote_result(motion, user)
     return motion
+
+
+def voters_present(motion: Motion) -> dict[int, Attendance]:
+    """{seat id: attendance row} of the seats present at the motion's meeting that may vote on it (no declared
+    conflict): the hands a show of hands records, and the most ballots a paper count can have."""
+    conflicted = _conflicted_seat_ids(motion)
+    rows = (Attendance.objects.filter(meeting_id=motion.meeting_id, mode__in=Attendance.PRESENT_MODES,
+                                      seat__term_end__isnull=True, seat__body_id=motion.body_id)
+            .exclude(seat_id__in=conflicted).select_related("seat__organization", "seat__user")
+            .order_by("seat_id"))
+    return {row.seat_id: row for row in rows}
+
+
+def _hands(hands, voters: dict[int, Attendance]) -> dict[int, str]:
+    """{seat id: choice} from the recorded show of hands, or the refusal naming each bad row."""
+    if not isinstance(hands, (list, tuple)) or not hands:
+        raise DomainError(_("Record the vote of at least one seat present."), field="hands")
+    choices, errors = {}, []
+    for index, row in enumerate(hands, start=1):
+        row = row if isinstance(row, dict) else {}
+        seat_id, choice = _seat_id(row.get("seat")), row.get("choice")
+        if seat_id not in voters:
+            errors.append(_("Row %(row)d: that seat is not present at the meeting, or has declared a conflict of "
+                            "interest.") % {"row": index})
+        elif choice not in Ballot.Choice.values:
+            errors.append(_("Row %(row)d: vote yes, no or abstain.") % {"row": index})
+        elif seat_id in choices:
+            errors.append(_("Row %(row)d: that seat's vote is already recorded.") % {"row": index})
+        else:
+            choices[seat_id] = choice
+    if errors:
+        raise DomainError(" ".join(errors), errors={"hands": errors})
+    return choices
+
+
+def _seat_id(value) -> int | None:
+    try:
+        return int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _paper_counts(counts, entitled: int) -> dict[str, int]:
+    counts = counts if isinstance(counts, dict) else {}
+    found = {}
+    for choice in Ballot.Choice.values:
+        value = counts.get(choice, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise DomainError(_("Give each count as a whole number, zero or more."), field="counts")
+        found[choice] = value
+    total = sum(found.values())
+    if total == 0:
+        raise DomainError(_("Enter the count of the ballots."), field="counts")
+    if total > entitled:
+        raise DomainError(
+            _("%(total)d ballots counted, but only %(entitled)d seats present may vote: the count cannot be above "
+              "the ballots entitled.") % {"total": total, "entitled": entitled}, field="counts")
+    return found
+
+
+@transaction.atomic
+def motion_record(*, motion: Motion, actor, hands=None, counts=None, tellers: str = "") -> Motion:
+    """Record a vote taken in the room and close it with its result, tallied, numbered and minuted by the
+    rules of an electronic vote (quorum, threshold, the secret-count and sector rules).
+
+    Show of hands: `hands`, a list of {"seat", "choice"} for the seats present that raised a hand, named seat
+    by seat (a present seat left out did not vote). Paper: `counts` {"yes", "no", "abstain"} of the ballots
+    returned, never more than the seats present that may vote, and the `tellers` who counted them. Taken while
+    the meeting is in session, so a meeting recorded after the fact records its votes before it is marked
+    held; such a vote is dated at the meeting's end.
+    """
+    motion = _lock(motion)
+    _require_manager(actor, motion.alliance)
+    if motion.voting_method == Motion.VotingMethod.ELECTRONIC:
+        raise StateConflict(_("This motion is voted by electronic ballots: open the vote instead."))
+    if motion.state != Motion.State.DRAFT:
+        raise StateConflict(_("The result of this vote has already been recorded."))
+    require_in_session(motion.meeting)
+    _require_quorum(motion)
+    voters = voters_present(motion)
+    when = min(timezone.now(), motion.meeting.ends_at)
+    if motion.voting_method == Motion.VotingMethod.SHOW_OF_HANDS:
+        choices = _hands(hands, voters)
+        Ballot.objects.bulk_create([
+            Ballot(motion=motion, seat_id=seat_id, choice=choice, cast_by=actor, cast_on=timezone.localdate(when),
+                   as_proxy=voters[seat_id].mode == Attendance.Mode.PROXY,
+                   voting_method=Motion.VotingMethod.SHOW_OF_HANDS)
+            for seat_id, choice in choices.items()])
+        found = Counter(choices.values())
+        found = {choice: found.get(choice, 0) for choice in Ballot.Choice.values}
+    else:
+        found = _paper_counts(counts, len(voters))
+        motion.tellers = " ".join((tellers or "").split())
+        if not motion.tellers:
+            raise DomainError(_("Name the tellers who counted the ballots."), field="tellers")
+        if len(motion.tellers) > Motion._meta.get_field("tellers").max_length:
+            raise DomainError(_("The tellers' names are too long."), field="tellers")
+    motion.yes_count, motion.no_count, motion.abstain_count = found["yes"], found["no"], found["abstain"]
+    motion.opened_at = when
+    return _close(motion, actor, closed_at=when)
+
+
+@dataclass(frozen=True)
+class NotVoted:
+    seat: Seat
+    caster: object  # who casts the seat's ballot: its holder, the alternate who attended, or the proxy
+    as_proxy: bool
+    reminded: bool
+
+
+def seats_not_voted(motion: Motion) -> list[NotVoted]:
+    """Each seat that may vote now and has not, with who casts for it and whether they were reminded: shown to
+    the secretariat, for a secret ballot too (who voted is known to the council; how, never)."""
+    voted = set(Ballot.objects.filter(motion=motion).values_list("seat_id", flat=True))
+    waiting = [row for row in castable(motion) if row[0].pk not in voted]
+    reminded = existing_keys(notices.vote_reminder_key(motion, caster) for _seat, caster, _p in waiting)
+    return [NotVoted(seat, caster, as_proxy, notices.vote_reminder_key(motion, caster) in reminded)
+            for seat, caster, as_proxy in sorted(waiting, key=lambda row: row[0].pk)]
+
+
+@transaction.atomic
+def motion_remind(*, motion: Motion, actor) -> int:
+    """Remind whoever casts for a seat that has not voted, through the outbox: once per motion and person
+    (the key the deadline reminder uses too). Returns how many reminders were sent now."""
+    motion = _lock(motion)
+    _require_manager(actor, motion.alliance)
+    if motion.state != Motion.State.OPEN:
+        raise StateConflict(_("Only an open vote has seats to remind."))
+    casters = {row.caster.pk: row.caster for row in seats_not_voted(motion) if not row.reminded}
+    return sum(notices.vote_reminder(motion, caster) for caster in casters.values())
 
 
 def _approve_minutes(motion: Motion) -> None:

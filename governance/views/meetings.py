@@ -129,7 +129,9 @@ def meeting_create(request, alliance_id):
         except DomainError as exc:
             status = show_error(request, exc, form)
         else:
-            messages.success(request, _("The meeting was planned."))
+            messages.success(request, _("The meeting was entered and is in session: record its attendance and "
+                                        "votes, then mark it as held.") if meeting.in_session
+                             else _("The meeting was planned."))
             return redirect("governance:meeting", pk=meeting.pk)
     return _planner_page(request, alliance, form=form, status=status)
 
@@ -151,6 +153,7 @@ def _meeting_page(request, meeting, *, status=200, edit_form=None, item_form=Non
         "quorum": selectors.meeting_quorum(meeting),
         "can_manage": manager,
         "planned": meeting.status == Meeting.Status.PLANNED,
+        "in_session": meeting.in_session,
         "invitation": invitation,
         "rsvp_choices": RsvpForm.base_fields["response"].choices,
         "motions": list(meeting.motions.order_by("id")),
@@ -214,6 +217,13 @@ def _meeting_action(request, pk, call, success):
 def meeting_cancel(request, pk):
     return _meeting_action(request, pk, lambda m: meeting_services.meeting_cancel(meeting=m, actor=request.user),
                            _("The meeting was cancelled."))
+
+
+@login_required
+@require_POST
+def meeting_start(request, pk):
+    return _meeting_action(request, pk, lambda m: meeting_services.meeting_start(meeting=m, actor=request.user),
+                           _("The meeting is in session: take the attendance."))
 
 
 @login_required
@@ -354,35 +364,39 @@ def _attendance_form(meeting, data=None, files=None):
     seats = list(selectors.active_seats(meeting.body_id).select_related("user", "organization", "alternate")
                  .order_by("id"))
     sheet = {row.seat_id: row for row in meeting.attendance.all()}
-    return AttendanceForm(data, files, seats=seats, sheet=sheet), sheet
+    return AttendanceForm(data, files, seats=seats, sheet=sheet)
 
 
 @login_required
 def attendance(request, pk):
+    """The attendance sheet, one line per seat; "all present" records every seat in person at once."""
     meeting, manager = _managed_meeting(request, pk)
     if not manager:
         raise PermissionDenied(_secretariat_only())
     status = 200
     if request.method == "POST":
-        form, sheet = _attendance_form(meeting, request.POST, request.FILES)
+        form = _attendance_form(meeting, request.POST, request.FILES)
         status = 400
-        if form.is_valid():
+        all_present = bool(request.POST.get("all_present"))
+        if all_present or form.is_valid():
             try:
-                meeting_services.attendance_set(meeting=meeting, actor=request.user, records=form.records())
+                meeting_services.attendance_set(meeting=meeting, actor=request.user,
+                                                records=form.all_present() if all_present else form.records())
             except DomainError as exc:
-                status = show_error(request, exc, form)
+                status = show_error(request, exc, None if exc.status_code != 400 or all_present else form)
             else:
                 if not request.htmx:
                     messages.success(request, _("The attendance was saved."))
                     return redirect("governance:attendance", pk=meeting.pk)
                 meeting = selectors.meeting_get_for_user(request.user, pk)
-                form, sheet = _attendance_form(meeting)
+                form = _attendance_form(meeting)
                 status = 200
     else:
-        form, sheet = _attendance_form(meeting)
+        form = _attendance_form(meeting)
     response = render(request, "governance/attendance.html", {
         "meeting": meeting, "form": form, "rows": form.rows(), "saved": request.method == "POST" and status == 200,
-        "quorum": selectors.meeting_quorum(meeting), "proxy_letters": {k: v.proxy_letter for k, v in sheet.items()},
+        "quorum": selectors.meeting_quorum(meeting),
+        "started": meeting.status != Meeting.Status.PLANNED or meeting.has_started(),
     }, status=status)
     if request.method == "POST" and status == 200:
         response["HX-Trigger"] = "attendance-saved"  # the quorum panel reloads itself

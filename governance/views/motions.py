@@ -1,5 +1,6 @@
 """Pages of motions: drafting with a rule, opening and closing, results and ballots, conflicts,
-"needs my vote" with one-click ballots, and the published resolutions."""
+"needs my vote" with ballots confirmed before they are cast, votes recorded from the room, and the published
+resolutions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +10,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alliance.selectors import alliance_get_for_user
 from governance import selectors
-from governance.forms import RULE_CATEGORY, RULE_CUSTOM, BallotForm, ConflictForm, MotionForm
-from governance.models import Body, Motion
+from governance.forms import (
+    RULE_CATEGORY,
+    RULE_CUSTOM,
+    BallotForm,
+    ConflictForm,
+    HandsForm,
+    MotionForm,
+    PaperCountForm,
+)
+from governance.models import Ballot, Body, Motion
 from governance.permissions import can_manage, can_read_council_business, held_seats
 from governance.rules import matching_preset, working
 from governance.services import minutes as minutes_services
@@ -79,7 +89,16 @@ def _motion_initial(request, alliance) -> dict:
     return initial
 
 
-def _motion_page(request, motion, *, status=200, conflict_form=None):
+def _record_forms(motion, data=None):
+    """The secretariat's form for a vote taken in the room: seat by seat for a show of hands, the counts and
+    tellers for paper; with the seats present that may vote."""
+    voters = list(vote_services.voters_present(motion).values())
+    if motion.voting_method == Motion.VotingMethod.SHOW_OF_HANDS:
+        return HandsForm(data, voters=voters), voters
+    return PaperCountForm(data), voters
+
+
+def _motion_page(request, motion, *, status=200, conflict_form=None, record_form=None):
     user = request.user
     insider = can_read_council_business(user, motion.alliance) if user.is_authenticated else False
     manager = can_manage(user, motion.alliance) if user.is_authenticated else False
@@ -91,6 +110,7 @@ def _motion_page(request, motion, *, status=200, conflict_form=None):
         "insider": insider,
         "can_manage": manager,
         "parties": list(motion.parties.order_by("name")) if insider else [],
+        "recorded_method": motion.voting_method in Motion.RECORDED_METHODS,
     }
     if insider:
         context["ballots"] = list(selectors.ballots_for_user(user, motion))
@@ -104,6 +124,15 @@ def _motion_page(request, motion, *, status=200, conflict_form=None):
     if insider and motion.state != Motion.State.CLOSED and any(
             seat.body_id == motion.body_id for seat in held_seats(user)):
         context["conflict_form"] = conflict_form or ConflictForm()
+    if manager and motion.state == Motion.State.OPEN:
+        context["not_voted"] = vote_services.seats_not_voted(motion)
+        context["can_remind"] = any(not row.reminded for row in context["not_voted"])
+    if manager and motion.state == Motion.State.DRAFT and context["recorded_method"]:
+        context["meeting_in_session"] = motion.meeting.in_session
+        if motion.meeting.in_session:
+            form, voters = (record_form, list(vote_services.voters_present(motion).values())) if record_form \
+                else _record_forms(motion)
+            context.update(record_form=form, voters=voters)
     return render(request, "governance/motion_detail.html", context, status=status)
 
 
@@ -138,7 +167,7 @@ def motion_edit(request, pk):
             "quorum_fraction": motion.quorum_fraction, "threshold_fraction": motion.threshold_fraction,
             "threshold_base": motion.threshold_base, "threshold_strict": motion.threshold_strict,
             "abstentions_count": motion.abstentions_count, "sector_majority": motion.sector_majority,
-            "ballot": motion.ballot,
+            "ballot": motion.ballot, "voting_method": motion.voting_method,
             "closes_at": timezone.localtime(motion.closes_at) if motion.closes_at else None,
             "parties": [p.pk for p in motion.parties.all()], "approves_minutes": motion.approves_minutes_id,
         })
@@ -179,8 +208,54 @@ def motion_open(request, pk):
 @login_required
 @require_POST
 def motion_close(request, pk):
+    """Close the vote; while seats present have not voted, the secretariat confirms first."""
+    motion = selectors.motion_get_for_user(request.user, pk)
+    if not can_manage(request.user, motion.alliance):
+        raise PermissionDenied(_secretariat_only())
+    if request.POST.get("confirmed") != "1" and motion.state == Motion.State.OPEN:
+        waiting = vote_services.seats_not_voted(motion)
+        if waiting:
+            return render(request, "governance/motion_close_confirm.html", {"motion": motion, "not_voted": waiting})
     return _motion_action(request, pk, lambda m: vote_services.motion_close(motion=m, actor=request.user),
                           _("The vote is closed and the result recorded."))
+
+
+@login_required
+@require_POST
+def motion_remind(request, pk):
+    return _motion_action(
+        request, pk, lambda m: vote_services.motion_remind(motion=m, actor=request.user),
+        lambda sent: ngettext("%(count)d reminder was sent.", "%(count)d reminders were sent.", sent)
+        % {"count": sent} if sent else _("Everyone who has not voted has been reminded already."))
+
+
+@login_required
+@require_POST
+def motion_record(request, pk):
+    """The secretariat records a show of hands seat by seat, or a paper count with its tellers."""
+    motion = selectors.motion_get_for_user(request.user, pk)
+    if not can_manage(request.user, motion.alliance):
+        raise PermissionDenied(_secretariat_only())
+    if motion.voting_method not in Motion.RECORDED_METHODS:
+        messages.error(request, _("This motion is voted by electronic ballots: open the vote instead."))
+        return _motion_page(request, motion, status=409)
+    form, _voters = _record_forms(motion, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            if isinstance(form, HandsForm):
+                vote_services.motion_record(motion=motion, actor=request.user, hands=form.hands())
+            else:
+                vote_services.motion_record(motion=motion, actor=request.user, counts=form.counts(),
+                                            tellers=form.cleaned_data["tellers"])
+        except DomainError as exc:
+            if exc.field == "counts":
+                exc.field = None
+            status = show_error(request, exc, form if exc.field in (None, "tellers") else None)
+        else:
+            messages.success(request, _("The vote was recorded and the result taken."))
+            return redirect(reverse("governance:motion", args=[motion.pk]) + "#result")
+    return _motion_page(request, selectors.motion_get_for_user(request.user, pk), status=status, record_form=form)
 
 
 @login_required
@@ -241,31 +316,41 @@ def needs_my_vote(request):
 @login_required
 @require_POST
 def vote(request, pk):
-    """One click, one ballot: HTMX swaps the ballot box for the voted state (or the refusal)."""
+    """A ballot in two steps: the choice, then its confirmation (or back to the choice); HTMX swaps the ballot
+    box in place, without scripts of our own. Only the confirmed step casts."""
     motion = selectors.motion_get_for_user(request.user, pk)
     form = BallotForm(request.POST)
-    seat_id = None
-    context = {"motion": motion, "seat_id": request.POST.get("seat", "")}
-    if not form.is_valid():
-        context["error"] = _("Vote yes, no or abstain.")
-        status = 400
+    context = {"motion": motion, "seat_id": request.POST.get("seat", ""), "next": _next_or(request, "")}
+    status = 200
+    if request.POST.get("back"):
+        if not request.htmx:
+            return redirect(_next_or(request, reverse("governance:motion", args=[motion.pk])))
+    elif not form.is_valid():
+        context["error"], status = _("Vote yes, no or abstain."), 400
     else:
-        seat_id = form.cleaned_data["seat"]
+        data = form.cleaned_data
         try:
-            ballot = vote_services.ballot_cast(motion=motion, actor=request.user, choice=form.cleaned_data["choice"],
-                                               seat=seat_id)
+            if data["confirmed"]:
+                context["ballot"] = vote_services.ballot_cast(motion=motion, actor=request.user,
+                                                              choice=data["choice"], seat=data["seat"])
+            else:
+                checked = vote_services.ballot_check(motion=motion, actor=request.user, choice=data["choice"],
+                                                     seat=data["seat"])
+                if checked.as_proxy:
+                    context["label"] = _("By proxy for %(unit)s") % {"unit": checked.seat.organization.name}
+                context["confirm"] = data["choice"]
+                context["confirm_label"] = Ballot.Choice(data["choice"]).label
         except DomainError as exc:
             context["error"], status = form_error(exc), exc.status_code
-        else:
-            context["ballot"], status = ballot, 200
     if request.htmx:
         return render(request, "governance/_ballot.html", context, status=status)
-    if status == 200:
+    if "confirm" in context:
+        return render(request, "governance/ballot_confirm.html", context)
+    if "ballot" in context:
         messages.success(request, _("Your ballot was cast."))
         return redirect(_next_or(request, reverse("governance:needs_my_vote")))
     messages.error(request, context["error"])
     return _motion_page(request, selectors.motion_get_for_user(request.user, pk), status=status)
-
 
 
 # Public -----------------------------------------------------------------------------------------
