@@ -207,4 +207,4 @@ def test_the_schema_documents_logout_and_the_otp(client):
     schema = client.get("/api/v1/schema/?format=json").json()
     assert "post" in schema["paths"]["/api/v1/auth/logout/"]
     assert "204" in schema["paths"]["/api/v1/auth/logoutall/"]["post"]["responses"]
-    assert "otp" in schema["components"]["schemas"]["TokenRequestRequest"]["properties"]
+    assert "otp" in schema["components"]["schemas"]["TokenRequest"]["properties"]

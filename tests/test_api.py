@@ -166,10 +166,11 @@ def test_no_input_gives_a_500(cast, api_for, high_tech, value):
     # A bad filter of an API list is a 400 naming the filter (a bad page or ordering alongside is not reached);
     # an id past bigint is a 404; the pages ignore filters and page numbers they cannot read.
     for url, status, fields in [
-        ("/api/v1/alliances/?city=%00&level=x&status=y&page=abc&ordering=nope", 400, {"city", "level", "status"}),
-        ("/api/v1/organizations/?alliance=abc&page_size=-5", 400, {"alliance"}),
-        ("/api/v1/memberships/?alliance=1e99", 400, {"alliance"}),
-        ("/api/v1/alliances/99999999999999999999/", 404, {"detail"}),
+        ("/api/v1/alliances/?city=%00&level=x&status=y&page=abc&ordering=nope", 400,
+         {"city", "level", "status", "codes"}),
+        ("/api/v1/organizations/?alliance=abc&page_size=-5", 400, {"alliance", "codes"}),
+        ("/api/v1/memberships/?alliance=1e99", 400, {"alliance", "codes"}),
+        ("/api/v1/alliances/99999999999999999999/", 404, {"detail", "code"}),
         ("/register/?alliance=abc&page=-1&type=x", 200, None),
         ("/alliances/?status=%F0%9F%92%A5&page=999", 200, None),
     ]:
