@@ -4,10 +4,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.names import BilingualName
 from kernel.validators import validate_upload_size
 
 
-class Framework(models.Model):
+class Framework(BilingualName, models.Model):
     """A versioned indicator tree. A published version never changes; editing makes a new version."""
 
     class Status(models.TextChoices):
@@ -36,7 +37,7 @@ class Framework(models.Model):
         return f"{self.name} v{self.version}"
 
 
-class Indicator(models.Model):
+class Indicator(BilingualName, models.Model):
     """A node of the tree: a group, an indicator or an observation point (leaves are scored)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")

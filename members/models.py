@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.names import BilingualName
 from members.uscc import validate_uscc
 
 
@@ -29,7 +30,7 @@ MEMBERSHIP_STATUSES = ("applied", "active", "rejected", "withdrawn", "expelled")
 MEMBERSHIP_ROLES = ("chair", "vice_chair", "standing_director", "director", "member")
 
 
-class Organization(models.Model):
+class Organization(BilingualName, models.Model):
     """A real unit (government agency, school, enterprise ...), recorded once."""
 
     class Type(models.TextChoices):
