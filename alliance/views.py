@@ -18,9 +18,12 @@ from alliance.permissions import (
     status_targets_for,
 )
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
+from kernel import audit
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
+
+AUDIT_PAGE_SIZE = 50
 
 
 def alliance_list(request):
@@ -150,5 +153,6 @@ def alliance_history(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     if not can_edit_alliance(request.user, alliance):
         raise PermissionDenied(_("Only the alliance's secretariat and the city's officials see its audit log."))
-    page = Paginator(audit_entries_for_alliance(alliance), 50).get_page(request.GET.get("page"))
-    return render(request, "alliance/alliance_history.html", {"alliance": alliance, "page": page, "query": ""})
+    page = Paginator(audit_entries_for_alliance(alliance), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alliance/alliance_history.html",
+                  {"alliance": alliance, "page": page, "entries": audit.present(page), "query": ""})
