@@ -19,6 +19,7 @@ from alliance.permissions import (
 )
 from alliance.selectors import alliance_get_for_user, alliances_for_user, audit_entries_for_alliance
 from kernel import audit
+from kernel.collation import pinyin
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
@@ -34,7 +35,7 @@ def alliance_list(request):
     level = request.GET.get("level", "")
     if level in Alliance.Level.values:
         alliances = alliances.filter(level=level)
-    page = Paginator(alliances.order_by("name", "id"), 25).get_page(request.GET.get("page"))
+    page = Paginator(alliances.order_by(pinyin("name"), "id"), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "alliance/alliance_list.html",

@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "kernel.api.ordering.PinyinOrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "kernel.api.parsers.JSONParser",

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from alliance.selectors import alliances_for_user
 from governance.selectors import seats_for_user
+from kernel.collation import pinyin
 from kernel.scope import scope_of
 from members.models import Membership
 from members.selectors import memberships_for_user
@@ -24,7 +25,7 @@ def home(request):
     if scope.contact_organization_ids:
         context["own_memberships"] = memberships_for_user(request.user).filter(
             organization_id__in=scope.contact_organization_ids
-        ).order_by("organization__name", "-id")
+        ).order_by(pinyin("organization__name"), "-id")
     if scope.seat_ids:
         context["seats"] = seats_for_user(request.user).filter(id__in=scope.seat_ids).select_related("body__alliance")
     if not scope.is_authenticated:
