@@ -268,7 +268,8 @@ REST_FRAMEWORK = {
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 30))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
-    "DESCRIPTION": "市域产教联合体 REST API v1. See shared/API.md for the contract.",
+    "DESCRIPTION": "市域产教联合体 REST API v1: the member register, council business and assessments. "
+                   "Get a token with POST /api/v1/auth/token/ and send it as `Authorization: Token <token>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
