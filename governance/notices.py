@@ -35,7 +35,7 @@ def meeting_invitation(meeting, seat) -> bool:
                 place=meeting.location or meeting.online_link or "-",
             ),
             url=url,
-            attachment=("invite.ics", "text/calendar", meeting_ics(meeting)),
+            attachment=("invite.ics", "text/calendar", meeting_ics(meeting, attendee=user)),
         )
         created_any = created_any or created
     return created_any

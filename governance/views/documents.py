@@ -41,7 +41,7 @@ def calendar_feed(request, token):
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404
-    response = HttpResponse(calendar.feed_ics(calendar_meetings(feed.user)), content_type=ICS_TYPE)
+    response = HttpResponse(calendar.feed_ics(calendar_meetings(feed.user), language=feed.user.language), content_type=ICS_TYPE)
     # The address is the secret: keep it out of caches, referrers and search engines.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
