@@ -230,6 +230,7 @@ class Report(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     data_hash = models.CharField(max_length=64, help_text="Digest of the data the file was built from.")
+    language = models.CharField(_("Language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("Progress"), default=0)
     file = models.FileField(_("File"), upload_to="reports/%Y/", blank=True)

@@ -90,7 +90,7 @@ def register(request):
 def register_export(request):
     _form, memberships = _filtered_register(request)
     response = HttpResponse(
-        excel.export_register(memberships),
+        excel.export_register(memberships, reader=request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"member-register-{timezone.localdate():%Y%m%d}.xlsx"
