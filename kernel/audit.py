@@ -3,8 +3,8 @@ verbose names, choices by their labels, references by the record's name, times i
 without microseconds, the action in the reader's language.
 
 auditlog's own `changes_display_dict` does most of this but loads each referenced record with its own
-query and shows reverse relations and raw m2m dicts; here the references of a whole page are loaded
-with one query per model.
+query and shows reverse relations and raw m2m dicts; here the references of a whole page are named by one
+query (records named by a `name`, and users; others show their id).
 """
 
 import datetime
@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from kernel.names import display_name
+from kernel.names import reads_english
 
 ACTION_LABELS = {
     LogEntry.Action.CREATE: _("Created"),
@@ -73,8 +76,21 @@ def _model_field(model, name):
     return found if found.concrete or found.many_to_many else None
 
 
+def _shown_columns(model):
+    """(name, English name) expressions naming a record of `model` in a query, or None when it has no name."""
+    names = {field.name for field in model._meta.concrete_fields}
+    if {"name", "name_en"} <= names:
+        return F("name"), F("name_en")
+    if "name" in names:
+        return F("name"), Value("")
+    if model is get_user_model():
+        return Coalesce(NullIf(F("full_name"), Value("")), F("username")), Value("")
+    return None
+
+
 def _references(entries) -> dict:
-    """{(model, str(pk)): shown name} for every record a page of entries refers to, one query per model."""
+    """{(model, str(pk)): shown name} for every record a page of entries refers to, read in one query (a
+    union over the models referred to), so the page's query count does not depend on which models appear."""
     wanted = defaultdict(set)
     for entry in entries:
         model = entry.content_type.model_class()
@@ -82,18 +98,26 @@ def _references(entries) -> dict:
             found = _model_field(model, name)
             if found is not None and found.many_to_one and isinstance(values, list):
                 wanted[found.related_model].update(value for value in values if value not in (None, "None", ""))
-    shown = {}
+    parts, models = [], []
     for model, pks in wanted.items():
-        pk_field = model._meta.pk
+        columns = _shown_columns(model)
         valid = set()
         for pk in pks:
             try:
-                valid.add(pk_field.to_python(pk))
-            except Exception:  # noqa: BLE001 - a value logged before a type change: shown as it is
+                valid.add(model._meta.pk.to_python(pk))
+            except ValidationError:  # a value logged before a type change: shown as it is
                 continue
-        for record in model._default_manager.filter(pk__in=valid):
-            shown[(model, str(record.pk))] = display_name(record) if hasattr(record, "name_en") else str(record)
-    return shown
+        if columns is None or not valid:
+            continue
+        parts.append(model._default_manager.filter(pk__in=valid).order_by().annotate(
+            ref_model=Value(len(models)), ref_pk=Cast("pk", CharField()), ref_name=columns[0], ref_name_en=columns[1],
+        ).values_list("ref_model", "ref_pk", "ref_name", "ref_name_en"))
+        models.append(model)
+    if not parts:
+        return {}
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    english = reads_english()
+    return {(models[index], pk): (name_en if english and name_en else name) for index, pk, name, name_en in rows}
 
 
 def _time(value: str, *, date_only: bool) -> str:
