@@ -131,7 +131,7 @@ def test_the_main_pages_have_no_accessibility_violations(in_browser_thread, live
         "official": ["/assessments/"],
     }
     violations = in_browser_thread(axe_pages, live_server.url, request.node.name, pages)
-    assert violations == []
+    assert violations == [], "\n".join(violations)
 
 
 def axe_pages(browser, base_url, name, pages) -> list[str]:

@@ -369,4 +369,4 @@ def test_htmx_result_regions_are_live(cast, client_for):
 def test_the_menu_folds_behind_a_button_on_phones(client_for):
     html = page(client_for(None), "/")
     assert 'class="nav-toggle secondary" type="button" aria-expanded="false" aria-controls="site-menu"' in html
-    assert '<script src="/static/js/menu.js"></script>' in html
+    assert '<script src="/static/js/site.js"></script>' in html
