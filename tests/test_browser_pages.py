@@ -74,7 +74,7 @@ def register_on_a_phone(browser, base_url, name):
         first = page.locator("#register-table tbody tr").first
         expect(first.locator("td[data-label]").first).to_be_visible()
         assert page.locator("#register-table thead").bounding_box()["height"] <= 1
-        assert first.locator("td").first.evaluate("cell => getComputedStyle(cell).display") == "block"
+        assert first.locator("td").first.evaluate("cell => getComputedStyle(cell).display") == "flow-root"
         assert first.bounding_box()["width"] <= 375
         assert page_width(page) <= 375
 
