@@ -24,17 +24,19 @@ def _shown_name(obj) -> str:
     return display_name(obj) if hasattr(obj, "name_en") else str(obj)
 
 
-def relabel_empty_choices(form, label) -> None:
+def word_choices(form, empty_label) -> None:
+    """Empty choices worded (`empty_label`), records named in the reader's language."""
     for field in form.fields.values():
         if isinstance(field, forms.ModelChoiceField):
             if field.empty_label == DASHES:
-                field.empty_label = label
+                field.empty_label = empty_label
             if type(field).label_from_instance is forms.ModelChoiceField.label_from_instance:
                 field.label_from_instance = _shown_name
         elif isinstance(field, forms.ChoiceField):
             choices = list(field.choices)
             if any(value == "" and text == DASHES for value, text in choices):
-                field.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
+                field.choices = [(value, empty_label if value == "" and text == DASHES else text)
+                                 for value, text in choices]
 
 
 class FormDefaults:
@@ -43,7 +45,7 @@ class FormDefaults:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", LABEL_SUFFIX)
         super().__init__(*args, **kwargs)
-        relabel_empty_choices(self, self.empty_choice)
+        word_choices(self, self.empty_choice)
 
 
 class Form(FormDefaults, forms.Form):

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -60,6 +60,23 @@ def test_no_template_writes_a_date_format_of_its_own():
                         "value=" not in line[:match.start()].rsplit("<", 1)[-1]:
                     offenders.append(f"{template.name}: {match.group(0)}")
     assert offenders == []
+
+
+def test_notifications_write_dates_in_the_recipients_language(cast, high_tech):
+    from governance import notices
+    from kernel.models import Notification
+
+    meeting = planned_meeting(council(high_tech), cast["secretariat"], hours_ahead=72)
+    seat = council(high_tech).seats.filter(term_end__isnull=True, user=cast["director"]).get()
+    notices.meeting_invitation(meeting, seat)
+    local = timezone.localtime(meeting.starts_at)
+    chinese = Notification.objects.filter(user=cast["director"]).latest("id")
+    assert f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}" in chinese.subject
+    type(cast["director"]).objects.filter(pk=cast["director"].pk).update(language="en")
+    notices.meeting_reminder(meeting, type(seat).objects.select_related("user").get(pk=seat.pk))
+    english = Notification.objects.filter(user=cast["director"]).latest("id")
+    with translation.override("en"):
+        assert formats.date_format(local, "DATETIME_FORMAT") in english.subject
 
 
 # Names in the reader's language ---------------------------------------------------------------------------
