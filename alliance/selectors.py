@@ -70,7 +70,8 @@ def alliances_for_user(user) -> QuerySet[Alliance]:
 
 def alliance_choices_for_user(user) -> QuerySet[Alliance]:
     """Visible alliances for a drop-down: names only, no counts or joins."""
-    return Alliance.objects.filter(visible_alliance_filter(user)).only("id", "name", "name_en").order_by(pinyin("name"), "id")
+    return (Alliance.objects.filter(visible_alliance_filter(user)).only("id", "name", "name_en")
+            .order_by(pinyin("name"), "id"))
 
 
 def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:

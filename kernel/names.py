@@ -14,8 +14,9 @@ def display_name(obj, language: str | None = None) -> str:
     """`obj.name_en` when the (active) language is English and there is one; otherwise `obj.name`."""
     if obj is None:
         return ""
-    english = getattr(obj, "name_en", "")
-    return english if english and reads_english(language) else obj.name
+    if reads_english(language):  # only then: a query that deferred name_en does not load it for Chinese pages
+        return getattr(obj, "name_en", "") or obj.name
+    return obj.name
 
 
 def shown_in_source_language(obj, language: str | None = None) -> bool:

@@ -99,6 +99,23 @@ def test_a_name_without_an_english_form_is_marked_as_chinese_on_english_pages(ca
                                                                   f"/register/?q={unit.uscc}")
 
 
+@pytest.mark.parametrize("url", ["/register/", "/alliances/", "/", "/governance/"])
+def test_english_pages_read_names_in_a_fixed_number_of_queries(cast, client_for, high_tech, url):
+    def queries():
+        browser = client_for(cast["secretariat"])
+        with CaptureQueriesContext(connection) as context:
+            page(browser, url, **EN)
+        return len(context.captured_queries)
+
+    queries()
+    before = queries()
+    for number in range(5):
+        unit = Organization.objects.create(name=f"英文计数{number}", name_en=f"Count {number}", uscc=new_uscc(),
+                                           type="enterprise", size="small")
+        Membership.objects.create(alliance=high_tech, organization=unit, status="active", joined_on=TODAY)
+    assert queries() == before
+
+
 def test_drop_downs_name_records_in_the_readers_language(cast, client_for, high_tech):
     html = page(client_for(cast["secretariat"]), "/register/", **EN)
     assert f'<option value="{high_tech.pk}">{high_tech.name_en}</option>' in html
