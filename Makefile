@@ -65,12 +65,15 @@ messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
-## make vendor: copy front-end files from npm packages into static/vendor (the copies are committed).
+## make vendor: copy front-end files from npm packages into static/vendor, and axe-core (the accessibility
+## test's checker) into tests/vendor (the copies are committed).
 vendor:
 	npm install --no-audit --no-fund
 	mkdir -p static/vendor/htmx
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
+	mkdir -p tests/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE tests/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) var staticfiles

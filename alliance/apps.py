@@ -13,4 +13,5 @@ class AllianceConfig(AppConfig):
         from alliance.models import Alliance, AllianceDocument
 
         auditlog.register(Alliance, m2m_fields={"chains"})
-        auditlog.register(AllianceDocument)
+        auditlog.register(AllianceDocument, mapping_fields={"uploaded_by": _("Uploaded by"),
+                                                            "uploaded_at": _("Uploaded at")})

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Alliance, AllianceDocument
+from kernel.forms import Form, ModelForm
 
 
-class AllianceForm(forms.ModelForm):
+class AllianceForm(ModelForm):
     class Meta:
         model = Alliance
         fields = [
@@ -17,7 +18,7 @@ class AllianceForm(forms.ModelForm):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=Alliance.Status.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
@@ -26,7 +27,7 @@ class TransitionForm(forms.Form):
         self.fields["to_status"].choices = [(s, Alliance.Status(s).label) for s in targets]
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(ModelForm):
     class Meta:
         model = AllianceDocument
         fields = ["kind", "title", "approved_on", "file"]

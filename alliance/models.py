@@ -4,10 +4,11 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel.names import BilingualName
 from kernel.validators import validate_upload_size
 
 
-class City(models.Model):
+class City(BilingualName, models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     province = models.CharField(_("Province"), max_length=100, blank=True)
@@ -21,7 +22,7 @@ class City(models.Model):
         return self.name
 
 
-class Park(models.Model):
+class Park(BilingualName, models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="parks", verbose_name=_("City"))
     name = models.CharField(_("Name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -36,7 +37,7 @@ class Park(models.Model):
         return self.name
 
 
-class IndustrialChain(models.Model):
+class IndustrialChain(BilingualName, models.Model):
     """A key industrial chain named by the city (Zibo names 20)."""
 
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="chains", verbose_name=_("City"))
@@ -57,7 +58,7 @@ STATUS_VALUES = ("proposed", "under_review", "established", "rectifying", "revok
 LEVEL_VALUES = ("municipal", "provincial", "national")
 
 
-class Alliance(models.Model):
+class Alliance(BilingualName, models.Model):
     class Level(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal")
         PROVINCIAL = "provincial", _("Provincial")

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from alliance.extensions import history_filter
 from alliance.models import Alliance, AllianceDocument
+from kernel.collation import pinyin
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
 
@@ -69,7 +70,8 @@ def alliances_for_user(user) -> QuerySet[Alliance]:
 
 def alliance_choices_for_user(user) -> QuerySet[Alliance]:
     """Visible alliances for a drop-down: names only, no counts or joins."""
-    return Alliance.objects.filter(visible_alliance_filter(user)).only("id", "name").order_by("name")
+    return (Alliance.objects.filter(visible_alliance_filter(user)).only("id", "name", "name_en")
+            .order_by(pinyin("name"), "id"))
 
 
 def alliance_get_for_user(user, pk, *, for_update: bool = False) -> Alliance:

@@ -23,9 +23,13 @@ from alliance.selectors import (
     audit_entries_for_alliance,
     public_alliance_get,
 )
+from kernel import audit
+from kernel.collation import pinyin
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
+
+AUDIT_PAGE_SIZE = 50
 
 
 def alliance_list(request):
@@ -36,7 +40,7 @@ def alliance_list(request):
     level = request.GET.get("level", "")
     if level in Alliance.Level.values:
         alliances = alliances.filter(level=level)
-    page = Paginator(alliances.order_by("name", "id"), 25).get_page(request.GET.get("page"))
+    page = Paginator(alliances.order_by(pinyin("name"), "id"), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "alliance/alliance_list.html",
@@ -166,5 +170,6 @@ def alliance_history(request, pk):
     alliance = alliance_get_for_user(request.user, pk)
     if not can_edit_alliance(request.user, alliance):
         raise PermissionDenied(_("Only the alliance's secretariat and the city's officials see its audit log."))
-    page = Paginator(audit_entries_for_alliance(alliance), 50).get_page(request.GET.get("page"))
-    return render(request, "alliance/alliance_history.html", {"alliance": alliance, "page": page, "query": ""})
+    page = Paginator(audit_entries_for_alliance(alliance), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "alliance/alliance_history.html",
+                  {"alliance": alliance, "page": page, "entries": audit.present(page), "query": ""})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from alliance.models import Alliance, City
 from assessments.frameworks import FILE_MAX_BYTES
 from assessments.models import Framework
+from kernel.forms import Form
 from members.models import User
 
 ITEMS_MAX = 50
@@ -29,7 +30,7 @@ def _threshold(label, initial):
                               decimal_places=2)
 
 
-class CycleOpenForm(forms.Form):
+class CycleOpenForm(Form):
     framework = forms.ModelChoiceField(label=_("Indicator framework"), queryset=Framework.objects.none())
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -80,7 +81,7 @@ def _text_field(label, rows=2):
                            widget=forms.Textarea(attrs={"rows": rows, "aria-label": label}))
 
 
-class ScoresForm(forms.Form):
+class ScoresForm(Form):
     """Scores and a text per leaf of the framework: `score_<code>`, `<text>_<code>`."""
 
     text_name = "text"
@@ -132,12 +133,12 @@ class ReviewForm(ScoresForm):
     comment = _text_field(_("Overall comment"), rows=4)
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("Reason for returning"), max_length=TEXT_MAX,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExpertsForm(forms.Form):
+class ExpertsForm(Form):
     experts = forms.ModelMultipleChoiceField(label=_("Expert reviewers"), queryset=User.objects.none(),
                                              widget=forms.CheckboxSelectMultiple)
 
@@ -146,7 +147,7 @@ class ExpertsForm(forms.Form):
         self.fields["experts"].queryset = experts
 
 
-class DecideForm(forms.Form):
+class DecideForm(Form):
     note = _text_field(_("Decision note"), rows=3)
     rectify_by = forms.DateField(label=_("Rectify by"), required=False, widget=DateInput(),
                                  help_text=_("Required when the grade is “rectify within a time limit”."))
@@ -162,13 +163,13 @@ class DecideForm(forms.Form):
         return items
 
 
-class FrameworkFileForm(forms.Form):
+class FrameworkFileForm(Form):
     file = forms.FileField(label=_("Framework file (JSON)"),
                            help_text=_("The format of the export: a tree of indicators with weights adding up "
                                        "to 100."))
 
 
-class FrameworkTreeForm(forms.Form):
+class FrameworkTreeForm(Form):
     """Edit a draft's indicators in the browser, as the same tree the file and the API use."""
 
     indicators = forms.CharField(
@@ -188,7 +189,7 @@ class FrameworkTreeForm(forms.Form):
         return value
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     indicator_code = forms.ChoiceField(label=_("Indicator"))
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"))

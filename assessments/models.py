@@ -4,10 +4,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.names import BilingualName
 from kernel.validators import validate_upload_size
 
 
-class Framework(models.Model):
+class Framework(BilingualName, models.Model):
     """A versioned indicator tree. A published version never changes; editing makes a new version."""
 
     class Status(models.TextChoices):
@@ -36,7 +37,7 @@ class Framework(models.Model):
         return f"{self.name} v{self.version}"
 
 
-class Indicator(models.Model):
+class Indicator(BilingualName, models.Model):
     """A node of the tree: a group, an indicator or an observation point (leaves are scored)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
@@ -229,6 +230,7 @@ class Report(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     data_hash = models.CharField(max_length=64, help_text="Digest of the data the file was built from.")
+    language = models.CharField(_("Language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("Progress"), default=0)
     file = models.FileField(_("File"), upload_to="reports/%Y/", blank=True)

@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment, Cycle, RectificationItem, Review
+from kernel.dates import local_date
 from kernel.notify import existing_keys, notify
 from members.selectors import secretaries_by_alliance
 
@@ -44,13 +45,13 @@ def _self_assessment_reminders(today, last_day) -> list[Reminder]:
             key=f"assessment-self-due:{assessment.id}:{user.id}",
             subject=format_lazy(
                 _("Self-assessment due on {due}: {alliance}"),
-                due=assessment.cycle.self_assessment_due, alliance=assessment.alliance.name,
+                due=local_date(assessment.cycle.self_assessment_due), alliance=assessment.alliance.name,
             ),
             body=format_lazy(
                 _("The self-assessment of {alliance} in “{cycle}” is still a draft. It is due on {due}: "
                   "please complete and submit it."),
                 alliance=assessment.alliance.name, cycle=assessment.cycle.title,
-                due=assessment.cycle.self_assessment_due,
+                due=local_date(assessment.cycle.self_assessment_due),
             ),
             url=reverse("assessments:detail", args=[assessment.id]),
         )
@@ -72,12 +73,12 @@ def _review_reminders(today, last_day) -> list[Reminder]:
             key=f"assessment-review-due:{review.id}:{review.expert_id}",
             subject=format_lazy(
                 _("Expert review due on {due}: {alliance}"),
-                due=review.assessment.cycle.review_due, alliance=review.assessment.alliance.name,
+                due=local_date(review.assessment.cycle.review_due), alliance=review.assessment.alliance.name,
             ),
             body=format_lazy(
                 _("Your review of {alliance} in “{cycle}” is not submitted yet. It is due on {due}."),
                 alliance=review.assessment.alliance.name, cycle=review.assessment.cycle.title,
-                due=review.assessment.cycle.review_due,
+                due=local_date(review.assessment.cycle.review_due),
             ),
             url=reverse("assessments:review", args=[review.id]),
         )
@@ -104,12 +105,13 @@ def _rectification_reminders(today, last_day) -> list[Reminder]:
             user=user,
             key=f"assessment-rectify-due:{assessment.id}:{due_on.isoformat()}:{user.id}",
             subject=format_lazy(
-                _("Rectification due on {due}: {alliance}"), due=due_on, alliance=assessment.alliance.name
+                _("Rectification due on {due}: {alliance}"), due=local_date(due_on),
+                alliance=assessment.alliance.name
             ),
             body=format_lazy(
                 _("These rectification items of {alliance} (“{cycle}”) are not done yet; they are due on {due}:"
                   "\n{items}"),
-                alliance=assessment.alliance.name, cycle=assessment.cycle.title, due=due_on,
+                alliance=assessment.alliance.name, cycle=assessment.cycle.title, due=local_date(due_on),
                 items="\n".join(f"- {text}" for text in texts),
             ),
             url=reverse("assessments:detail", args=[assessment.id]),

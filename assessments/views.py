@@ -535,7 +535,7 @@ def _dashboard_data(user):
         alliances = alliances.filter(city_id__in=scope.official_city_ids)
         cycles = cycles.filter(city_id__in=scope.official_city_ids)
         assessments = assessments.filter(cycle__city_id__in=scope.official_city_ids)
-    alliances = list(alliances.select_related(None).only("id", "name", "status", "level", "city_id"))
+    alliances = list(alliances.select_related(None).only("id", "name", "name_en", "status", "level", "city_id"))
     today = timezone.localdate()
     decided, current = {}, {}
     for row in _with_review_counts(assessments).order_by("cycle__opens_on", "cycle_id").values(

@@ -3,7 +3,11 @@
 from importlib import import_module
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import DefaultRouter
 
 APPS = ["alliance", "members", "governance", "cooperation", "publicity", "assessments"]
@@ -18,7 +22,9 @@ for app in APPS:
 urlpatterns = [
     *extra,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file of its own (docs/?script), so the page runs
+    # under the same script-src 'self' policy as every other page.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include(router.urls)),
 ]

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "knox",
     "django_filters",
@@ -152,6 +153,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates, so templates/django/forms/ can override Django's own (form
+# errors are announced: role="alert").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -377,7 +382,8 @@ REST_FRAMEWORK = {
 REST_KNOX = {"AUTH_HEADER_PREFIX": "Token", "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_DAYS", 30))}
 SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
-    "DESCRIPTION": "市域产教联合体 REST API v1. See shared/API.md for the contract.",
+    "DESCRIPTION": "市域产教联合体 REST API v1: the member register, council business, cooperation and assessments. "
+                   "Get a token with POST /api/v1/auth/token/ and send it as `Authorization: Token <token>`.",
     "VERSION": "1.2.0",  # docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

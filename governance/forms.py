@@ -17,6 +17,7 @@ from governance.models import (
     Seat,
 )
 from governance.rules import PRESETS, preset_for_category
+from kernel.forms import Form
 from members.models import Organization, User
 
 TEXT_MAX = 20000
@@ -46,7 +47,7 @@ def _fraction(label, required=True):
                            help_text=_("A share n/d between 0 and 1, e.g. 2/3."))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial=Meeting.Kind.REGULAR)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -78,23 +79,23 @@ class MeetingForm(forms.Form):
                 ("kind", "title", "starts_at", "ends_at", "location", "online_link")}
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=TEXT_MAX,
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PaperForm(forms.Form):
+class PaperForm(Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File"))
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(Form):
     response = forms.ChoiceField(label=_("Answer"), choices=[
         (value, label) for value, label in Invitation.Response.choices if value != Invitation.Response.PENDING])
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     """One row per current seat: mode_<id>, proxy_<id>, alternate_<id>, letter_<id>."""
 
     def __init__(self, *args, seats, sheet, **kwargs):
@@ -136,7 +137,7 @@ RULE_CATEGORY, RULE_CUSTOM = "category", "custom"
 RULE_FIELDS = ("threshold_fraction", "threshold_base", "threshold_strict", "abstentions_count")
 
 
-class MotionForm(forms.Form):
+class MotionForm(Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False,
                                      help_text=_("Leave empty for a vote by written consent between meetings."))
@@ -210,11 +211,11 @@ class MotionForm(forms.Form):
         return fields
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     text = forms.CharField(label=_("Meeting minutes"), max_length=100000, widget=forms.Textarea(attrs={"rows": 16}))
 
 
-class BallotForm(forms.Form):
+class BallotForm(Form):
     choice = forms.ChoiceField(label=_("Vote"), choices=Ballot.Choice.choices)
     seat = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -261,12 +262,12 @@ class PaperCountForm(forms.Form):
         return {choice: self.cleaned_data[choice] for choice in ("yes", "no", "abstain")}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(Form):
     reason = forms.CharField(label=_("Nature of the interest"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TaskForm(forms.Form):
+class TaskForm(Form):
     title = forms.CharField(label=_("Task"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, max_length=TEXT_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -282,7 +283,7 @@ class TaskForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda unit: unit.name
 
 
-class TaskReportForm(forms.Form):
+class TaskReportForm(Form):
     achieved = forms.DecimalField(label=_("Achieved so far"), min_value=0, max_digits=14, decimal_places=2)
     note = forms.CharField(label=_("Report"), required=False, max_length=TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -290,11 +291,11 @@ class TaskReportForm(forms.Form):
     done = forms.BooleanField(label=_("The task is done: hand it to the secretariat"), required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RequestForm(forms.Form):
+class RequestForm(Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     subject = forms.CharField(label=_("Subject"), max_length=200)
     reason = forms.CharField(label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
@@ -304,7 +305,7 @@ class RequestForm(forms.Form):
         self.fields["body"].queryset = bodies
 
 
-class SeatForm(forms.Form):
+class SeatForm(Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     username = forms.CharField(label=_("Holder (user name)"), max_length=150)
     organization = forms.ModelChoiceField(label=_("Member unit"), queryset=Organization.objects.none())
@@ -334,7 +335,7 @@ class SeatForm(forms.Form):
         return self._user("alternate_username")
 
 
-class SeatInvitationForm(forms.Form):
+class SeatInvitationForm(Form):
     """A seat for someone who is invited by e-mail (and may have no account yet)."""
 
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
@@ -353,5 +354,5 @@ class SeatInvitationForm(forms.Form):
         return {"body": data["body"].pk, "organization": data["organization"].pk, "office": data["office"]}
 
 
-class SeatEndForm(forms.Form):
+class SeatEndForm(Form):
     term_end = forms.DateField(label=_("Term ends"), widget=DateInput(), required=False)

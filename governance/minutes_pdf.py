@@ -1,15 +1,16 @@
-"""A meeting's minutes as a PDF in Chinese, with the attendance, the agenda and the votes.
+"""A meeting's minutes as a PDF in the reader's language (Chinese by default), with the attendance, the agenda and the votes.
 
 Rendered on request (a few pages; see docs/benchmarks.md) by WeasyPrint with the Noto CJK font
 and the kernel's URL fetcher (kernel/pdf.py), which loads nothing the document does not inline. The data
 is read in a fixed number of queries, whatever the number of agenda items, motions or seats.
 """
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from governance.models import AgendaItem, Attendance, Meeting, Minutes, Motion
 from governance.selectors import meeting_quorum
+from kernel.names import display_name
 from kernel.pdf import LANGUAGE, render_pdf
 
 
@@ -35,9 +36,13 @@ def _motion_row(motion: Motion) -> dict:
     }
 
 
-def minutes_data(meeting: Meeting, minutes: Minutes) -> dict:
+def _date(value) -> str:
+    return formats.date_format(value, "DATE_FORMAT") if value else ""
+
+
+def minutes_data(meeting: Meeting, minutes: Minutes, *, language: str = LANGUAGE) -> dict:
     """Everything the document shows, gathered in the document's language."""
-    with translation.override(LANGUAGE):
+    with translation.override(language):
         quorum = meeting_quorum(meeting)
         attendance = list(
             Attendance.objects.filter(meeting=meeting)
@@ -56,11 +61,12 @@ def minutes_data(meeting: Meeting, minutes: Minutes) -> dict:
         ]
         starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
         return {
-            "alliance": meeting.body.alliance.name,
+            "language": language,
+            "alliance": display_name(meeting.body.alliance, language),
             "title": meeting.title,
             "body": meeting.body.name,
             "kind": meeting.get_kind_display(),
-            "date": starts.strftime("%Y-%m-%d"),
+            "date": _date(starts.date()),
             "time": f"{starts:%H:%M}–{ends:%H:%M}",
             "place": meeting.location,
             "online_link": meeting.online_link,
@@ -68,7 +74,8 @@ def minutes_data(meeting: Meeting, minutes: Minutes) -> dict:
             "quorum_met": quorum["met"],
             "modes": [{"label": label, "count": by_mode[mode]} for mode, label in Attendance.Mode.choices],
             "by_alternate": sum(row.by_alternate for row in attendance),
-            "proxies": [{"absent": row.seat.organization.name, "carrier": row.proxy_seat.organization.name}
+            "proxies": [{"absent": display_name(row.seat.organization, language),
+                         "carrier": display_name(row.proxy_seat.organization, language)}
                         for row in attendance if row.mode == Attendance.Mode.PROXY],
             "agenda": agenda,
             "motions": [_motion_row(motion) for motion in motions],
@@ -76,19 +83,19 @@ def minutes_data(meeting: Meeting, minutes: Minutes) -> dict:
             "status": minutes.status,
             "status_label": minutes.get_status_display(),
             "approved": minutes.status == Minutes.Status.APPROVED,
-            "approved_on": timezone.localdate(minutes.approved_at).isoformat() if minutes.approved_at else "",
-            "circulated_on": timezone.localdate(minutes.circulated_at).isoformat() if minutes.circulated_at else "",
+            "approved_on": _date(timezone.localdate(minutes.approved_at)) if minutes.approved_at else "",
+            "circulated_on": _date(timezone.localdate(minutes.circulated_at)) if minutes.circulated_at else "",
         }
 
 
 def render(data: dict) -> bytes:
-    return render_pdf("governance/documents/minutes_pdf.html", {"data": data})
+    return render_pdf("governance/documents/minutes_pdf.html", {"data": data}, language=data["language"])
 
 
-def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
-    return render(minutes_data(meeting, minutes))
+def minutes_pdf(meeting: Meeting, minutes: Minutes, *, language: str = LANGUAGE) -> bytes:
+    return render(minutes_data(meeting, minutes, language=language))
 
 
-def file_name(meeting: Meeting) -> str:
-    with translation.override(LANGUAGE):
+def file_name(meeting: Meeting, *, language: str = LANGUAGE) -> str:
+    with translation.override(language):
         return f"{_('Meeting minutes')}-{meeting.title}-{timezone.localdate(meeting.starts_at).isoformat()}.pdf"

@@ -5,16 +5,16 @@ Subjects and bodies are lazy translations, rendered in each recipient's language
 """
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from governance.calendar import meeting_ics
+from kernel.dates import local_date, local_datetime
 from kernel.notify import notify
 
 
-def _when(meeting) -> str:
-    return timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+def _when(meeting):
+    return local_datetime(meeting.starts_at)
 
 
 def meeting_invitation(meeting, seat) -> bool:
@@ -35,7 +35,7 @@ def meeting_invitation(meeting, seat) -> bool:
                 place=meeting.location or meeting.online_link or "-",
             ),
             url=url,
-            attachment=("invite.ics", "text/calendar", meeting_ics(meeting)),
+            attachment=("invite.ics", "text/calendar", meeting_ics(meeting, attendee=user)),
         )
         created_any = created_any or created
     return created_any
@@ -83,7 +83,7 @@ def vote_reminder(motion, user) -> bool:
     """Once per motion and person, whether the deadline's beat or the secretariat sends it."""
     if motion.closes_at is not None:
         body = format_lazy(_("The vote on “{title}” closes on {when} and your seat has not voted yet."),
-                           title=motion.title, when=timezone.localtime(motion.closes_at).strftime("%Y-%m-%d %H:%M"))
+                           title=motion.title, when=local_datetime(motion.closes_at))
     else:
         body = format_lazy(_("The vote on “{title}” is open and your seat has not voted yet."), title=motion.title)
     _row, created = notify(
@@ -150,7 +150,7 @@ def task_assigned(task, user) -> None:
         user=user, key=f"task:{task.pk}:assigned:{user.pk}",
         subject=format_lazy(_("New task for your unit: {title}"), title=task.title),
         body=format_lazy(_("{owner} is asked to deliver {target} {unit} by {due}: {title}."), owner=task.owner.name,
-                         target=task.target_value, unit=task.target_unit, due=task.due_on, title=task.title),
+                         target=task.target_value, unit=task.target_unit, due=local_date(task.due_on), title=task.title),
         url=reverse("governance:task", args=[task.pk]),
     )
 
@@ -158,9 +158,9 @@ def task_assigned(task, user) -> None:
 def task_due_reminder(task, user) -> bool:
     _row, created = notify(
         user=user, key=f"task:{task.pk}:due:{task.due_on.isoformat()}:{user.pk}",
-        subject=format_lazy(_("Task due on {due}: {title}"), due=task.due_on, title=task.title),
+        subject=format_lazy(_("Task due on {due}: {title}"), due=local_date(task.due_on), title=task.title),
         body=format_lazy(_("The task “{title}” is due on {due}. Report its progress with evidence."),
-                         title=task.title, due=task.due_on),
+                         title=task.title, due=local_date(task.due_on)),
         url=reverse("governance:task", args=[task.pk]),
     )
     return created

@@ -164,7 +164,7 @@ def calendar_meetings(user) -> QuerySet[Meeting]:
     if secretariat:
         visible |= Q(body__alliance_id__in=secretariat)
     return (Meeting.objects.filter(visible, starts_at__gte=timezone.now() - CALENDAR_HISTORY)
-            .select_related("body").order_by("starts_at", "id"))
+            .select_related("body__alliance").order_by("starts_at", "id"))
 
 
 def public_resolution_filter() -> Q:

@@ -1,16 +1,23 @@
-"""PDF documents in Chinese: WeasyPrint with the Noto CJK font (Debian's fonts-noto-cjk), fetching
+"""PDF documents in the reader's language (Chinese by default): WeasyPrint with the Noto CJK font (Debian's fonts-noto-cjk), fetching
 nothing the document does not inline — no network, no files."""
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-# Documents are in Chinese, the language their readers read first.
+# Documents are in Chinese unless their requester reads another of the site's languages.
 LANGUAGE = "zh-hans"
 FONT_FAMILY = "Noto Sans CJK SC"
 
 
 # WeasyPrint is imported where a PDF is made: it loads Pango and its fonts, which a web process that
 # never renders a PDF should not pay for at start-up.
+
+
+def document_language(language: str | None) -> str:
+    """One of the site's languages for a document: the requester's (e.g. get_language()), else Chinese."""
+    language = (language or "").lower()
+    return language if language in {code for code, _name in settings.LANGUAGES} else LANGUAGE
 
 
 def url_fetcher():

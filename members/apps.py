@@ -29,10 +29,11 @@ class MembersConfig(AppConfig):
         from members.selectors import membership_history_filter
 
         auditlog.register(Organization)
-        auditlog.register(Membership)
-        auditlog.register(RoleGrant)
+        auditlog.register(Membership, mapping_fields={"decided_by": _("Decided by")})
+        auditlog.register(RoleGrant, mapping_fields={"granted_by": _("Granted by"), "granted_at": _("Granted at")})
         auditlog.register(Contact)
-        auditlog.register(IdentityChange)
+        auditlog.register(IdentityChange, mapping_fields={"requested_by": _("Requested by"),
+                                                           "decided_by": _("Decided by")})
         auditlog.register(Invitation, exclude_fields=["payload"])
         register_panel("members/_alliance_panel.html", alliance_members)
         register_public_section("members/_public_section.html", public_members,

@@ -6,6 +6,7 @@ nothing and returns a report of (row, column, reason) for each problem.
 
 import datetime
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,11 +16,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from kernel.errors import DomainError
+from kernel.names import display_name
 from kernel.xlsx import read_first_sheet, safe_row, unmarked_value
 from members import services
-from members.models import Membership, Organization
+from members.models import Contact, Membership, Organization
+from members.permissions import contacts_visible_filter
 from members.uscc import normalize, validate_uscc
 
 COLUMNS = [
@@ -56,13 +62,64 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
-def export_register(memberships) -> bytes:
+CONTACT_COLUMNS = [
+    (gettext_lazy("Contacts"), 24),
+    (gettext_lazy("Phone"), 18),
+    (gettext_lazy("E-mail"), 28),
+]
+JOINED_ON = [key for key, _label in COLUMNS].index("joined_on")
+COLUMN_WIDTHS = {"name": 36, "name_en": 40, "uscc": 22, "type": 14, "size": 10, "role": 12, "status": 10,
+                 "joined_on": 12, "alliance": 36}
+
+
+def _contacts_by_organization(memberships, reader) -> dict[int, list] | None:
+    """{organization id: its active contacts, primary first} for the units whose contacts the reader may see
+    (members.permissions.contacts_visible_filter), in one query; None when the reader sees none."""
+    visible = contacts_visible_filter(reader)
+    if visible is None:
+        return None
+    contacts = defaultdict(list)
+    rows = (
+        Contact.objects.filter(
+            user__is_active=True,
+            organization__in=Organization.objects.filter(visible).filter(
+                pk__in=memberships.order_by().values("organization_id")),
+        ).select_related("user").order_by("organization_id", "-is_primary", "id")
+    )
+    for contact in rows:
+        contacts[contact.organization_id].append(contact)
+    return contacts
+
+
+def _joined(values) -> str:
+    return "\n".join(value for value in values if value)
+
+
+def export_register(memberships, *, reader) -> bytes:
+    """The register as the reader may see it, in the active language: a header row that is bold, frozen and
+    filtered, columns wide enough to read, and the units' contacts for a reader allowed to see them."""
+    contacts = _contacts_by_organization(memberships, reader)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Member register"))
-    sheet.append(safe_row(str(label) for _key, label in COLUMNS))
+    widths = [COLUMN_WIDTHS[key] for key, _label in COLUMNS]
+    headers = [str(label) for _key, label in COLUMNS]
+    if contacts is not None:
+        widths += [width for _label, width in CONTACT_COLUMNS]
+        headers += [str(label) for label, _width in CONTACT_COLUMNS]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for value in safe_row(headers):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    rows = 1
     for membership in memberships.iterator(chunk_size=2000):
         organization = membership.organization
-        sheet.append(safe_row([
+        row = [
             organization.name,
             organization.name_en,
             organization.uscc,
@@ -71,8 +128,23 @@ def export_register(memberships) -> bytes:
             membership.get_role_display(),
             membership.get_status_display(),
             membership.joined_on,
-            membership.alliance.name,
-        ]))
+            display_name(membership.alliance),
+        ]
+        if contacts is not None:
+            people = contacts.get(organization.id, [])
+            row += [
+                _joined(_("%(name)s (%(title)s)") % {"name": contact.user, "title": contact.title}
+                        if contact.title else str(contact.user) for contact in people),
+                _joined(contact.user.phone for contact in people),
+                _joined(contact.user.email for contact in people),
+            ]
+        cells = safe_row(row)
+        if membership.joined_on:
+            cells[JOINED_ON] = WriteOnlyCell(sheet, value=membership.joined_on)
+            cells[JOINED_ON].number_format = "yyyy-mm-dd"
+        sheet.append(cells)
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -3,11 +3,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Alliance, City
+from kernel.forms import EMPTY_CHOICE, EMPTY_FILTER_CHOICE, Form, ModelForm
 from members.models import Membership, Organization, RoleGrant
 from members.uscc import normalize, validate_uscc
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -34,14 +35,14 @@ def user_by_username(username: str):
     return user
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(Form):
     """The secretariat enrols a unit: an existing one by its credit code, or a new one."""
 
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18, validators=[validate_uscc])
     name = forms.CharField(label=_("Name"), max_length=200, required=False,
                            help_text=_("Needed only when the unit is not yet registered."))
-    type = forms.ChoiceField(label=_("Type"), choices=[("", "---------")] + Organization.Type.choices, required=False)
-    size = forms.ChoiceField(label=_("Enterprise size"), choices=[("", "---------")] + Organization.Size.choices,
+    type = forms.ChoiceField(label=_("Type"), choices=[("", EMPTY_CHOICE)] + Organization.Type.choices, required=False)
+    size = forms.ChoiceField(label=_("Enterprise size"), choices=[("", EMPTY_CHOICE)] + Organization.Size.choices,
                              required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
 
@@ -62,7 +63,7 @@ class MemberAddForm(forms.Form):
         return cleaned
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(Form):
     organization = forms.ModelChoiceField(label=_("Member unit"), queryset=Organization.objects.none())
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none())
     statement = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
@@ -74,15 +75,18 @@ class ApplicationForm(forms.Form):
         self.fields["alliance"].queryset = alliances
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              max_length=2000)
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, required=False)
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(Form):
+    empty_choice = EMPTY_FILTER_CHOICE
+
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none(), required=False)
+    alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none(), required=False,
+                                      empty_label=_("All alliances"))
     type = forms.ChoiceField(label=_("Type"), choices=[("", _("All types"))] + Organization.Type.choices,
                              required=False)
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles"))] + Membership.Role.choices,
@@ -95,11 +99,11 @@ class RegisterFilterForm(forms.Form):
         self.fields["alliance"].queryset = alliances
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=RoleGrant.Role.choices)
     alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none(), required=False)
@@ -114,7 +118,7 @@ class RoleGrantForm(forms.Form):
         return user_by_username(self.cleaned_data["username"])
 
 
-class IdentityChangeForm(forms.Form):
+class IdentityChangeForm(Form):
     name = forms.CharField(label=_("New legal name"), max_length=200)
     uscc = forms.CharField(label=_("New credit code"), max_length=18, validators=[validate_uscc])
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -123,7 +127,7 @@ class IdentityChangeForm(forms.Form):
         return normalize(self.cleaned_data["uscc"])
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     title = forms.CharField(label=_("Position"), max_length=100, required=False)
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from kernel.names import BilingualName
 from members.uscc import validate_uscc
 
 
@@ -48,7 +49,7 @@ MEMBERSHIP_STATUSES = ("applied", "active", "rejected", "withdrawn", "expelled")
 MEMBERSHIP_ROLES = ("chair", "vice_chair", "standing_director", "director", "member")
 
 
-class Organization(models.Model):
+class Organization(BilingualName, models.Model):
     """A real unit (government agency, school, enterprise ...), recorded once."""
 
     class Type(models.TextChoices):

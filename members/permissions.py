@@ -6,6 +6,9 @@ oversees it, and the alliance that registered it keeps it only until someone els
 An alliance's secretariat acts on its own alliance's membership of a unit, never on the unit.
 """
 
+import operator
+from functools import reduce
+
 from django.db.models import Q
 
 from alliance.permissions import can_edit_alliance, can_manage_members
@@ -71,6 +74,23 @@ def can_view_contacts(user, organization: Organization) -> bool:
     return bool(alliance_ids) and Membership.objects.filter(
         organization=organization, alliance_id__in=alliance_ids, status=Membership.Status.ACTIVE
     ).exists()
+
+
+def contacts_visible_filter(user) -> Q | None:
+    """can_view_contacts for many units at once: a filter over Organization, or None when the user sees no
+    unit's contacts. (A unit its registrar may still edit is unclaimed, so it has no contacts to show.)"""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    parts = []
+    if scope.contact_organization_ids:
+        parts.append(Q(pk__in=scope.contact_organization_ids))
+    if scope.official_city_ids:
+        parts.append(Q(city_id__in=scope.official_city_ids))
+    if scope.secretariat_alliance_ids:
+        parts.append(Q(pk__in=Membership.objects.filter(
+            alliance_id__in=scope.secretariat_alliance_ids, status=Membership.Status.ACTIVE).values("organization_id")))
+    return reduce(operator.or_, parts) if parts else None
 
 
 def can_request_membership(user, alliance, organization: Organization) -> bool:

@@ -18,6 +18,7 @@ from alliance.selectors import (
     alliances_for_user,
     alliances_overseen_by,
 )
+from kernel.collation import pinyin
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
@@ -74,7 +75,7 @@ def _filtered_register(request):
         for field, lookup in (("type", "organization__type"), ("role", "role"), ("status", "status")):
             if data[field]:
                 memberships = memberships.filter(**{lookup: data[field]})
-    return form, memberships.order_by("organization__name", "id")
+    return form, memberships.order_by(pinyin("organization__name"), "id")
 
 
 def register(request):
@@ -90,7 +91,7 @@ def register(request):
 def register_export(request):
     _form, memberships = _filtered_register(request)
     response = HttpResponse(
-        excel.export_register(memberships),
+        excel.export_register(memberships, reader=request.user),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"member-register-{timezone.localdate():%Y%m%d}.xlsx"
@@ -267,7 +268,7 @@ def membership_apply(request):
     form = ApplicationForm(
         request.POST or None,
         organizations=organizations_for_user(request.user).filter(id__in=scope.contact_organization_ids),
-        alliances=alliances_for_user(request.user).exclude(status__in=Alliance.CLOSED_STATUSES).order_by("name"),
+        alliances=alliances_for_user(request.user).exclude(status__in=Alliance.CLOSED_STATUSES).order_by(pinyin("name")),
         initial={"alliance": request.GET.get("alliance")},
     )
     status = 400 if request.method == "POST" else 200
@@ -341,7 +342,7 @@ def roles(request):
     if not can_manage_roles(request.user):
         raise PermissionDenied(_("Only officials and secretariats manage roles."))
     cities = City.objects.all() if scope.is_superuser else City.objects.filter(id__in=scope.official_city_ids)
-    form = RoleGrantForm(request.POST or None, alliances=alliances_overseen_by(request.user).order_by("name"),
+    form = RoleGrantForm(request.POST or None, alliances=alliances_overseen_by(request.user).order_by(pinyin("name")),
                          cities=cities)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():

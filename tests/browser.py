@@ -27,13 +27,14 @@ def fast_password_hashing(settings):
 
 
 @contextmanager
-def open_page(browser, base_url, name):
-    """A fresh browser context (no cookies) of a user in China, pointed at the live server.
+def open_page(browser, base_url, name, **options):
+    """A fresh browser context (no cookies) of a user in China, pointed at the live server (`options` for
+    Playwright's new_context, e.g. a phone's viewport).
 
     `page.problems` collects JavaScript errors, console errors and failed requests; a screenshot
     named `name` is kept in /tmp when the page closes.
     """
-    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     problems = []

@@ -263,7 +263,8 @@ def test_each_role_finds_its_own_list(cast, world, client_for):
     mine = client_for(cast["expert"]).get("/assessments/").content.decode()
     section = mine[mine.index('id="expert-reviews"'):mine.index('id="published-results"')]
     assert f"/assessments/reviews/{world['review_c']}/" in section
-    assert str(world["objects"]["cycle_c"].review_due) in section
+    due = world["objects"]["cycle_c"].review_due
+    assert f"{due.year}年{due.month}月{due.day}日" in section
     assert section.count("data-review=") == 1
 
     public = client_for(None).get("/assessments/").content.decode()

@@ -128,7 +128,8 @@ def expert_scores_and_submits(page, review):
     expect(page).to_have_url(re.compile(r"/assessments/$"))
     row = page.locator(f"#expert-reviews tr[data-review='{review.pk}']")
     expect(row).to_contain_text(HIGH_TECH)
-    expect(row).to_contain_text(str(assessment.cycle.review_due))
+    due = assessment.cycle.review_due
+    expect(row).to_contain_text(f"{due.year}年{due.month}月{due.day}日")
     row.locator(f"a[href='/assessments/reviews/{review.pk}/']").click()
     expect(page).to_have_url(re.compile(rf"/assessments/reviews/{review.pk}/$"))
     expect(page.locator("#review-status")).to_have_attribute("data-status", "assigned")

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -231,11 +231,23 @@ def test_the_minutes_pdf_holds_the_meeting_in_chinese(cast, client_for, held):
     response = client_for(cast["director"]).get(reverse("governance:minutes_pdf", args=[held.pk]))
     text = pdf_text(response.content)
     year = timezone.localdate().year
-    for expected in ("第二次理事会会议", "理事会", "淄博高新区管委会301", timezone.localdate(held.starts_at).isoformat(),
+    day = timezone.localdate(held.starts_at)
+    for expected in ("第二次理事会会议", "理事会", "淄博高新区管委会301", f"{day.year}年{day.month}月{day.day}日",
                      "审议年度工作计划", "审议财务预算", "会议由理事长主持，审议并通过了年度工作计划和财务预算。",
                      "关于审议财务预算的议案", f"{year}-01", f"{year}-02", chinese("DRAFT – not approved"),
                      chinese("Adopted"), chinese("Agenda")):
         assert expected in text, expected
+
+
+def test_the_minutes_pdf_follows_the_readers_language(cast, client_for, held, high_tech):
+    response = client_for(cast["director"]).get(reverse("governance:minutes_pdf", args=[held.pk]),
+                                                 headers={"accept-language": "en"})
+    text = pdf_text(response.content)
+    day = timezone.localdate(held.starts_at)
+    assert "Agenda" in text and "".join(high_tech.name_en.split()) in text
+    with translation.override("en"):
+        assert "".join(formats.date_format(day, "DATE_FORMAT").split()) in text  # e.g. Dec. 1, 2026
+    assert chinese("Agenda") not in text
 
 
 def test_approved_minutes_are_not_marked_as_draft(cast, client_for, held, high_tech):

@@ -552,3 +552,38 @@ def test_a_real_worker_builds_the_report_from_redis(settings):
     report.refresh_from_db()
     assert (report.status, report.progress, report.error) == ("done", 100, "")
     assert HIGH_TECH in pdf_text(report)
+
+
+# The requester's language
+
+
+def test_a_report_asked_for_in_english_is_built_in_english_and_kept_apart(cast, city_decided, high_tech,
+                                                                         django_capture_on_commit_callbacks):
+    chinese = build(django_capture_on_commit_callbacks, actor=cast["official"], kind="city_xlsx", cycle=city_decided)
+    english = build(django_capture_on_commit_callbacks, actor=cast["official"], kind="city_xlsx", cycle=city_decided,
+                    language="en")
+    assert (chinese.language, english.language) == ("zh-hans", "en") and english.pk != chinese.pk
+    with english.file.open("rb") as handle:
+        book = load_workbook(io.BytesIO(handle.read()))
+    assert book.sheetnames[0] == "Ranking"
+    assert high_tech.name_en in [row[1] for row in book["Ranking"].iter_rows(min_row=2, values_only=True)]
+    assert report_services.download_name(english).startswith(high_tech.city.name_en)
+    # Asked again in either language: the report of that language, not a new build.
+    again = report_services.request_report(actor=cast["official"], kind="city_xlsx", cycle=city_decided, language="en")
+    assert again.pk == english.pk
+    assert report_services.request_report(actor=cast["official"], kind="city_xlsx", cycle=city_decided).pk == chinese.pk
+
+
+def test_the_report_page_asks_in_the_readers_language(cast, client_for, city_decided,
+                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        response = client_for(cast["official"]).post(f"/assessments/reports/request/city_xlsx/{city_decided.pk}/",
+                                                     headers={"accept-language": "en"})
+    assert response.status_code == 302
+    assert Report.objects.filter(cycle=city_decided).latest("id").language == "en"
+
+
+def test_an_unknown_language_falls_back_to_chinese(cast, city_decided, django_capture_on_commit_callbacks):
+    report = build(django_capture_on_commit_callbacks, actor=cast["official"], kind="city_xlsx", cycle=city_decided,
+                   language="fr")
+    assert report.language == "zh-hans"

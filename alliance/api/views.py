@@ -33,7 +33,8 @@ class AllianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     filterset_class = AllianceFilter
     search_fields = ["name", "name_en"]
     ordering_fields = ["name", "id", "member_count"]
-    ordering = ["name"]
+    ordering = ["name", "id"]
+    pinyin_fields = {"name"}
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):

@@ -2,7 +2,9 @@
 
 Each document is drawn from one JSON-able dict of everything it shows (`assessment_data`,
 `city_data`). The sha256 of that dict is the report's data_hash: a built file is reused until
-something it shows changes. Documents are in Chinese, the language their readers read first.
+something it shows changes. Documents are in the requester's language (the report's `language`, Chinese by
+default): labels from the catalogue, names in their English form where one exists (kernel/names.py); the
+language is part of the data, so each language's file is cached apart.
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,11 +27,12 @@ from assessments import frameworks
 from assessments.models import Assessment, Cycle, Indicator, Report, Review
 from assessments.scoring import mean
 from kernel.errors import StateConflict
+from kernel.names import display_name
 from kernel.pdf import FONT_FAMILY, LANGUAGE, render_pdf
 from kernel.xlsx import safe_row
 
 # Bump when a template or the drawing changes, so files built from the old layout are not reused.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 EXTENSIONS = {Report.Kind.ASSESSMENT_PDF: "pdf", Report.Kind.CITY_PDF: "pdf", Report.Kind.CITY_XLSX: "xlsx"}
 CONTENT_TYPES = {
@@ -46,10 +49,11 @@ def digest(data: dict) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-def data_for(kind: str, *, assessment: Assessment | None = None, cycle: Cycle | None = None) -> dict:
+def data_for(kind: str, *, assessment: Assessment | None = None, cycle: Cycle | None = None,
+             language: str = LANGUAGE) -> dict:
     if kind == Report.Kind.ASSESSMENT_PDF:
-        return assessment_data(assessment)
-    return city_data(cycle, kind=kind)
+        return assessment_data(assessment, language=language)
+    return city_data(cycle, kind=kind, language=language)
 
 
 def render(kind: str, data: dict) -> bytes:
@@ -68,15 +72,16 @@ def _percent(fraction: Fraction) -> str:
     return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def axes_of(indicators: list[Indicator]) -> list[dict]:
+def axes_of(indicators: list[Indicator], language: str = LANGUAGE) -> list[dict]:
     """The second-level indicators that carry weight (or a first-level one scored directly), with their leaves."""
+    names = {indicator.code: display_name(indicator, language) for indicator in indicators}
 
     def leaf_codes(node):
         return [node["code"]] if not node["children"] else [
             code for child in node["children"] for code in leaf_codes(child)]
 
     return [
-        {"code": node["code"], "name": node["name"], "leaves": leaf_codes(node)}
+        {"code": node["code"], "name": names.get(node["code"], node["name"]), "leaves": leaf_codes(node)}
         for root in frameworks.nest(indicators)
         for node in root["children"] or [root]
         if not node["veto"]
@@ -106,28 +111,28 @@ def ensure_decided(assessment: Assessment) -> None:
         raise StateConflict(_("The assessment is not decided yet: its report is made once it is."))
 
 
-def assessment_data(assessment: Assessment) -> dict:
-    """Everything the alliance's report shows. Refused while the assessment is not decided."""
-    with translation.override(LANGUAGE):
+def assessment_data(assessment: Assessment, *, language: str = LANGUAGE) -> dict:
+    """Everything the alliance's report shows, in `language`. Refused while the assessment is not decided."""
+    with translation.override(language):
         ensure_decided(assessment)
         cycle, framework = assessment.cycle, assessment.cycle.framework
         indicators = list(framework.indicators.order_by("position"))
         reviews = list(assessment.reviews.filter(status=Review.Status.SUBMITTED).order_by("id"))
         experts = {review.id: _("Expert %(number)d") % {"number": n} for n, review in enumerate(reviews, 1)}
         working = {row["code"]: row for row in assessment.working}
-        names = {indicator.code: indicator.name for indicator in indicators}
-        axes = axes_of(indicators)
+        names = {indicator.code: display_name(indicator, language) for indicator in indicators}
+        axes = axes_of(indicators, language)
         shares = axis_shares(axes, assessment.working)
         parent_ids = {indicator.parent_id for indicator in indicators if indicator.parent_id}
         table = []
         for indicator in indicators:
             if indicator.id in parent_ids:
-                table.append({"group": True, "code": indicator.code, "name": indicator.name,
+                table.append({"group": True, "code": indicator.code, "name": names[indicator.code],
                               "weight": str(indicator.weight), "veto": indicator.veto})
                 continue
             row = working.get(indicator.code, {})
             table.append({
-                "group": False, "code": indicator.code, "name": indicator.name, "veto": indicator.veto,
+                "group": False, "code": indicator.code, "name": names[indicator.code], "veto": indicator.veto,
                 "weight": str(indicator.weight), "max_score": str(indicator.max_score),
                 "scores": row.get("scores", []), "used": row.get("used", []), "mean": row.get("mean", ""),
                 "contribution": row.get("contribution", ""), "failed": row.get("failed", False),
@@ -138,12 +143,12 @@ def assessment_data(assessment: Assessment) -> dict:
             said = [{"expert": experts[review.id], "text": text}
                     for review in reviews if (text := str(review.comments.get(indicator.code, "")).strip())]
             if said:
-                comments.append({"code": indicator.code, "name": indicator.name, "comments": said})
+                comments.append({"code": indicator.code, "name": names[indicator.code], "comments": said})
         return {
-            "layout": LAYOUT_VERSION, "language": LANGUAGE, "kind": Report.Kind.ASSESSMENT_PDF,
-            "alliance": assessment.alliance.name, "alliance_en": assessment.alliance.name_en,
-            "city": cycle.city.name, "cycle": cycle.title,
-            "framework": framework.name, "framework_version": framework.version,
+            "layout": LAYOUT_VERSION, "language": language, "kind": Report.Kind.ASSESSMENT_PDF,
+            "alliance": display_name(assessment.alliance, language), "alliance_en": assessment.alliance.name_en,
+            "city": display_name(cycle.city, language), "cycle": cycle.title,
+            "framework": display_name(framework, language), "framework_version": framework.version,
             "thresholds": {"excellent": str(cycle.excellent_from), "qualified": str(cycle.qualified_from),
                            "rectify": str(cycle.rectify_from)},
             "final_score": str(assessment.final_score), "grade": assessment.grade,
@@ -151,10 +156,10 @@ def assessment_data(assessment: Assessment) -> dict:
             "veto_failed": bool(assessment.veto_failed),
             "failed_veto": [{"code": code, "name": names.get(code, code)}
                             for code, row in working.items() if row.get("veto") and row.get("failed")],
-            "decided_on": timezone.localdate(assessment.decided_at).isoformat() if assessment.decided_at else "",
-            "decision_note": assessment.decision_note, "rectify_by": _iso(assessment.rectify_by),
+            "decided_on": _date(timezone.localdate(assessment.decided_at)) if assessment.decided_at else "",
+            "decision_note": assessment.decision_note, "rectify_by": _date(assessment.rectify_by),
             "rectification_items": [
-                {"text": item.text, "due_on": _iso(item.due_on), "done": item.done_at is not None,
+                {"text": item.text, "due_on": _date(item.due_on), "done": item.done_at is not None,
                  "done_note": item.done_note}
                 for item in assessment.rectification_items.order_by("due_on", "id")
             ],
@@ -168,8 +173,9 @@ def assessment_data(assessment: Assessment) -> dict:
         }
 
 
-def _iso(date) -> str:
-    return date.isoformat() if date else ""
+def _date(date) -> str:
+    """A date as the active language writes it (2026年12月1日, Dec. 1, 2026)."""
+    return formats.date_format(date, "DATE_FORMAT") if date else ""
 
 
 def radar_svg(axes: list[dict], size: int = 420) -> str:
@@ -210,19 +216,21 @@ def radar_svg(axes: list[dict], size: int = 420) -> str:
 
 
 def assessment_pdf(data: dict) -> bytes:
-    return render_pdf("assessments/reports/assessment.html", {"data": data, "radar": radar_svg(data["axes"])})
+    return render_pdf("assessments/reports/assessment.html", {"data": data, "radar": radar_svg(data["axes"])},
+                      language=data["language"])
 
 
 # The city comparison -------------------------------------------------------------------
 
-def city_data(cycle: Cycle, *, kind: str = Report.Kind.CITY_PDF) -> dict:
-    """Everything the city comparison shows: ranking, grade distribution, heat map. Needs one decided result."""
-    with translation.override(LANGUAGE):
+def city_data(cycle: Cycle, *, kind: str = Report.Kind.CITY_PDF, language: str = LANGUAGE) -> dict:
+    """Everything the city comparison shows, in `language`: ranking, grade distribution, heat map. Needs one
+    decided result."""
+    with translation.override(language):
         assessments = list(cycle.assessments.select_related("alliance").order_by("alliance__name", "id"))
         decided = [a for a in assessments if a.status == Assessment.Status.DECIDED]
         if not decided:
             raise StateConflict(_("No assessment of this cycle is decided yet."))
-        axes = axes_of(list(cycle.framework.indicators.order_by("position")))
+        axes = axes_of(list(cycle.framework.indicators.order_by("position")), language)
         # By final score; a failed veto fails the assessment whatever its score, so those rank last.
         decided.sort(key=lambda a: (bool(a.veto_failed), -a.final_score, a.alliance.name))
         ranking, rank = [], 0
@@ -232,7 +240,8 @@ def city_data(cycle: Cycle, *, kind: str = Report.Kind.CITY_PDF) -> dict:
                                                                                       assessment.final_score):
                 rank = position
             ranking.append({
-                "rank": rank, "alliance": assessment.alliance.name, "final_score": str(assessment.final_score),
+                "rank": rank, "alliance": display_name(assessment.alliance, language),
+                "final_score": str(assessment.final_score),
                 "grade": assessment.grade, "grade_label": str(Assessment.Grade(assessment.grade).label),
                 "veto_failed": bool(assessment.veto_failed), "shares": axis_shares(axes, assessment.working),
             })
@@ -240,16 +249,17 @@ def city_data(cycle: Cycle, *, kind: str = Report.Kind.CITY_PDF) -> dict:
         for assessment in decided:
             counts[assessment.grade] += 1
         return {
-            "layout": LAYOUT_VERSION, "language": LANGUAGE, "kind": kind,
-            "city": cycle.city.name, "cycle": cycle.title,
-            "framework": cycle.framework.name, "framework_version": cycle.framework.version,
+            "layout": LAYOUT_VERSION, "language": language, "kind": kind,
+            "city": display_name(cycle.city, language), "cycle": cycle.title,
+            "framework": display_name(cycle.framework, language), "framework_version": cycle.framework.version,
             "ranking": ranking,
             "distribution": [
                 {"grade": grade.value, "label": str(grade.label), "count": counts[grade.value],
                  "percent": _percent(Fraction(counts[grade.value], len(decided)))}
                 for grade in Assessment.Grade
             ],
-            "undecided": [a.alliance.name for a in assessments if a.status != Assessment.Status.DECIDED],
+            "undecided": [display_name(a.alliance, language) for a in assessments
+                          if a.status != Assessment.Status.DECIDED],
             "axes": [{"code": axis["code"], "name": axis["name"]} for axis in axes],
         }
 
@@ -270,12 +280,12 @@ def heat_colour(share: str | None) -> str:
 def city_pdf(data: dict) -> bytes:
     rows = [{**row, "cells": [{"share": share, "colour": heat_colour(share)} for share in row["shares"]]}
             for row in data["ranking"]]
-    return render_pdf("assessments/reports/city.html", {"data": data, "rows": rows})
+    return render_pdf("assessments/reports/city.html", {"data": data, "rows": rows}, language=data["language"])
 
 
 def city_xlsx(data: dict) -> bytes:
     bold = Font(bold=True)
-    with translation.override(LANGUAGE):
+    with translation.override(data["language"]):
         workbook = Workbook()
         ranking = workbook.active
         ranking.title = _("Ranking")

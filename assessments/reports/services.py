@@ -20,6 +20,8 @@ from assessments.permissions import can_get_report
 from assessments.reports import documents
 from assessments.reports.tasks import build_report
 from kernel.errors import DomainError, NotAllowed, StateConflict
+from kernel.names import display_name
+from kernel.pdf import document_language
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +32,11 @@ STALE_AFTER = timedelta(minutes=15)
 # Reads -----------------------------------------------------------------------------------
 
 def download_name(report: Report) -> str:
-    """The file name the user saves: the subject's names, never the storage path."""
+    """The file name the user saves: the subject's names in the report's language, never the storage path."""
     if report.assessment_id:
-        stem = f"{report.assessment.alliance.name}-{report.assessment.cycle.title}"
+        stem = f"{display_name(report.assessment.alliance, report.language)}-{report.assessment.cycle.title}"
     else:
-        stem = f"{report.cycle.city.name}-{report.cycle.title}"
+        stem = f"{display_name(report.cycle.city, report.language)}-{report.cycle.title}"
     stem = "".join("_" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in stem)
     return f"{stem}.{documents.EXTENSIONS[report.kind]}"
 
@@ -54,15 +56,16 @@ def _file_present(report: Report) -> bool:
     return bool(report.file) and report.file.storage.exists(report.file.name)
 
 
-def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | None) -> Report:
-    """The report of this data: the one built or being built, else a new one queued after commit."""
+def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | None, language: str) -> Report:
+    """The report of this data in this language: the one built or being built, else a new one queued after
+    commit (the language is part of the data, so of its digest)."""
     # Lock the subject so that two simultaneous requests cannot both queue a build.
     if assessment is not None:
         assessment = (Assessment.objects.select_for_update(of=("self",))
                       .select_related("cycle__framework", "cycle__city", "alliance").get(pk=assessment.pk))
     else:
         cycle = Cycle.objects.select_for_update(of=("self",)).select_related("framework", "city").get(pk=cycle.pk)
-    data_hash = documents.digest(documents.data_for(kind, assessment=assessment, cycle=cycle))
+    data_hash = documents.digest(documents.data_for(kind, assessment=assessment, cycle=cycle, language=language))
     existing = (Report.objects.filter(kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash)
                 .exclude(status=Report.Status.FAILED).order_by("-created_at").first())
     if existing is not None:
@@ -77,7 +80,7 @@ def _request(*, actor, kind: str, assessment: Assessment | None, cycle: Cycle | 
             existing.finished_at = timezone.now()
             existing.save(update_fields=["status", "error", "finished_at"])
     report = Report.objects.create(
-        kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash,
+        kind=kind, assessment=assessment, cycle=cycle, data_hash=data_hash, language=language,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     transaction.on_commit(lambda: _queue(report.id))
@@ -96,13 +99,15 @@ def _queue(report_id: int) -> None:
 
 
 @transaction.atomic
-def request_report(*, actor, kind: str, assessment: Assessment | None = None, cycle: Cycle | None = None) -> Report:
+def request_report(*, actor, kind: str, assessment: Assessment | None = None, cycle: Cycle | None = None,
+                   language: str | None = None) -> Report:
+    """Ask for a report in `language` (the requester's; Chinese when not given)."""
     _check_subject(kind, assessment, cycle)
     if kind == Report.Kind.ASSESSMENT_PDF:
         documents.ensure_decided(assessment)  # say so to whoever may see it, before asking who may get it
     if not can_get_report(actor, kind, assessment=assessment, cycle=cycle):
         raise NotAllowed(_("You may not get this report."))
-    return _request(actor=actor, kind=kind, assessment=assessment, cycle=cycle)
+    return _request(actor=actor, kind=kind, assessment=assessment, cycle=cycle, language=document_language(language))
 
 
 @transaction.atomic
@@ -114,4 +119,4 @@ def retry_report(*, report: Report, actor) -> Report:
         raise NotAllowed(_("You may not get this report."))
     if report.status != Report.Status.FAILED:
         raise StateConflict(_("Only a failed report can be tried again."))
-    return _request(actor=actor, kind=report.kind, **subject)
+    return _request(actor=actor, kind=report.kind, language=report.language, **subject)

@@ -41,7 +41,8 @@ def build_report(report_id: int) -> str:
     # Only a build still running may finish: one given up as stale meanwhile stays failed.
     running = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING)
     try:
-        data = documents.data_for(report.kind, assessment=report.assessment, cycle=report.cycle)
+        data = documents.data_for(report.kind, assessment=report.assessment, cycle=report.cycle,
+                                  language=report.language)
         _progress(report.id, 30)
         content = documents.render(report.kind, data)
         _progress(report.id, 80)
@@ -54,7 +55,7 @@ def build_report(report_id: int) -> str:
             error = exc.message
             logger.warning("report %s (%s) failed: %s", report_id, report.kind, error)
         else:
-            with translation.override(documents.LANGUAGE):
+            with translation.override(report.language):
                 error = _("The report could not be generated: %(error)s") % {
                     "error": f"{type(exc).__name__}: {exc}"[:500]}
             logger.exception("report %s (%s) failed", report_id, report.kind)

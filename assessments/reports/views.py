@@ -5,6 +5,7 @@ Report files are served only here, after the permission check; never from MEDIA_
 
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,7 +33,7 @@ def _status(request, report: Report):
 def report_request(request, kind, pk):
     subject = report_subject_for_user(request.user, kind, pk)
     try:
-        report = services.request_report(actor=request.user, kind=kind, **subject)
+        report = services.request_report(actor=request.user, kind=kind, language=get_language(), **subject)
     except DomainError as exc:
         return _refused(request, exc)
     if request.htmx:

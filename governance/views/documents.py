@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,6 +19,7 @@ from governance import calendar, minutes_pdf
 from governance.models import CalendarFeed
 from governance.selectors import calendar_meetings, meeting_get_for_user, minutes_for_user
 from governance.services.meetings import calendar_feed_renew
+from kernel.pdf import document_language
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -41,7 +43,7 @@ def calendar_feed(request, token):
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404
-    response = HttpResponse(calendar.feed_ics(calendar_meetings(feed.user)), content_type=ICS_TYPE)
+    response = HttpResponse(calendar.feed_ics(calendar_meetings(feed.user), language=feed.user.language), content_type=ICS_TYPE)
     # The address is the secret: keep it out of caches, referrers and search engines.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
@@ -74,6 +76,7 @@ def minutes_document(request, pk):
     minutes = minutes_for_user(request.user).filter(meeting=meeting).first()
     if minutes is None:
         raise Http404
-    response = HttpResponse(minutes_pdf.minutes_pdf(meeting, minutes), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, minutes_pdf.file_name(meeting))
+    language = document_language(get_language())
+    response = HttpResponse(minutes_pdf.minutes_pdf(meeting, minutes, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, minutes_pdf.file_name(meeting, language=language))
     return _private(response)

@@ -67,7 +67,7 @@ def home(request):
         "votes_waiting": selectors.motions_needing_vote(user).count() if scope.seat_ids else 0,
         "alliances": alliances_for_user(user).filter(
             Q(id__in=scope.seat_alliance_ids) | Q(id__in=alliances_overseen_by(user).values("id"))
-        ).select_related(None).only("id", "name").order_by("name"),
+        ).select_related(None).only("id", "name", "name_en").order_by("name"),
         "managed_ids": scope.secretariat_alliance_ids,
     })
 

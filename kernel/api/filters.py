@@ -13,8 +13,18 @@ from django.utils.translation import gettext as _
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
+from kernel.collation import pinyin_ordering
+
 
 class OrderingFilter(filters.OrderingFilter):
+    """Names a view lists in `pinyin_fields` sort in pinyin order (kernel/collation.py)."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*pinyin_ordering(ordering, getattr(view, "pinyin_fields", ())))
+
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
         if params:

@@ -134,6 +134,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     search_fields = ["name", "name_en", "=uscc"]
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
+    pinyin_fields = {"name"}
 
     def get_queryset(self):
         return organizations_for_user(self.request.user).select_related("city")
