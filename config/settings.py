@@ -408,6 +408,7 @@ SPECTACULAR_SETTINGS = {
         "ResponseStatusEnum": "cooperation.models.Response.Status",
         "NewsKindEnum": "publicity.models.NewsItem.Kind",
         "NewsStatusEnum": "publicity.models.NewsItem.Status",
+        "WarningLevelEnum": "assessments.models.WarningRule.Level",
     },
 }
 
