@@ -85,5 +85,5 @@ def assembly(size: int, secretariat=None):
                                                joined_on=timezone.localdate()) for unit in units])
     users = User.objects.bulk_create([User(username=f"d{alliance.pk}-{n}") for n in range(size)])
     Seat.objects.bulk_create([Seat(body=body, user=user, organization=unit, term_start=timezone.localdate())
-                              for user, unit in zip(users, units)])
+                              for user, unit in zip(users, units, strict=False)])
     return alliance, body, secretariat

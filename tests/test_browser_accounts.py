@@ -18,7 +18,13 @@ from alliance.demo import HIGH_TECH
 from alliance.models import Alliance
 from members.invitations import invitation_create, invitation_token
 from members.models import RoleGrant, User
-from tests.browser import PASSWORD, assert_no_browser_errors, fast_password_hashing, in_menu, open_page  # noqa: F401
+from tests.browser import (  # noqa: F401
+    PASSWORD,
+    assert_no_browser_errors,
+    fast_password_hashing,
+    in_menu,
+    open_page,
+)
 from tests.conftest import load_cast
 from tests.test_browser_assessments import in_browser_thread  # noqa: F401
 

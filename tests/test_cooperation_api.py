@@ -137,7 +137,7 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(world, api_for, p
     before = (TechnologyNeed.objects.count(), TalentNeed.objects.count())
     answer = api_for(world.secretariat).post(path, _fill(body, world.ids()), format="json")
     assert answer.status_code == 400, answer.content
-    assert list(answer.json()) == [field]
+    assert list(answer.json()) == [field, "codes"]
     assert (TechnologyNeed.objects.count(), TalentNeed.objects.count()) == before
 
 

@@ -664,7 +664,7 @@ def _assembly_pages(size, client_for):
 def test_the_attendance_sheet_the_ballots_and_the_secretariat_home_cost_the_same_for_10_or_100_seats(client_for):
     small_browser, small_pages = _assembly_pages(10, client_for)
     large_browser, large_pages = _assembly_pages(100, client_for)
-    for small_path, large_path in zip(small_pages, large_pages):
+    for small_path, large_path in zip(small_pages, large_pages, strict=True):
         small_browser.get(small_path)
         small, _ = _count(small_browser, small_path)
         large_browser.get(large_path)

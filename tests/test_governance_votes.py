@@ -277,7 +277,7 @@ def _string_columns(model):
 def test_a_secret_ballot_links_no_voter_to_a_choice(high_tech, secretariat, seats):
     _meeting, motion = gd.meeting_with_open_motion(high_tech, secretariat, ballot="secret")
     choices = ["yes", "no", "abstain", "yes", "no", "yes"]
-    for seat, choice in zip(seats, choices):
+    for seat, choice in zip(seats, choices, strict=False):
         votes.ballot_cast(motion=motion, actor=seat.user, choice=choice)
     motion = votes.motion_close(motion=motion, actor=secretariat)
     assert (motion.yes_count, motion.no_count, motion.abstain_count) == (3, 2, 1)
