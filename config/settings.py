@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "cooperation",
     "assessments",
     "publicity",
+    "matching",
 ]
 
 MIDDLEWARE = [
