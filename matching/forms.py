@@ -36,3 +36,19 @@ class FigureForm(Form):
 
 class FigureImportForm(Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class MappingForm(Form):
+    """One share per sector of the scheme (empty is 0); the shares given must add up to 1, or none for the
+    default."""
+
+    def __init__(self, *args, sectors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sectors = list(sectors)
+        for sector in self.sectors:
+            self.fields[f"share_{sector.pk}"] = forms.DecimalField(
+                label=str(sector), required=False, min_value=0, max_value=1, max_digits=7, decimal_places=6)
+
+    def shares(self) -> list:
+        return [(sector, self.cleaned_data[f"share_{sector.pk}"]) for sector in self.sectors
+                if self.cleaned_data.get(f"share_{sector.pk}")]

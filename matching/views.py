@@ -4,20 +4,27 @@ of queries."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from alliance.models import City
 from alliance.selectors import alliance_get_for_user
+from cooperation.catalogue import CATEGORY_NAMES, category_name
 from kernel.errors import DomainError
+from kernel.names import display_name
 from kernel.pages import show_error
+from kernel.pdf import document_language
 from kernel.selectors import get_or_404
-from matching import excel, selectors, services
-from matching.compute import alliance_matching, city_matching
-from matching.forms import FigureForm, FigureImportForm, MatchingQueryForm
-from matching.models import IndustryFigure, Sector
+from matching import documents, excel, selectors, services
+from matching.compute import Mapping, alliance_matching, city_matching
+from matching.forms import FigureForm, FigureImportForm, MappingForm, MatchingQueryForm
+from matching.models import IndustryFigure, Scheme, Sector
 from matching.permissions import (
     can_manage_city,
     can_read_alliance_matching,
@@ -144,3 +151,112 @@ def template_workbook(request, pk):
     if not can_manage_city(request.user, city.pk):
         raise PermissionDenied(_("Only an official of the city enters its industry figures and mappings."))
     return excel.template_response(city)
+
+
+def _official_city(request, pk) -> City:
+    city = get_or_404(City.objects.all(), pk)
+    if not can_manage_city(request.user, city.pk):
+        raise PermissionDenied(_("Only an official of the city enters its industry figures and mappings."))
+    return city
+
+
+def _scheme(request) -> str:
+    scheme = request.GET.get("scheme", Scheme.CHAIN)
+    return scheme if scheme in Scheme.values else Scheme.CHAIN
+
+
+@login_required
+def mappings_page(request, pk):
+    """The effective mapping of each major category in one scheme; the city's own marked apart from the
+    default."""
+    city = _official_city(request, pk)
+    scheme = _scheme(request)
+    sectors = selectors.sectors_of_city(city.pk, scheme)
+    mapping = Mapping(city.pk, scheme, sectors)
+    names = {sector.pk: sector for sector in sectors}
+    language = get_language()
+    rows = [{"code": code, "name": category_name(code, language), "customised": code in mapping.customised,
+             "shares": [(names[sector_id], share) for sector_id, share in mapping.categories[code]]}
+            for code in CATEGORY_NAMES]
+    return render(request, "matching/mappings.html", {"city": city, "scheme": scheme, "rows": rows,
+                                                      "schemes": Scheme.choices})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_edit(request, pk, scheme, category):
+    city = _official_city(request, pk)
+    if scheme not in Scheme.values or category not in CATEGORY_NAMES:
+        raise Http404
+    sectors = selectors.sectors_of_city(city.pk, scheme)
+    current = dict(Mapping(city.pk, scheme, sectors).categories[category])
+    initial = {f"share_{sector_id}": share for sector_id, share in current.items()}
+    form = MappingForm(request.POST or None, initial=initial, sectors=sectors)
+    status = 200
+    if request.method == "POST":
+        if "default" in request.POST or form.is_valid():
+            shares = [] if "default" in request.POST else form.shares()
+            try:
+                services.mapping_set(city=city, scheme=scheme, major_category=category, shares=shares,
+                                     actor=request.user)
+                return redirect(f"{reverse('matching:mappings', args=[city.pk])}?scheme={scheme}")
+            except DomainError as exc:
+                status = show_error(request, exc, form)
+        else:
+            status = 400
+    return render(request, "matching/mapping_form.html", {
+        "city": city, "scheme": scheme, "category": category, "category_name": category_name(category, get_language()),
+        "form": form}, status=status)
+
+
+def _download(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    return response
+
+
+DOCUMENT_KINDS = ("xlsx", "pdf")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _document(request, result, title, stem, kind):
+    language = document_language(get_language())
+    if kind == "xlsx":
+        return _download(documents.workbook(result, title, language), XLSX, f"{stem}.xlsx")
+    return _download(documents.pdf(result, title, language), "application/pdf", f"{stem}.pdf", inline=True)
+
+
+@login_required
+def alliance_document(request, pk, kind):
+    if kind not in DOCUMENT_KINDS:
+        raise Http404
+    alliance = alliance_get_for_user(request.user, pk)
+    if not can_read_alliance_matching(request.user, alliance):
+        raise PermissionDenied(_("Only the alliance's secretariat, its council and the city's officials read its "
+                                 "matching."))
+    form, query = _query(request)
+    if query is None:
+        return render(request, "matching/alliance.html", {"alliance": alliance, "form": form}, status=400)
+    language = document_language(get_language())
+    with translation.override(language):
+        result = alliance_matching(alliance, **query, language=language)
+        title = f"{display_name(alliance, language)} · {_('Matching of majors and industry')} · {result['year']}"
+    return _document(request, result, title, f"matching-{alliance.pk}-{result['year']}", kind)
+
+
+@login_required
+def city_document(request, pk, kind):
+    if kind not in DOCUMENT_KINDS:
+        raise Http404
+    city = get_or_404(City.objects.all(), pk)
+    if not can_read_city_comparison(request.user, city.pk):
+        raise PermissionDenied(_("Only the city's officials read the comparison of its alliances."))
+    form, query = _query(request)
+    if query is None:
+        return render(request, "matching/city.html", {"city": city, "form": form}, status=400)
+    language = document_language(get_language())
+    with translation.override(language):
+        result = city_matching(city, **query, language=language)
+        heading = _("Matching: the city's alliances compared")
+        title = f"{display_name(city, language)} · {heading} · {result['year']}"
+    return _document(request, result, title, f"matching-city-{city.pk}-{result['year']}", kind)

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from alliance.models import Alliance, City, IndustrialChain
 from kernel.errors import DomainError, NotAllowed
@@ -334,3 +334,73 @@ def test_an_import_with_one_bad_row_saves_nothing_and_reports_each(client_for, c
     assert response.status_code == 400 and 'id="import-errors"' in text
     assert not IndustryFigure.objects.filter(city=zibo, year=2011).exists()
     assert text.count("<tr><td>4</td>") == 3 and "<tr><td>5</td>" in text and "<tr><td>3</td>" not in text
+
+
+# The mapping pages -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "status"), [("official", 200), ("secretariat", 403), ("director", 403),
+                                              ("contact", 403), ("weifang_official", 403)])
+def test_who_sees_the_mapping_pages(client_for, cast, zibo, role, status):
+    browser = client_for(cast[role])
+    assert browser.get(reverse("matching:mappings", args=[zibo.pk])).status_code == status
+    assert browser.get(reverse("matching:mapping-edit", args=[zibo.pk, "gbt4754", "46"])).status_code == status
+
+
+def test_the_mappings_page_shows_the_default_of_each_category(client_for, cast, zibo,
+                                                              django_assert_max_num_queries):
+    browser = client_for(cast["official"])
+    with django_assert_max_num_queries(12):
+        text = browser.get(reverse("matching:mappings", args=[zibo.pk])).content.decode()
+    assert text.count("data-category=") == 19 and "高端装备" in text
+    gbt = browser.get(reverse("matching:mappings", args=[zibo.pk]), {"scheme": "gbt4754"}).content.decode()
+    assert "制造业" in gbt
+
+
+def test_the_official_changes_a_category_on_the_page(client_for, cast, zibo):
+    sections = _sections()
+    browser = client_for(cast["official"])
+    url = reverse("matching:mapping-edit", args=[zibo.pk, "gbt4754", "46"])
+    bad = browser.post(url, {f"share_{sections['C'].pk}": "0.6", f"share_{sections['M'].pk}": "0.3"})
+    assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
+    assert not SectorMapping.objects.filter(city=zibo, major_category="46").exists()
+    good = browser.post(url, {f"share_{sections['C'].pk}": "0.7", f"share_{sections['M'].pk}": "0.3"})
+    assert good.status_code == 302
+    assert {(m.sector.code, m.share) for m in SectorMapping.objects.filter(city=zibo, major_category="46")} == {
+        ("C", Decimal("0.7")), ("M", Decimal("0.3"))}
+    assert browser.post(url, {"default": "1"}).status_code == 302
+    assert not SectorMapping.objects.filter(city=zibo, major_category="46").exists()
+    assert browser.get(reverse("matching:mapping-edit", args=[zibo.pk, "nope", "46"])).status_code == 404
+
+
+# Excel and PDF -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "status"), [("official", 200), ("secretariat", 200), ("contact", 403),
+                                              ("weifang_official", 403)])
+def test_the_alliance_matching_as_excel(client_for, cast, high_tech, role, status):
+    response = client_for(cast[role]).get(reverse("matching:alliance-document", args=[high_tech.pk, "xlsx"]))
+    assert response.status_code == status
+    if status == 200:
+        book = load_workbook(io.BytesIO(response.content))
+        assert len(book.sheetnames) == 4 and book.worksheets[1].max_row == 4  # header + three years
+
+
+def test_the_city_comparison_as_excel_and_pdf(client_for, cast, zibo):
+    browser = client_for(cast["official"])
+    xlsx = browser.get(reverse("matching:city-document", args=[zibo.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    pdf = browser.get(reverse("matching:city-document", args=[zibo.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert browser.get(reverse("matching:city-document", args=[zibo.pk, "doc"])).status_code == 404
+    assert client_for(cast["secretariat"]).get(
+        reverse("matching:city-document", args=[zibo.pk, "pdf"])).status_code == 403
+
+
+def test_the_bench_step_builds_its_city_and_reports(capsys):
+    """bench/matching.py (step 8 of `make bench`) at full scale: 150 alliances over five years."""
+    from bench.matching import run_step
+
+    lines = run_step()
+    print("\n".join(lines))
+    assert lines[0].startswith("## Matching") and any("150 alliances compared" in line for line in lines)
