@@ -11,6 +11,7 @@ from django.utils import timezone
 from alliance.demo import DemoCore
 from cooperation.models import Offer
 from matching.models import IndustryFigure, Scheme, Sector
+from matching.services import gbt_sections_ensure
 from members.demo import synthetic_uscc
 from members.models import Organization
 
@@ -90,6 +91,7 @@ def load_matching_demo(core: DemoCore) -> bool:
     year = timezone.localdate().year
     if IndustryFigure.objects.filter(city=core.city).exists():
         return False
+    gbt_sections_ensure()
     _figures(core.city, year)
     _majors(core, year)
     return True

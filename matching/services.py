@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.catalogue import CATEGORY_NAMES
 from kernel.errors import DomainError, NotAllowed, full_clean_or_raise
+from matching.defaults import GBT4754_SECTIONS
 from matching.models import IndustryFigure, Scheme, Sector, SectorMapping
 from matching.permissions import can_manage_city
 
@@ -21,6 +22,13 @@ def chain_sector_sync(sender, instance, **kwargs) -> None:
     Sector.objects.update_or_create(chain=instance, defaults={
         "scheme": Scheme.CHAIN, "city_id": instance.city_id, "code": f"chain-{instance.pk}", "name": instance.name,
         "name_en": instance.name_en})
+
+
+def gbt_sections_ensure() -> None:
+    """The 20 GB/T sections (shipped by a data migration; again after a database flush, as tests do)."""
+    for code, name, name_en in GBT4754_SECTIONS:
+        Sector.objects.get_or_create(city=None, code=code, scheme=Scheme.GBT4754,
+                                     defaults={"name": name, "name_en": name_en})
 
 
 def _require_official(actor, city_id: int) -> None:
