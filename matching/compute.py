@@ -228,3 +228,14 @@ def city_matching(city, *, year: int | None = None, basis: str = "graduates", we
     answer["alliances"] = rows
     answer["working"] = _working(result, [display_name(a, language) for a in compared], indicators)
     return answer
+
+
+def alliance_metrics(alliance: Alliance, year: int) -> dict:
+    """The alliance's matching figures of a year, for the metric registry of the assessments (framework leaf B1):
+    `mean_abs_deviation`, `similarity`, `coupling_d` and `talent_filled_share` as decimals of six places, None
+    where the data cannot support one (the matching's reason is on its page)."""
+    result = alliance_matching(alliance, year=year)
+    values = {"mean_abs_deviation": result["mean_abs_deviation"], "similarity": result["similarity"],
+              "coupling_d": result["coupling"]["d"] if result["coupling"] else None,
+              "talent_filled_share": result["talent"]["filled_share"]}
+    return {key: None if value is None else Decimal(value) for key, value in values.items()}

@@ -404,3 +404,48 @@ def test_the_bench_step_builds_its_city_and_reports(capsys):
     lines = run_step()
     print("\n".join(lines))
     assert lines[0].startswith("## Matching") and any("150 alliances compared" in line for line in lines)
+
+
+def test_a_single_majors_mapping_overrides_its_category(cast, high_tech):
+    year = alliance_matching(high_tech)["year"]
+    before = alliance_matching(high_tech, year=year)
+    assert before["unmapped_supply"] > 0  # 530302 大数据与会计: 53 maps to no chain of Zibo
+    software = Sector.objects.get(city=high_tech.city, name__startswith="电子信息")
+    services.mapping_set(city=high_tech.city, scheme="chain", major_category="53", major_code="530302",
+                         shares=[(software, Decimal(1))], actor=cast["official"])
+    after = alliance_matching(high_tech, year=year)
+    assert after["unmapped_supply"] == 0
+    share = {row["code"]: Decimal(row["supply_share"]) for row in after["sectors"]}
+    assert share[software.code] > {row["code"]: Decimal(row["supply_share"]) for row in before["sectors"]}[
+        software.code]
+
+
+def test_the_alliances_metrics_for_the_assessment(high_tech):
+    from matching.compute import alliance_metrics
+
+    year = alliance_matching(high_tech)["year"]
+    metrics = alliance_metrics(high_tech, year)
+    assert set(metrics) == {"mean_abs_deviation", "similarity", "coupling_d", "talent_filled_share"}
+    assert Decimal(0) <= metrics["coupling_d"] <= Decimal(1) and metrics["similarity"] is not None
+
+
+def test_an_alliances_matching_costs_the_same_queries_with_more_years_and_majors(
+        api_for, cast, high_tech, django_assert_num_queries):
+    from cooperation.models import Offer
+
+    api = api_for(cast["official"])
+    url = f"/api/v1/alliances/{high_tech.pk}/matching/"
+    api.get(url)
+    with django_assert_num_queries(9):  # the alliance, then sectors, mappings, offers, figures, chains, needs (2), indicators
+        api.get(url)
+    school = Offer.objects.filter(alliance=high_tech, kind="major").first().organization
+    Offer.objects.bulk_create(
+        Offer(alliance=high_tech, organization=school, kind="major", title=code, major_code=code,
+              major_category=code[:2], year=year, enrolment=50, graduates=40)
+        for year in range(2015, 2020) for code in ("460301", "510203", "430601", "520201"))
+    IndustryFigure.objects.bulk_create(
+        IndustryFigure(city=high_tech.city, year=year, sector=sector, value_added=10**9, jobs=1000)
+        for year in range(2015, 2020) for sector in Sector.objects.filter(city=high_tech.city))
+    assert len(api.get(url).json()["years"]) == 8
+    with django_assert_num_queries(9):
+        api.get(url)
