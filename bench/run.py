@@ -32,6 +32,9 @@ One run:
    over HTTP from 16 threads, with median and p95 latency, ballots per second and a check of
    the tally; then the meeting's minutes PDF, timed. Its table is added to latest.md.
 
+8. (issue 12's benchmark, bench/matching.py): the matching of majors and industry for a city of 150
+   alliances over five years, in-process; its table is added to latest.md.
+
 gunicorn is always stopped (in a finally) before step 6, and again at the end of step 7.
 """
 
@@ -947,6 +950,8 @@ def main() -> int:
                         help="leave out step 6, the assessment reports (for trying a fix to the HTTP endpoints)")
     parser.add_argument("--skip-governance", action="store_true",
                         help="leave out step 7, the 1,000 ballots over HTTP and the minutes PDF")
+    parser.add_argument("--skip-matching", action="store_true",
+                        help="leave out step 8, the matching of a city of 150 alliances over five years")
     parser.add_argument("--only-governance", action="store_true",
                         help="run step 7 alone, on an empty migrated database (or the previous one with --reuse-db)")
     args = parser.parse_args()
@@ -1128,6 +1133,14 @@ def main() -> int:
 
         governance_lines = run_step(database_url, RESULTS_DIR)
 
+    # 8. Matching of majors and industry: a city of 150 alliances over five years.
+    matching_lines = []
+    if not args.skip_matching:
+        from bench.matching import run_step as matching_step
+
+        log("Matching: a city of 150 alliances over five years ...")
+        matching_lines = matching_step()
+
     # 5. Report.
     floor = statistics.median(timings[endpoints[0][0]])
     lines = [
@@ -1174,6 +1187,8 @@ def main() -> int:
         lines += ["", *assessment_lines]
     if governance_lines:
         lines += ["", *governance_lines]
+    if matching_lines:
+        lines += ["", *matching_lines]
     lines += ["", f"Total run time: {time.perf_counter() - started:.0f} s."]
     report = "\n".join(lines) + "\n"
     print()

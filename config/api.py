@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-APPS = ["alliance", "members", "governance", "cooperation", "publicity", "assessments"]
+APPS = ["alliance", "members", "governance", "cooperation", "publicity", "matching", "assessments"]
 
 router = DefaultRouter()
 extra = []

@@ -8,6 +8,7 @@ from alliance.models import Alliance
 from assessments.demo import load_seed_framework
 from cooperation.demo import load_cooperation_activity, load_cooperation_demo
 from governance.demo import load_demo_council, load_governance_demo
+from matching.demo import load_matching_demo
 from members.demo import load_members_demo
 from members.models import Organization
 from publicity.demo import load_publicity_demo
@@ -30,6 +31,7 @@ def load_demo() -> dict:
     members = load_members_demo(core)
     load_governance_demo(core, members)
     load_cooperation_demo(core)
+    load_matching_demo(core)
     load_seed_framework()
     return {"alliances": Alliance.objects.count(), "organizations": Organization.objects.count()}
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessments/reports/", include("assessments.reports.urls")),
     path("assessments/", include("assessments.urls")),
     path("", include("publicity.urls")),
+    path("matching/", include("matching.urls")),
     path("notifications/", include("kernel.urls")),
     path("api/v1/", include("config.api")),
     # Any other path under /api/: the API's JSON 404 (DEBUG's HTML page never answers there).

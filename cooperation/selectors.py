@@ -8,7 +8,7 @@ Who reads an entry:
 - the unit's own contacts, the alliance's secretariat and the city's officials: all of them.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from alliance.models import Alliance
@@ -198,3 +198,30 @@ def unpublished_counts(alliance_ids) -> list[dict]:
                                                          "alliance_name": row["alliance__name"]})
             entry[key] = row["n"]
     return sorted(rows.values(), key=lambda row: row["alliance_name"])
+
+
+def major_supply(alliance_ids) -> list[dict]:
+    """The majors the alliances' schools offer, per alliance, unit, year and major code, with their enrolment and
+    graduates (merged duplicates left out), for the matching of majors and industry: one query. The caller has
+    checked that its user may read these alliances' figures."""
+    return list(Offer.objects.filter(alliance_id__in=alliance_ids, kind=Offer.Kind.MAJOR, merged_into__isnull=True)
+                .order_by().values("alliance_id", "organization_id", "year", "major_code", "major_category")
+                .annotate(enrolment=Sum("enrolment"), graduates=Sum("graduates")))
+
+
+def needs_posted(alliance_ids) -> list[dict]:
+    """Per alliance and year: technology needs and talent needs posted (merged duplicates left out), and the
+    talent needs' headcount and filled positions: two queries."""
+    rows: dict[tuple, dict] = {}
+    for model, key in ((TechnologyNeed, "technology_needs_posted"), (TalentNeed, "talent_needs_posted")):
+        extra = {"headcount": Sum("headcount"), "filled": Sum("filled")} if model is TalentNeed else {}
+        for row in (model.objects.filter(alliance_id__in=alliance_ids, merged_into__isnull=True).order_by()
+                    .values("alliance_id", "year").annotate(n=Count("id"), **extra)):
+            entry = rows.setdefault((row["alliance_id"], row["year"]), {
+                "alliance_id": row["alliance_id"], "year": row["year"], "technology_needs_posted": 0,
+                "talent_needs_posted": 0, "talent_headcount": 0, "talent_filled": 0})
+            entry[key] = row["n"]
+            if model is TalentNeed:
+                entry["talent_headcount"] = row["headcount"] or 0
+                entry["talent_filled"] = row["filled"] or 0
+    return list(rows.values())

@@ -18,8 +18,10 @@ ALLOWED = {
     "governance": {"kernel", "alliance", "members"},
     "cooperation": {"kernel", "alliance", "members"},
     "publicity": {"kernel", "alliance", "members"},
-    "assessments": {"kernel", "alliance", "members", "governance", "cooperation", "publicity"},
-    "config": {"kernel", "alliance", "members", "governance", "cooperation", "publicity", "assessments"},
+    "matching": {"kernel", "alliance", "members", "cooperation"},
+    "assessments": {"kernel", "alliance", "members", "governance", "cooperation", "publicity", "matching"},
+    "config": {"kernel", "alliance", "members", "governance", "cooperation", "publicity", "matching",
+               "assessments"},
 }
 PROJECT = set(ALLOWED)
 
