@@ -100,6 +100,32 @@ def with_quorum(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
+def seats_to_cast(motion: Motion, actor, seat_id=None) -> QuerySet[Seat]:
+    """For a ballot, in one query: the seat (the one named, or else the actor's own: held before attended as
+    alternate), its unit, whether it declared a conflict on the motion, its attendance at the motion's meeting
+    (`attendance_mode`, `attendance_by_alternate`, `attendance_proxy_seat`: None by written consent or
+    without a row) and the meeting's quorum now (`quorum_present`, `quorum_entitled`: the seats present and
+    the body's seats, the counts `present_count` and `active_seats` give). The first row is the seat."""
+    seats = active_seats(motion.body_id)
+    if seat_id is not None:
+        seats = seats.filter(pk=seat_id).order_by()
+    else:
+        seats = seats.filter(Q(user=actor) | Q(alternate=actor)).alias(
+            held=Case(When(user=actor, then=0), default=1)).order_by("held", "pk")
+    seats = seats.select_related("organization").annotate(
+        conflicted=Exists(ConflictDeclaration.objects.filter(motion_id=motion.pk, seat=OuterRef("pk"))))
+    if motion.meeting_id is not None:
+        row = Attendance.objects.filter(meeting_id=motion.meeting_id, seat=OuterRef("pk"))
+        seats = seats.annotate(
+            attendance_mode=Subquery(row.values("mode")[:1]),
+            attendance_by_alternate=Subquery(row.values("by_alternate")[:1]),
+            attendance_proxy_seat=Subquery(row.values("proxy_seat_id")[:1]),
+            quorum_present=_present_count(motion.meeting_id),
+            quorum_entitled=_entitled_count(motion.body_id),
+        )
+    return seats
+
+
 def present_count(meeting_id) -> int:
     """Current seats present at the meeting: in person, online, or represented by proxy."""
     return Attendance.objects.filter(meeting_id=meeting_id, mode__in=Attendance.PRESENT_MODES,
