@@ -24,16 +24,19 @@
 
 import datetime
 import io
+import os
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 N_SEATS = 1_000
 ROUNDS = ((16, "named"), (64, "named"), (16, "secret"))  # (client threads, ballot) per motion
 SAMPLE_MS = 10
 AIM_P95_MS = 100  # issue 14: p95 <= 100 ms with 16 clients (about 200 ballots/s)
 AIM_RATE = 200
+AIM_CPU_MS = 10  # issue 14: about 10 ms of CPU per ballot, all told, for 200 ballots/s on two cores
 WORKERS = 4
 WORKER_THREADS = 4
 PDF_RUNS = 5
@@ -182,6 +185,50 @@ class LockSampler:
         return {"samples": len(self.samples), "share": sum(1 for w in waiting if w) / n,
                 "mean": sum(waiting) / n, "max": max(waiting, default=0),
                 "active": sum(a for _w, a, _e in self.samples) / n, "events": events}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process, from /proc (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by the gunicorn workers and by the bench database's PostgreSQL backends over a round:
+    the cost of a ballot in CPU, which other engineers' load on the machine slows down but does not add to."""
+
+    def __init__(self, database_url: str, server_pid: int):
+        self.database_url, self.server_pid = database_url, server_pid
+
+    def _backends(self) -> list[int]:
+        import psycopg
+
+        with psycopg.connect(self.database_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+            return [pid for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'").fetchall()]
+
+    def snapshot(self) -> dict:
+        return {"web": {pid: _cpu_seconds(pid) for pid in _children(self.server_pid)},
+                "db": {pid: _cpu_seconds(pid) for pid in self._backends()}}
+
+    @staticmethod
+    def used(before: dict, after: dict) -> dict:
+        return {side: sum(after[side][pid] - before[side].get(pid, 0.0) for pid in after[side])
+                for side in ("web", "db")}
 
 
 def cast_ballots(base: str, motion_id: int, tokens: list[str], clients: int) -> dict:
@@ -340,22 +387,24 @@ def time_minutes_pdf_http(base: str, subjects: dict) -> list[float]:
     return timings[1:]
 
 
-def run_round(base: str, database_url: str, motion_id: int, tokens: list[str], clients: int) -> dict:
-    """One round: the ballots with lock sampling, the floor from as many clients, the checks."""
-    import os
-
+def run_round(base: str, database_url: str, server_pid: int, motion_id: int, tokens: list[str],
+              clients: int) -> dict:
+    """One round: the ballots with lock sampling and their CPU, the floor from as many clients, the checks."""
     from django.db import connection
 
+    meter = CpuMeter(database_url, server_pid)
     load_before = os.getloadavg()[0]
+    cpu_before = meter.snapshot()
     with LockSampler(database_url) as sampler:
         cast = cast_ballots(base, motion_id, tokens, clients)
+    cpu = {side: seconds * 1000 / len(tokens) for side, seconds in meter.used(cpu_before, meter.snapshot()).items()}
     load_after = os.getloadavg()[0]
     floor = floor_requests(base, clients)
     repeated = repeat_ballot(base, motion_id, tokens[0])
     tally = check_tally(motion_id, len(tokens))
     connection.close()
     return {"cast": cast, "locks": sampler.summary(), "floor": floor, "repeated": repeated, "tally": tally,
-            "load": (load_before, load_after)}
+            "load": (load_before, load_after), "cpu": cpu}
 
 
 def _round_rows(rounds: list[dict]) -> list[str]:
@@ -378,6 +427,7 @@ def _round_rows(rounds: list[dict]) -> list[str]:
             f"{locks['max']} ({events}) (aim 0) "
             f"| {tally['counted']['yes']}/{tally['counted']['no']}/{tally['counted']['abstain']} "
             f"{'exact' if tally['ok'] and r['closed_ok'] else '**WRONG**'} (aim exact) | HTTP {r['repeated']} "
+            f"| {r['cpu']['web']:.1f} + {r['cpu']['db']:.1f} = {r['cpu']['web'] + r['cpu']['db']:.1f} (aim ≈ {AIM_CPU_MS}) "
             f"| {r['load'][0]:.1f} → {r['load'][1]:.1f} "
             f"| {'met' if all_201 and tally['ok'] and r['closed_ok'] and r['repeated'] == 409 else '**not met**'} |")
     return rows
@@ -427,7 +477,7 @@ def run_step(database_url: str, results_dir) -> list[str]:
             for (clients, ballot), motion_id in zip(ROUNDS, subjects["motion_ids"], strict=True):
                 log(f"gunicorn up on {base} ({WORKERS} workers x {WORKER_THREADS} threads); casting {N_SEATS:,} "
                     f"{ballot} ballots from {clients} threads ...")
-                result = run_round(base, database_url, motion_id, subjects["tokens"], clients)
+                result = run_round(base, database_url, server.pid, motion_id, subjects["tokens"], clients)
                 result.update(clients=clients, ballot=ballot, motion_id=motion_id)
                 rounds.append(result)
                 lat, locks = result["cast"]["latencies"], result["locks"]
@@ -437,7 +487,9 @@ def run_step(database_url: str, results_dir) -> list[str]:
                     f"(aim {AIM_P95_MS} ms with 16 clients); floor p95 {p95(result['floor']['latencies']):.0f} ms; "
                     f"lock waits in {locks['share'] * 100:.0f} % of samples (mean {locks['mean']:.1f}, max "
                     f"{locks['max']}, {locks['events']}; aim 0); repeated ballot HTTP {result['repeated']}; "
-                    f"tally {result['tally']['counted']} ({'ok' if result['tally']['ok'] else 'WRONG'}).")
+                    f"tally {result['tally']['counted']} ({'ok' if result['tally']['ok'] else 'WRONG'}); CPU per "
+                    f"ballot {result['cpu']['web']:.1f} ms web + {result['cpu']['db']:.1f} ms PostgreSQL (aim about "
+                    f"{AIM_CPU_MS} ms all told).")
                 if result["cast"]["failures"]:
                     log("  first failures: " + " | ".join(result["cast"]["failures"]))
             minutes_ready(subjects)
@@ -468,9 +520,9 @@ def run_step(database_url: str, results_dir) -> list[str]:
         f"{SAMPLE_MS} ms during the ballots, backends of this database in `wait_event_type = 'Lock'`.",
         "",
         "| Clients | Ballot | Answers | Median ms | p95 ms | Ballots/s | p95 / floor's p95, floor's req/s / ballots/s "
-        "| Lock waits (samples with a waiter; waiters) | Tally yes/no/abstain | Repeated ballot | Load 1 min "
-        "| Checks |",
-        "|---:|---|---|---:|---:|---:|---|---|---|---|---|---|",
+        "| Lock waits (samples with a waiter; waiters) | Tally yes/no/abstain | Repeated ballot "
+        "| CPU ms per ballot, web + PostgreSQL | Load 1 min | Checks |",
+        "|---:|---|---|---:|---:|---:|---|---|---|---|---|---|---|",
         *_round_rows(rounds),
         "",
         f"Closed by `motion_close`: {'adopted' if subjects['adopted'] else 'not adopted'}, resolution "

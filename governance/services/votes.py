@@ -48,7 +48,7 @@ from governance.rules import (
     quorum_met,
     rule_of,
 )
-from governance.selectors import active_seats, present_count, seats_to_cast
+from governance.selectors import active_seats, present_count, seat_to_cast
 from governance.services.meetings import require_in_session
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from kernel.notify import existing_keys
@@ -365,9 +365,10 @@ def _ballot_open(motion: Motion) -> None:
 
 
 def _ballot_seat(motion: Motion, actor, seat: Seat | int | None) -> Seat:
-    """The seat the ballot is for (one query: `selectors.seats_to_cast`), or the refusal; not yet whether the
+    """The seat the ballot is for (one query: `selectors.seat_to_cast`), or the refusal; not yet whether the
     actor casts it (`_ballot_caster`)."""
-    found = seats_to_cast(motion, actor, None if seat is None else getattr(seat, "pk", seat)).first()
+    seat_id = None if seat is None else _seat_id(seat)
+    found = None if seat is not None and seat_id is None else seat_to_cast(motion, actor, seat_id)
     if found is None:
         if seat is not None:
             raise NotAllowed(_("That seat does not vote on this motion."))
@@ -379,7 +380,7 @@ def _ballot_seat(motion: Motion, actor, seat: Seat | int | None) -> Seat:
 
 def _ballot_caster(motion: Motion, actor, seat: Seat) -> tuple[bool, Exception | None]:
     """(cast as proxy, the refusal or None): the quorum at a meeting, then whether the actor casts the seat's
-    ballot, from what `seats_to_cast` read (a proxy's carrier is one more query)."""
+    ballot, from what `seat_to_cast` read (a proxy's carrier is one more query)."""
     if motion.meeting_id is None:
         caster, as_proxy, why_not = seat.user_id, False, ""
     else:
