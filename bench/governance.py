@@ -521,7 +521,7 @@ def run_step(database_url: str, results_dir) -> list[str]:
         "",
         "| Clients | Ballot | Answers | Median ms | p95 ms | Ballots/s | p95 / floor's p95, floor's req/s / ballots/s "
         "| Lock waits (samples with a waiter; waiters) | Tally yes/no/abstain | Repeated ballot "
-        "| CPU ms per ballot, web + PostgreSQL | Load 1 min | Checks |",
+        "| CPU ms per ballot, web + PostgreSQL | Load 1 min | Checks (201s, tally, 409) |",
         "|---:|---|---|---:|---:|---:|---|---|---|---|---|---|---|",
         *_round_rows(rounds),
         "",
