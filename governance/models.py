@@ -1,9 +1,11 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -295,11 +297,44 @@ class Signature(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "seat"], name="signature_unique_seat")]
 
 
+class _CountSoFar(DeferredAttribute):
+    """The yes/no/abstain count of a motion. Closed (or recorded in the room), the stored column: the
+    result. While an electronic vote is open, no ballot writes to the motion's row (ballots of one motion
+    are cast side by side); reading the count then counts the ballots so far (`Motion.counts_so_far`,
+    one query for the three, kept on the instance until it is refreshed or the count is set)."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        value = super().__get__(instance, cls)
+        data = instance.__dict__
+        if (data.get("state") == Motion.State.OPEN and data.get("voting_method") == Motion.VotingMethod.ELECTRONIC
+                and not instance._state.adding and instance.pk is not None):
+            counts = data.get("_counts_so_far")
+            if counts is None:
+                counts = data["_counts_so_far"] = instance.counts_so_far()
+            return counts[self.field.attname.removesuffix("_count")]
+        return value
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+        instance.__dict__.pop("_counts_so_far", None)
+
+
+class CountField(models.PositiveIntegerField):
+    """A tally column read through `_CountSoFar`."""
+
+    descriptor_class = _CountSoFar
+
+
 class Motion(models.Model):
     """A question put to a body, with its voting rule as data.
 
-    The tally lives in counters on this row, raised under its row lock as each ballot is cast:
-    a secret ballot's choice is stored nowhere else, so nothing links a voter to a choice.
+    The tally is recorded on this row when the vote closes (`services.votes._close`), counted from the
+    ballots: a named ballot's choice is on its `Ballot` row; a secret ballot's in a `SecretChoice` row of
+    its own that names no voter, counted and deleted at closing. Casting writes nothing to this row, so
+    ballots of one motion do not queue behind each other (they hold a shared lock on it; closing takes
+    the exclusive one, so it sees every ballot).
     """
 
     class Category(models.TextChoices):
@@ -374,11 +409,12 @@ class Motion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Null only once a secret vote has closed with too few ballots to publish its count (rules.decide):
-    # the count is then erased, not merely hidden.
-    yes_count = models.PositiveIntegerField(default=0, null=True)
-    no_count = models.PositiveIntegerField(default=0, null=True)
-    abstain_count = models.PositiveIntegerField(default=0, null=True)
+    # The result, written at closing (0 until then; read while open, they count the ballots so far). Null
+    # only once a secret vote has closed with too few ballots to publish its count (rules.decide): the count
+    # is then erased, not merely hidden.
+    yes_count = CountField(default=0, null=True)
+    no_count = CountField(default=0, null=True)
+    abstain_count = CountField(default=0, null=True)
     eligible = models.PositiveIntegerField(null=True, blank=True)
     present = models.PositiveIntegerField(null=True, blank=True)
     quorum_met = models.BooleanField(null=True, blank=True)
@@ -453,6 +489,14 @@ class Motion(models.Model):
             return None
         return self.yes_count is not None
 
+    def counts_so_far(self) -> dict[str, int]:
+        """{"yes": n, "no": n, "abstain": n} of the electronic ballots cast so far, from their choices: on the
+        ballots' rows for a named vote, in the secret choices' rows for a secret one (one query)."""
+        rows = (SecretChoice.objects.filter(motion_id=self.pk) if self.ballot == self.Ballot.SECRET
+                else Ballot.objects.filter(motion_id=self.pk))
+        found = dict(rows.order_by().values_list("choice").annotate(n=Count("*")))
+        return {choice: found.get(choice, 0) for choice in Ballot.Choice.values}
+
     @property
     def result(self) -> dict | None:
         if self.state != self.State.CLOSED:
@@ -467,9 +511,9 @@ class Motion(models.Model):
 class Ballot(models.Model):
     """That a seat has voted on a motion: one per seat, enforced by the database.
 
-    `choice` is kept only for named ballots; for a secret ballot it stays empty and the choice
-    exists only as a raised counter on the motion. The time is kept to the day, so a voting
-    record cannot be lined up with the order in which counters moved.
+    `choice` is kept only for named ballots; for a secret ballot it stays empty and the choice is a
+    `SecretChoice` row of its own, with nothing that leads back here. The time is kept to the day, so a
+    voting record cannot be lined up with anything that moved as the ballots came in.
 
     `voting_method` repeats the motion's, under a foreign key on (motion, voting_method): an electronic
     ballot cannot be stored for a vote by show of hands, nor a recorded hand for an electronic vote. A show
@@ -500,6 +544,21 @@ class Ballot(models.Model):
                 name="ballot_recorded_hand_is_named",
             ),
         ]
+
+
+class SecretChoice(models.Model):
+    """One secret ballot's choice, apart from the ballot that says who voted: no seat, no voter, no time at
+    all, and a random key, so neither the rows nor their order (by key) tell which ballot came when. The
+    rows of a motion are counted and deleted in one statement when it closes; the result is then on the
+    motion. Never audited (governance/apps.py registers only what may name a voter beside a change)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    motion = models.ForeignKey(Motion, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=10, choices=Ballot.Choice.choices)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(choice__in=["yes", "no", "abstain"]),
+                                              name="secret_choice_is_a_choice")]
 
 
 class ConflictDeclaration(models.Model):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -98,6 +99,56 @@ def with_quorum(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
                            default=_present_count(OuterRef("pk"))),
         attendance_recorded=Exists(Attendance.objects.filter(meeting=OuterRef("pk"))),
     )
+
+
+def _seat_to_cast_sql() -> tuple[str, list, list]:
+    """The statement of `seat_to_cast`, built once from the models' tables and columns (a fixed shape: composing
+    it with the ORM on every ballot cost more CPU than the ballot's other work)."""
+    q = connection.ops.quote_name
+    seat_fields = [f.attname for f in Seat._meta.concrete_fields]
+    org_fields = [f.attname for f in Organization._meta.concrete_fields]
+    present = ", ".join(f"'{mode}'" for mode in Attendance.PRESENT_MODES)
+    seat, org, att, conflict = (q(m._meta.db_table) for m in (Seat, Organization, Attendance, ConflictDeclaration))
+    sql = (
+        f"SELECT {', '.join(f's.{q(f)}' for f in seat_fields)}, {', '.join(f'o.{q(f)}' for f in org_fields)}, "
+        f"EXISTS (SELECT 1 FROM {conflict} c WHERE c.motion_id = %(motion)s AND c.seat_id = s.id), "
+        f"a.mode, a.by_alternate, a.proxy_seat_id, "
+        f"(SELECT count(*) FROM {att} pa JOIN {seat} ps ON ps.id = pa.seat_id WHERE pa.meeting_id = %(meeting)s "
+        f"AND pa.mode IN ({present}) AND ps.term_end IS NULL), "
+        f"(SELECT count(*) FROM {seat} es WHERE es.body_id = %(body)s AND es.term_end IS NULL) "
+        f"FROM {seat} s JOIN {org} o ON o.id = s.organization_id "
+        f"LEFT JOIN {att} a ON a.meeting_id = %(meeting)s AND a.seat_id = s.id "
+        f"WHERE s.body_id = %(body)s AND s.term_end IS NULL AND (s.id = %(seat)s OR %(seat)s IS NULL "
+        f"AND (s.user_id = %(user)s OR s.alternate_id = %(user)s)) "
+        f"ORDER BY s.user_id = %(user)s DESC, s.id LIMIT 1"
+    )
+    return sql, seat_fields, org_fields
+
+
+_SEAT_TO_CAST = []
+
+
+def seat_to_cast(motion: Motion, actor, seat_id=None) -> Seat | None:
+    """For a ballot, in one statement: the seat (the one named, or else the actor's own: held before attended
+    as alternate) with its unit, whether it declared a conflict on the motion (`conflicted`), its attendance at
+    the motion's meeting (`attendance_mode`, `attendance_by_alternate`, `attendance_proxy_seat`: None by
+    written consent or without a row) and the meeting's quorum now (`quorum_present`, `quorum_entitled`: the
+    counts `present_count` and `active_seats(...).count()` give). None: no such active seat on the body."""
+    if not _SEAT_TO_CAST:
+        _SEAT_TO_CAST.append(_seat_to_cast_sql())
+    sql, seat_fields, org_fields = _SEAT_TO_CAST[0]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"motion": motion.pk, "meeting": motion.meeting_id, "body": motion.body_id,
+                             "seat": seat_id, "user": actor.pk})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    n, m = len(seat_fields), len(org_fields)
+    seat = Seat.from_db(connection.alias, seat_fields, row[:n])
+    seat.organization = Organization.from_db(connection.alias, org_fields, row[n:n + m])
+    (seat.conflicted, seat.attendance_mode, seat.attendance_by_alternate, seat.attendance_proxy_seat,
+     seat.quorum_present, seat.quorum_entitled) = row[n + m:]
+    return seat
 
 
 def present_count(meeting_id) -> int:

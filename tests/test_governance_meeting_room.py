@@ -354,9 +354,13 @@ def test_last_years_meeting_is_entered_with_its_attendance_and_results_in_its_ow
 
 
 def test_the_ballot_path_locks_only_the_motion(world):
-    """The in-session check reads the meeting loaded with the motion's locked row: no further lock or query."""
+    """A ballot takes one lock, a shared one on the motion's row (ballots of a motion run side by side;
+    closing takes the exclusive one); the in-session check reads the meeting loaded with the motion: no
+    further lock or query."""
     motion = votes.motion_open(motion=world.motion("electronic"), actor=world.secretariat)
     with CaptureQueriesContext(connection) as queries:
         votes.ballot_cast(motion=motion, actor=world.seats[1].user, choice="yes")
-    locks = [query["sql"] for query in queries.captured_queries if "FOR UPDATE" in query["sql"]]
-    assert len(locks) == 1 and 'FOR UPDATE OF "governance_motion"' in locks[0]
+    sql = [query["sql"] for query in queries.captured_queries]
+    locks = [query for query in sql if " FOR " in query]
+    assert len(locks) == 1 and 'FROM "governance_motion"' in locks[0] and locks[0].endswith("FOR SHARE")
+    assert not any("FOR UPDATE" in query or 'FROM "governance_meeting"' in query for query in sql)

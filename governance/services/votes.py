@@ -1,9 +1,13 @@
 """Motions and votes: drafting with a rule, opening, ballots, closing with the result; votes taken in the
 room (show of hands, paper) recorded by the secretariat.
 
-Casting locks the motion's row, so the checks (open, not voted, present, no conflict) and the
-counter update happen one ballot at a time; the unique (motion, seat) index is the backstop
-that makes a concurrent double vote fail in the database as well.
+Casting takes a shared lock on the motion's row (FOR SHARE) and writes nothing to it: ballots of one
+motion are cast side by side. Closing (and anything else that changes an open motion) takes the exclusive
+lock (FOR UPDATE), so it waits for the ballots in progress and sees every one of them. The unique
+(motion, seat) index decides a double vote: the insert does nothing on a conflict, and that is the refusal.
+A named ballot's choice is on its row; a secret ballot's in a `SecretChoice` row of its own (no voter, no
+time, a random key), counted and deleted at closing. The quorum, the seat, its conflict and its attendance
+are read in one query.
 
 A vote at a meeting happens only while the meeting is in session (services/meetings.require_in_session).
 A motion is voted one way only (`Motion.voting_method`): electronic ballots, cast by each seat, or a show of
@@ -15,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from auditlog.context import set_actor
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +37,7 @@ from governance.models import (
     Minutes,
     Motion,
     Seat,
+    SecretChoice,
 )
 from governance.permissions import can_manage
 from governance.rules import (
@@ -43,7 +48,7 @@ from governance.rules import (
     quorum_met,
     rule_of,
 )
-from governance.selectors import active_seats, present_count
+from governance.selectors import active_seats, present_count, seat_to_cast
 from governance.services.meetings import require_in_session
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from kernel.notify import existing_keys
@@ -60,8 +65,25 @@ def _require_manager(actor, alliance) -> None:
 
 
 def _lock(motion: Motion) -> Motion:
+    """The motion, with its row locked exclusively: it waits for the ballots being cast (`_lock_shared`)."""
     return (Motion.objects.select_for_update(of=("self",))
             .select_related("alliance", "body", "meeting", "meeting__body").get(pk=motion.pk))
+
+
+def _lock_shared(motion: Motion) -> Motion:
+    """A shared lock on the motion's row for casting a ballot, taken with its state and deadline read again
+    under it (the only fields of an open motion that change: the rest the caller loaded is kept, not fetched
+    again). A bare `Motion(pk=...)` is loaded after the lock."""
+    table = connection.ops.quote_name(Motion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT state, closes_at FROM {table} WHERE id = %s FOR SHARE", [motion.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Motion.DoesNotExist("Motion matching query does not exist.")
+    if motion.__dict__.get("body_id") is None or motion.__dict__.get("ballot") is None:
+        return Motion.objects.select_related("alliance", "body", "meeting", "meeting__body").get(pk=motion.pk)
+    motion.state, motion.closes_at = row
+    return motion
 
 
 def _apply_rule(motion: Motion, fields: dict, preset: str | None) -> None:
@@ -330,9 +352,7 @@ def _caster(motion: Motion, seat: Seat) -> tuple[int | None, bool, str]:
     return _who_casts(seat, row, carrier, carrier and carrier.seat)
 
 
-def _ballot_checks(motion: Motion, actor, seat: Seat | int | None) -> tuple[Seat, bool]:
-    """Whether the actor may cast this seat's ballot now: (the seat, cast as proxy), or the refusal. Without
-    a seat: the actor's own seat (not a proxy's)."""
+def _ballot_open(motion: Motion) -> None:
     if motion.voting_method != Motion.VotingMethod.ELECTRONIC:
         raise StateConflict(_("This vote is taken in the room (show of hands or paper); the secretariat records "
                               "it."))
@@ -342,27 +362,56 @@ def _ballot_checks(motion: Motion, actor, seat: Seat | int | None) -> tuple[Seat
         raise StateConflict(_("The vote has closed."))
     if motion.meeting is not None:
         require_in_session(motion.meeting)
-    body_seats = active_seats(motion.body_id)
-    if seat is not None:
-        seat = body_seats.filter(pk=getattr(seat, "pk", seat)).first()
-        if seat is None:
+
+
+def _ballot_seat(motion: Motion, actor, seat: Seat | int | None) -> Seat:
+    """The seat the ballot is for (one query: `selectors.seat_to_cast`), or the refusal; not yet whether the
+    actor casts it (`_ballot_caster`)."""
+    seat_id = None if seat is None else _seat_id(seat)
+    found = None if seat is not None and seat_id is None else seat_to_cast(motion, actor, seat_id)
+    if found is None:
+        if seat is not None:
             raise NotAllowed(_("That seat does not vote on this motion."))
-    else:
-        seat = (body_seats.filter(user=actor).first() or body_seats.filter(alternate=actor).first())
-        if seat is None:
-            raise NotAllowed(_("You hold no seat that votes on this motion."))
-    if motion.conflicts.filter(seat=seat).exists():
+        raise NotAllowed(_("You hold no seat that votes on this motion."))
+    if found.conflicted:
         raise StateConflict(_("A conflict of interest has been declared for this seat: it does not vote."))
-    if Ballot.objects.filter(motion=motion, seat=seat).exists():
-        raise StateConflict(_("This seat has already voted on this motion."))
-    if motion.meeting_id is not None:
-        if not quorum_met(present_count(motion.meeting_id), body_seats.count(), motion.quorum_fraction):
-            raise StateConflict(_("The meeting is below its quorum: no ballot can be cast now."))
-    caster, as_proxy, why_not = _caster(motion, seat)
+    return found
+
+
+def _ballot_caster(motion: Motion, actor, seat: Seat) -> tuple[bool, Exception | None]:
+    """(cast as proxy, the refusal or None): the quorum at a meeting, then whether the actor casts the seat's
+    ballot, from what `seat_to_cast` read (a proxy's carrier is one more query)."""
+    if motion.meeting_id is None:
+        caster, as_proxy, why_not = seat.user_id, False, ""
+    else:
+        if not quorum_met(seat.quorum_present, seat.quorum_entitled, motion.quorum_fraction):
+            return False, StateConflict(_("The meeting is below its quorum: no ballot can be cast now."))
+        row = None
+        if seat.attendance_mode is not None:
+            row = Attendance(meeting_id=motion.meeting_id, seat_id=seat.pk, mode=seat.attendance_mode,
+                             by_alternate=seat.attendance_by_alternate, proxy_seat_id=seat.attendance_proxy_seat)
+        carrier = None
+        if row is not None and row.mode == Attendance.Mode.PROXY:
+            carrier = (Attendance.objects.filter(meeting_id=motion.meeting_id, seat_id=row.proxy_seat_id,
+                                                 seat__term_end__isnull=True).select_related("seat").first())
+        caster, as_proxy, why_not = _who_casts(seat, row, carrier, carrier and carrier.seat)
     if caster != actor.pk:
         if seat.user_id == actor.pk:
-            raise StateConflict(why_not)
-        raise NotAllowed(_("You cannot cast this seat's ballot."))
+            return as_proxy, StateConflict(why_not)
+        return as_proxy, NotAllowed(_("You cannot cast this seat's ballot."))
+    return as_proxy, None
+
+
+def _ballot_checks(motion: Motion, actor, seat: Seat | int | None) -> tuple[Seat, bool]:
+    """Whether the actor may cast this seat's ballot now: (the seat, cast as proxy), or the refusal. Without
+    a seat: the actor's own seat (not a proxy's)."""
+    _ballot_open(motion)
+    seat = _ballot_seat(motion, actor, seat)
+    if Ballot.objects.filter(motion=motion, seat=seat).exists():
+        raise StateConflict(_("This seat has already voted on this motion."))
+    as_proxy, refusal = _ballot_caster(motion, actor, seat)
+    if refusal is not None:
+        raise refusal
     return seat, as_proxy
 
 
@@ -378,21 +427,46 @@ def ballot_check(*, motion: Motion, actor, choice: str, seat: Seat | int | None 
     return VoteChoice(*_ballot_checks(motion, actor, seat))
 
 
+def _insert_ballot(ballot: Ballot) -> bool:
+    """INSERT ... ON CONFLICT (motion, seat) DO NOTHING: False if the seat has a ballot already (or one being
+    cast concurrently, once that commits). No savepoint, nothing to roll back but this transaction."""
+    fields = [f for f in Ballot._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(Ballot._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('motion_id')}, {quote('seat_id')}) "
+           f"DO NOTHING RETURNING {quote('id')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(f.pre_save(ballot, True), connection) for f in fields])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    ballot.pk = row[0]
+    ballot._state.adding, ballot._state.db = False, connection.alias
+    return True
+
+
 @transaction.atomic
 def ballot_cast(*, motion: Motion, actor, choice: str, seat: Seat | int | None = None) -> Ballot:
-    """Cast one seat's ballot. Without a seat: the actor's own seat (not a proxy's)."""
+    """Cast one seat's ballot. Without a seat: the actor's own seat (not a proxy's).
+
+    Under a shared lock on the motion (the motion itself is the one the caller loaded). The refusals come in
+    the order they always had: not open, the seat, its conflict, already voted, the quorum, who casts; the
+    ballot is inserted before the last two are raised (the raise rolls it back), so that a second ballot is
+    refused by the unique index itself."""
     _check_choice(choice)
-    motion = _lock(motion)
-    seat, as_proxy = _ballot_checks(motion, actor, seat)
+    motion = _lock_shared(motion)
+    _ballot_open(motion)
+    seat = _ballot_seat(motion, actor, seat)
+    as_proxy, refusal = _ballot_caster(motion, actor, seat)
+    secret = motion.ballot == Motion.Ballot.SECRET
     ballot = Ballot(motion=motion, seat=seat, cast_by=actor, as_proxy=as_proxy, cast_on=timezone.localdate(),
-                    choice=choice if motion.ballot == Motion.Ballot.NAMED else "")
-    try:
-        with transaction.atomic():
-            ballot.save()
-    except IntegrityError as error:
-        raise StateConflict(_("This seat has already voted on this motion.")) from error
-    counter = {"yes": "yes_count", "no": "no_count", "abstain": "abstain_count"}[choice]
-    Motion.objects.filter(pk=motion.pk).update(**{counter: F(counter) + 1})
+                    choice="" if secret else choice)
+    if not _insert_ballot(ballot):
+        raise StateConflict(_("This seat has already voted on this motion."))
+    if refusal is not None:
+        raise refusal
+    if secret:
+        SecretChoice.objects.create(motion_id=motion.pk, choice=choice)
     return ballot
 
 
@@ -421,6 +495,23 @@ def party_warning(motion: Motion, actor) -> list:
     """The actor's member units that the motion names as parties (a reason to declare a conflict)."""
     own = {seat.organization_id for seat in active_seats(motion.body_id).filter(user=actor)}
     return [org for org in motion.parties.all() if org.pk in own]
+
+
+def _count_ballots(motion: Motion) -> None:
+    """Set the locked motion's counts from its electronic ballots: the named ones' choices, or the secret
+    choices, counted and deleted in the same statement (after closing, only the result says how the seats
+    voted, as it always has; a count withheld for too few ballots is then nowhere)."""
+    if motion.ballot == Motion.Ballot.SECRET:
+        table = connection.ops.quote_name(SecretChoice._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH counted AS (DELETE FROM {table} WHERE motion_id = %s RETURNING choice) "
+                           f"SELECT choice, count(*) FROM counted GROUP BY choice", [motion.pk])
+            found = dict(cursor.fetchall())
+    else:
+        found = dict(Ballot.objects.filter(motion_id=motion.pk).order_by().values_list("choice")
+                     .annotate(n=Count("*")))
+    motion.yes_count, motion.no_count, motion.abstain_count = (
+        found.get("yes", 0), found.get("no", 0), found.get("abstain", 0))
 
 
 def _tally(motion: Motion) -> Tally:
@@ -492,7 +583,11 @@ def motion_close(*, motion: Motion, actor=None) -> Motion:
 
 
 def _close(motion: Motion, actor, *, closed_at) -> Motion:
-    """Record the result of the locked motion from its counters, whichever way it was voted."""
+    """Record the result of the locked motion, whichever way it was voted: electronic ballots are counted
+    now; a vote taken in the room comes with its counts set."""
+    if motion.voting_method == Motion.VotingMethod.ELECTRONIC:
+        motion.state = Motion.State.CLOSED  # the counts set next are the result, not the ballots so far
+        _count_ballots(motion)
     tally = _tally(motion)
     if motion.ballot == Motion.Ballot.NAMED:
         motion.sector_tally = sector_tally(motion)

@@ -1,6 +1,7 @@
 import django_filters
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from knox import views as knox_views
@@ -16,6 +17,7 @@ from kernel.api.throttling import FailOpenAnonRateThrottle
 from kernel.errors import NotAllowed
 from kernel.scope import scope_of
 from members import services, two_factor
+from members.api.auth import TokenAuthentication
 from members.api.serializers import (
     MembershipDecisionSerializer,
     MembershipInputSerializer,
@@ -72,6 +74,7 @@ class TokenView(APIView):
         elif two_factor.is_required(user):
             raise PermissionDenied(_("Your role requires two-factor authentication: set it up in the application "
                                      "first."))
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()  # see members/api/auth.py
         instance, token = AuthToken.objects.create(user)
         return Response({"token": token, "expiry": instance.expiry})
 
@@ -83,6 +86,8 @@ class TokenView(APIView):
 class LogoutView(knox_views.LogoutView):
     """Revoke the API token this request carries (`Authorization: Token <token>`): a portal logs itself out."""
 
+    authentication_classes = (TokenAuthentication,)
+
 
 @extend_schema_view(post=extend_schema(
     request=None, responses={204: OpenApiResponse(description="Every token of the user was revoked.")},
@@ -90,6 +95,8 @@ class LogoutView(knox_views.LogoutView):
 ))
 class LogoutAllView(knox_views.LogoutAllView):
     """Revoke every API token of the user this request's token belongs to."""
+
+    authentication_classes = (TokenAuthentication,)
 
 
 class MeView(APIView):
