@@ -7,9 +7,9 @@ held), so a figure for a past year does not move when seats change later.
 
 from datetime import date
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
-from governance.models import Body, Meeting, Motion, Seat, Task
+from governance.models import Attendance, Body, Meeting, Motion, Seat, Task
 from governance.selectors import meeting_quorum, with_quorum
 
 
@@ -43,3 +43,31 @@ def council_business(alliance, *, after: date, until: date) -> dict:
         "task_weight_due": weights["due"] or 0,
         "task_weight_on_time": weights["on_time"] or 0,
     }
+
+
+# For the early warnings (assessments/early_warnings/): one query each, for many alliances at once.
+
+
+def last_council_meeting_by_alliance(alliance_ids) -> dict:
+    """{alliance id: when its council last held a meeting} (alliances whose council never met are left out)."""
+    return dict(Meeting.objects.filter(body__alliance_id__in=alliance_ids, body__kind=Body.Kind.COUNCIL,
+                                       status=Meeting.Status.HELD)
+                .values_list("body__alliance_id").annotate(last=Max("starts_at")))
+
+
+def council_participants(alliance_ids, since: date) -> set[tuple[int, int]]:
+    """(alliance id, unit id) of the units that took part in the council's work since `since`: present at a
+    meeting (in person, online or by proxy), or owner of a task given or accepted since."""
+    present = (Attendance.objects.filter(meeting__body__alliance_id__in=alliance_ids,
+                                         meeting__starts_at__date__gte=since, mode__in=Attendance.PRESENT_MODES)
+               .values_list("meeting__body__alliance_id", "seat__organization_id").distinct())
+    tasked = (Task.objects.filter(alliance_id__in=alliance_ids)
+              .filter(Q(created_at__date__gte=since) | Q(accepted_at__date__gte=since))
+              .values_list("alliance_id", "owner_id").distinct())
+    return set(present) | set(tasked)
+
+
+def overdue_tasks_by_alliance(alliance_ids, today: date) -> dict:
+    """{alliance id: the council's tasks past their due date and not yet accepted}."""
+    return dict(Task.objects.filter(alliance_id__in=alliance_ids, due_on__lt=today)
+                .exclude(status=Task.Status.ACCEPTED).values_list("alliance_id").annotate(count=Count("id")))

@@ -28,7 +28,11 @@ from alliance.models import Alliance
 from assessments.models import EarlyWarning, RectificationItem, WarningRule
 from cooperation.kinds import KINDS
 from cooperation.models import Response
-from governance.models import Attendance, Body, Meeting, Task
+from governance.figures import (
+    council_participants,
+    last_council_meeting_by_alliance,
+    overdue_tasks_by_alliance,
+)
 from kernel.notify import existing_keys, notify
 from kernel.scope import scope_of
 from members.models import Membership, RoleGrant
@@ -58,9 +62,7 @@ def _months_between(earlier: datetime.date, later: datetime.date) -> Decimal:
 def _council_silence(alliance_ids, today) -> dict:
     """Months since the council last met (a held meeting of the council), or since the alliance was founded
     (or registered) when it never has."""
-    last = dict(Meeting.objects.filter(body__alliance_id__in=alliance_ids, body__kind=Body.Kind.COUNCIL,
-                                       status=Meeting.Status.HELD)
-                .values_list("body__alliance_id").annotate(last=Max("starts_at")))
+    last = last_council_meeting_by_alliance(alliance_ids)
     values = {}
     for pk, founded_on, created_at in Alliance.objects.filter(id__in=alliance_ids).values_list(
             "id", "founded_on", "created_at"):
@@ -73,15 +75,11 @@ def _participants(alliance_ids, since) -> dict[int, set]:
     """{alliance id: the units that took part since `since`}: present at a meeting, a list entry posted or
     kept, a response to a technology need, a task of the council."""
     taking_part = defaultdict(set)
+    for alliance_id, organization_id in council_participants(alliance_ids, since):
+        taking_part[alliance_id].add(organization_id)
     sources = [
-        Attendance.objects.filter(meeting__body__alliance_id__in=alliance_ids, meeting__starts_at__date__gte=since,
-                                  mode__in=Attendance.PRESENT_MODES)
-        .values_list("meeting__body__alliance_id", "seat__organization_id"),
         Response.objects.filter(need__alliance_id__in=alliance_ids, created_at__date__gte=since)
         .values_list("need__alliance_id", "organization_id"),
-        Task.objects.filter(alliance_id__in=alliance_ids).filter(Q(created_at__date__gte=since)
-                                                                 | Q(accepted_at__date__gte=since))
-        .values_list("alliance_id", "owner_id"),
     ]
     sources += [kind.model.objects.filter(alliance_id__in=alliance_ids, updated_at__date__gte=since)
                 .values_list("alliance_id", "organization_id") for kind in KINDS.values()]
@@ -106,8 +104,7 @@ def _inactive_share(alliance_ids, today) -> dict:
 
 def _overdue_tasks(alliance_ids, today) -> dict:
     """Tasks of the council past their due date and not yet accepted."""
-    return {pk: Decimal(count) for pk, count in Task.objects.filter(alliance_id__in=alliance_ids, due_on__lt=today)
-            .exclude(status=Task.Status.ACCEPTED).values_list("alliance_id").annotate(count=Count("id"))}
+    return {pk: Decimal(count) for pk, count in overdue_tasks_by_alliance(alliance_ids, today).items()}
 
 
 def _overdue_rectifications(alliance_ids, today) -> dict:
