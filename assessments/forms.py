@@ -176,7 +176,9 @@ class FrameworkTreeForm(Form):
         label=_("Indicators (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         max_length=FILE_MAX_BYTES,
         help_text=_("Each node: code, name, name_en, weight, max_score, veto, guidance, children. Scores go to "
-                    "the leaves; a node's weight is the sum of its children's; the groups add up to 100."),
+                    "the leaves; a node's weight is the sum of its children's; the groups add up to 100. A leaf "
+                    "may carry a binding to a metric: {\"metric\", \"rule\": \"thresholds\", \"thresholds\": "
+                    "[{\"at_least\", \"score\"}]} or {\"metric\", \"rule\": \"linear\", \"full_at\"}."),
     )
 
     def clean_indicators(self):

@@ -42,6 +42,7 @@ from assessments.forms import (
     ReviewForm,
     SelfAssessmentForm,
 )
+from assessments.metrics import metric
 from assessments.models import Assessment, Framework, Report, Review
 from assessments.permissions import (
     can_author_frameworks,
@@ -197,6 +198,21 @@ def _plain(number: Decimal) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
 
 
+def _binding_text(binding: dict | None) -> str:
+    """A leaf's binding as a reader sees it: the metric and its rule."""
+    if not binding:
+        return ""
+    one = metric(binding["metric"])
+    label = str(one.label) if one else binding["metric"]
+    if binding["rule"] == "linear":
+        rule = _("linear, the maximum score from %(value)s") % {"value": _plain(Decimal(binding["full_at"]))}
+    else:
+        rule = "; ".join(_("from %(value)s: %(score)s") % {"value": _plain(Decimal(step["at_least"])),
+                                                          "score": _plain(Decimal(step["score"]))}
+                         for step in binding["thresholds"])
+    return _("Scored from the figure “%(metric)s”: %(rule)s") % {"metric": label, "rule": rule}
+
+
 def _tree_rows(framework: Framework) -> list[dict]:
     """The framework tree flattened in order, each node with its depth and whether it is scored."""
     rows = []
@@ -207,6 +223,7 @@ def _tree_rows(framework: Framework) -> list[dict]:
                 "code": node["code"], "name": _localized(node, "name"), "guidance": _localized(node, "guidance"),
                 "weight": _plain(Decimal(node["weight"])), "max_score": _plain(Decimal(node["max_score"])),
                 "veto": node["veto"], "depth": depth, "indent": f"{depth * 1.2:.1f}", "leaf": not node["children"],
+                "binding": _binding_text(node["binding"]),
             })
             walk(node["children"], depth + 1)
 

@@ -39,6 +39,23 @@ def _texts_field(**kwargs):
 # Frameworks -----------------------------------------------------------------
 
 
+class ThresholdSerializer(serializers.Serializer):
+    at_least = serializers.DecimalField(max_digits=17, decimal_places=2, help_text="The lowest value of this step.")
+    score = serializers.DecimalField(**NUMBER, help_text="The leaf's score from that value on.")
+
+
+class BindingSerializer(serializers.Serializer):
+    """A leaf's metric and scoring rule: thresholds (values and scores increasing), or linear up to the leaf's
+    maximum score, reached at `full_at`."""
+
+    metric = serializers.CharField(max_length=60, help_text="A key of GET /api/v1/metrics/.")
+    rule = serializers.ChoiceField(choices=["thresholds", "linear"])
+    thresholds = ThresholdSerializer(many=True, required=False, max_length=20,
+                                     help_text="With the rule thresholds: the steps, lowest first.")
+    full_at = serializers.DecimalField(max_digits=17, decimal_places=2, required=False,
+                                       help_text="With the rule linear: the value that earns the maximum score.")
+
+
 class IndicatorNodeSerializer(serializers.Serializer):
     """A node of the indicator tree; `children` are nodes of the same shape. Leaves are scored."""
 
@@ -50,6 +67,8 @@ class IndicatorNodeSerializer(serializers.Serializer):
     veto = serializers.BooleanField(required=False, default=False)
     guidance = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     guidance_en = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    binding = BindingSerializer(required=False, allow_null=True,
+                                help_text="A leaf bound to a metric; null when it is scored by hand only.")
 
     def get_fields(self):
         fields = super().get_fields()
