@@ -118,8 +118,26 @@ class ScoresForm(Form):
 
 
 class SelfAssessmentForm(ScoresForm):
+    """With a reason per bound leaf (`reason_<code>`): needed when its score differs from the computed one."""
+
     text_name = "narrative"
     text_label = _("Narrative")
+
+    def __init__(self, *args, bound=(), reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bound = list(bound)
+        for code in self.bound:
+            label = _("Reason for changing the computed score of %(code)s") % {"code": code}
+            self.fields[f"reason_{code}"] = _text_field(label)
+            self.initial[f"reason_{code}"] = (reasons or {}).get(code, "")
+
+    def reason_field(self, code):
+        return self[f"reason_{code}"] if code in self.bound else None
+
+    def reasons(self) -> dict[str, str]:
+        """The reasons given (empty ones left out: a score back at its computed value needs none)."""
+        return {code: self.cleaned_data[f"reason_{code}"].strip() for code in self.bound
+                if self.cleaned_data.get(f"reason_{code}", "").strip()}
 
 
 class ReviewForm(ScoresForm):

@@ -5,6 +5,7 @@ would give (400 bad input, 403 not allowed, 409 state conflict); nothing is save
 """
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -56,6 +57,7 @@ from assessments.permissions import (
     is_insider,
     is_official,
 )
+from assessments.prefill import computed_scores, figure_rows
 from assessments.scoring import Thresholds
 from assessments.selectors import (
     assessment_get_for_user,
@@ -281,9 +283,36 @@ def _leaves(rows):
     return [row for row in rows if row["leaf"]]
 
 
+def _figure_for(figure: dict | None, veto: bool) -> dict | None:
+    """A bound leaf's figure as the pages show it: the computed score read as a score is."""
+    if figure is None:
+        return None
+    value = figure["value"]
+    if value is None:
+        value_text = None
+    elif figure["unit"] == "percent":
+        value_text = f"{value}%"
+    elif figure["unit"] == "yes_no":
+        value_text = _("Yes") if Decimal(value) else _("No")
+    elif figure["unit"] == "count":
+        value_text = value
+    else:
+        value_text = f"{value} {figure['unit_label']}"
+    return {**figure, "value_text": value_text, "score_text": _score_text(figure["score"], veto)}
+
+
+def _figures_period(assessment) -> dict | None:
+    figures = assessment.figures or {}
+    if not figures.get("scores"):
+        return None
+    return {"start": date.fromisoformat(figures["start"]), "end": date.fromisoformat(figures["end"]),
+            "frozen": not services.self_assessment_open(assessment)}
+
+
 def _self_form(assessment, rows, data=None):
     return SelfAssessmentForm(data, leaves=_leaves(rows), scores=assessment.self_scores,
-                              texts=assessment.self_narratives)
+                              texts=assessment.self_narratives, bound=computed_scores(assessment.figures),
+                              reasons=assessment.score_reasons)
 
 
 def _self_context(request, assessment, rows, self_form=None, saved=False, refusal=None):
@@ -292,11 +321,16 @@ def _self_context(request, assessment, rows, self_form=None, saved=False, refusa
     editable = can_fill_self_assessment(request.user, assessment) and is_open
     if editable and self_form is None:
         self_form = _self_form(assessment, rows)
+    figures = figure_rows(assessment.figures)
     return {
         "assessment": assessment,
+        "figures_period": _figures_period(assessment),
         "self_rows": [
             {**row, "self_score": _score_text(assessment.self_scores.get(row["code"]), row["veto"]),
              "narrative": assessment.self_narratives.get(row["code"], ""),
+             "figure": _figure_for(figures.get(row["code"]), row["veto"]),
+             "reason": assessment.score_reasons.get(row["code"], ""),
+             "reason_field": self_form.reason_field(row["code"]) if editable and row["leaf"] else None,
              "score_field": self_form.score_field(row["code"]) if editable and row["leaf"] else None,
              "text_field": self_form.text_field(row["code"]) if editable and row["leaf"] else None}
             for row in rows
@@ -384,7 +418,8 @@ def assessment_self(request, pk):
         try:
             with transaction.atomic():
                 saved = services.self_assessment_save(assessment=assessment, actor=request.user,
-                                                      scores=form.scores(), narratives=form.texts())
+                                                      scores=form.scores(), narratives=form.texts(),
+                                                      reasons=form.reasons())
                 if submit:
                     saved = services.self_assessment_submit(assessment=saved, actor=request.user)
         except DomainError as exc:
@@ -487,12 +522,16 @@ def _review_context(request, review, rows, form=None, saved=False, refusal=None)
     if editable and form is None:
         form = ReviewForm(leaves=_leaves(rows), scores=review.scores, texts=review.comments,
                           initial={"declared_no_conflict": review.declared_no_conflict, "comment": review.comment})
+    figures = figure_rows(assessment.figures)
     return {
         "review": review,
         "assessment": assessment,
         "form": form if editable else None,
+        "figures_period": _figures_period(assessment),
         "rows": [
             {**row, "score": _score_text(review.scores.get(row["code"]), row["veto"]),
+             "figure": _figure_for(figures.get(row["code"]), row["veto"]),
+             "reason": assessment.score_reasons.get(row["code"], ""),
              "comment": review.comments.get(row["code"], ""),
              "self_score": _score_text(assessment.self_scores.get(row["code"]), row["veto"]),
              "narrative": assessment.self_narratives.get(row["code"], ""),

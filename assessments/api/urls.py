@@ -1,10 +1,21 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from assessments.api.views import AssessmentViewSet, CycleViewSet, FrameworkViewSet, ReviewViewSet
+from assessments.api.views import (
+    AllianceMetricsView,
+    AssessmentViewSet,
+    CycleViewSet,
+    FrameworkViewSet,
+    MetricListView,
+    ReviewViewSet,
+)
 
 router = SimpleRouter()
 router.register("frameworks", FrameworkViewSet, basename="api-framework")
 router.register("cycles", CycleViewSet, basename="api-cycle")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("reviews", ReviewViewSet, basename="api-review")
-urlpatterns = []
+urlpatterns = [
+    path("metrics/", MetricListView.as_view(), name="api-metric-list"),
+    path("alliances/<int:pk>/metrics/", AllianceMetricsView.as_view(), name="api-alliance-metrics"),
+]
