@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from alliance.models import Alliance
 from assessments import services
+from assessments.demo import load_assessment_cycle
 from assessments.metrics import compute_figures
 from assessments.models import Assessment
 from assessments.prefill import assessment_period, figures_for
@@ -220,3 +221,14 @@ def test_the_figures_of_a_cycle_take_queries_that_do_not_grow_with_the_alliances
         counts.append(len(context.captured_queries))
         assert set(figures) == set(ids)
     assert counts[0] == counts[1]
+
+
+def test_the_demo_opens_this_years_cycle_with_the_self_assessment_prefilled(high_tech):
+    assert load_assessment_cycle() is True
+    assessment = Assessment.objects.get(alliance=high_tech, cycle__title=f"{timezone.localdate().year}年度建设成效考核")
+    assert assessment.status == Assessment.Status.DRAFT
+    assert {"A1.3", "A4.2", "B2.1", "C1.2"} <= set(assessment.figures["scores"])
+    assert {code for code, bound in assessment.figures["scores"].items() if bound["score"] is not None} <= set(
+        assessment.self_scores)
+    assert D(assessment.self_scores["A4.2"]) > 0  # the demo alliance has members
+    assert load_assessment_cycle() is False

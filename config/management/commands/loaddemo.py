@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from config.demo import (
     DEMO_LOGINS,
+    load_assessment_cycle,
     load_cooperation_activity,
     load_demo,
     load_demo_council,
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         load_demo_council()
         load_cooperation_activity()
         load_publicity_demo()
+        load_assessment_cycle()
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations."
         ))
