@@ -209,6 +209,26 @@ class FrameworkTreeForm(Form):
         return value
 
 
+# The longest period the figures page computes (as the API).
+PERIOD_MAX_DAYS = 366 * 5
+
+
+class PeriodForm(Form):
+    """The period of the figures page, both dates included; the calendar year so far when none is given."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period comes before its start."))
+        elif start and end and (end - start).days > PERIOD_MAX_DAYS:
+            self.add_error("end", _("A period is at most five years long."))
+        return data
+
+
 class EvidenceForm(Form):
     indicator_code = forms.ChoiceField(label=_("Indicator"))
     title = forms.CharField(label=_("Title"), max_length=200)

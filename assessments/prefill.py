@@ -24,7 +24,8 @@ from assessments.models import Cycle, Framework
 
 def assessment_period(cycle: Cycle) -> tuple[date, date]:
     end = cycle.self_assessment_due
-    return end - timedelta(days=364), end
+    year = timedelta(days=364)
+    return (end - year if end > date.min + year else date.min), end
 
 
 def figures_for(framework: Framework, cycle: Cycle, alliance_ids) -> dict[int, dict]:

@@ -39,11 +39,12 @@ from assessments.forms import (
     ExpertsForm,
     FrameworkFileForm,
     FrameworkTreeForm,
+    PeriodForm,
     ReturnForm,
     ReviewForm,
     SelfAssessmentForm,
 )
-from assessments.metrics import metric
+from assessments.metrics import compute_figures, described, metric, stored
 from assessments.models import Assessment, Framework, Report, Review
 from assessments.permissions import (
     can_author_frameworks,
@@ -52,6 +53,7 @@ from assessments.permissions import (
     can_fill_self_assessment,
     can_get_report,
     can_manage_cycle,
+    can_read_figures,
     can_record_rectification,
     can_score,
     is_insider,
@@ -298,7 +300,10 @@ def _figure_for(figure: dict | None, veto: bool) -> dict | None:
         value_text = value
     else:
         value_text = f"{value} {figure['unit_label']}"
-    return {**figure, "value_text": value_text, "score_text": _score_text(figure["score"], veto)}
+    evidence = [{**item, "date": date.fromisoformat(item["date"])} if item.get("date") else item
+                for item in figure["evidence"]]
+    return {**figure, "value_text": value_text, "score_text": _score_text(figure["score"], veto),
+            "evidence": evidence}
 
 
 def _figures_period(assessment) -> dict | None:
@@ -366,6 +371,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
     if insider:
         context.update(_self_context(request, assessment, rows, self_form, refusal=refusal))
         context["metrics"] = _metric_rows(assessment.computed_metrics or {})
+        context["can_read_figures"] = can_read_figures(user, assessment.alliance)
         context["evidence"] = list(assessment.evidence.all())
         if can_fill and services.self_assessment_open(assessment):
             context["evidence_form"] = evidence_form or EvidenceForm(leaves=[r for r in rows if r["leaf"]])
@@ -512,6 +518,29 @@ def rectification_done(request, pk, item_pk):
                success=_("The rectification item was recorded as done."),
                done=reverse("assessments:detail", args=[assessment.pk]),
                page=lambda status: _assessment_page(request, assessment, status=status))
+
+
+# An alliance's figures ----------------------------------------------------------------
+
+@login_required
+def alliance_figures(request, alliance_id):
+    """Every metric of one alliance for a period, with its working and evidence: to the alliance's secretariat,
+    its city's officials and the experts reviewing it (as alliances/<id>/metrics/ in the API)."""
+    alliance = get_or_404(alliances_for_user(request.user), alliance_id)
+    if not can_read_figures(request.user, alliance):
+        raise PermissionDenied(_("Only the alliance's secretariat, the city's officials and its reviewers read its "
+                                 "figures."))
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": date(today.year, 1, 1), "end": today})
+    rows, status = [], 400
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        figures = compute_figures([alliance.pk], start, end)[alliance.pk]
+        rows = [_figure_for({**described(key, stored(key, figure)), "score": None}, False)
+                for key, figure in figures.items()]
+        status = 200
+    return render(request, "assessments/alliance_figures.html",
+                  {"alliance": alliance, "form": form, "rows": rows}, status=status)
 
 
 # Expert review ------------------------------------------------------------------------

@@ -104,3 +104,55 @@ def test_the_period_is_read_as_given(cast, high_tech, api_for):
     rows = {row["metric"]: row for row in api_for(cast["official"]).get(url(high_tech, long_ago)).json()["metrics"]}
     assert rows["meetings_held"]["value"] == "0" and rows["quorum_rate"]["value"] is None
     assert datetime.date(2001, 1, 1) < TODAY
+
+
+# The page ---------------------------------------------------------------------------------
+
+def page(alliance, query=PERIOD):
+    return f"/assessments/alliances/{alliance.pk}/figures/?{query}"
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    ("anonymous", 302), ("outsider", 403), ("contact", 403), ("director", 403), ("expert", 403),
+    ("weifang_official", 403), ("weifang_secretariat", 403), ("secretariat", 200), ("official", 200),
+])
+def test_who_opens_an_alliances_figures_page(cast, high_tech, client_for, who, status):
+    response = client_for(cast[who]).get(page(high_tech))
+    assert response.status_code == status
+    if status == 200:
+        assert 'data-metric="meetings_held"' in response.content.decode()
+
+
+def test_the_page_shows_the_figures_in_the_readers_language(cast, high_tech, client_for):
+    hold_meeting(high_tech, cast["secretariat"])
+    browser = client_for(cast["official"])
+    english = browser.get(page(high_tech), headers={"accept-language": "en"}).content.decode()
+    assert "Meetings held" in english and "meetings marked held within the period" in english
+    assert "/governance/meetings/" in english
+    chinese = browser.get(page(high_tech), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "期内已召开会议" in chinese
+    assert browser.get(f"/assessments/alliances/{high_tech.pk}/figures/").status_code == 200  # this year so far
+
+
+@pytest.mark.parametrize("query", ["start=2026-12-31&end=2026-01-01", "start=abc&end=2026-01-01",
+                                   "start=2000-01-01&end=2026-01-01"])
+def test_a_bad_period_is_a_form_error(cast, high_tech, client_for, query):
+    response = client_for(cast["official"]).get(page(high_tech, query), headers={"accept-language": "en"})
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+
+
+def test_the_pages_query_count_does_not_grow_with_the_records(cast, high_tech, client_for):
+    browser = client_for(cast["secretariat"])
+    browser.get(page(high_tech))
+    with CaptureQueriesContext(connection) as before:
+        browser.get(page(high_tech))
+    for _ in range(3):
+        hold_meeting(high_tech, cast["secretariat"])
+    with CaptureQueriesContext(connection) as after:
+        browser.get(page(high_tech))
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_an_unseen_alliance_is_a_404(cast, client_for):
+    assert client_for(cast["official"]).get("/assessments/alliances/99999999/figures/").status_code == 404
