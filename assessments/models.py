@@ -3,6 +3,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kernel.names import BilingualName
 from kernel.validators import validate_upload_size
@@ -258,3 +259,53 @@ class Report(models.Model):
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
         ]
+
+
+class WarningRule(models.Model):
+    """An early-warning rule's threshold and level, as data (assessments/early_warnings.py has the rules;
+    one row per rule, created by the migration with the defaults and edited in the admin)."""
+
+    class Level(models.TextChoices):
+        NOTICE = "notice", pgettext_lazy("early warning", "Notice")
+        WARNING = "warning", pgettext_lazy("early warning", "Warning")
+        SERIOUS = "serious", pgettext_lazy("early warning", "Serious")
+
+    code = models.CharField(_("Rule"), max_length=40, unique=True)
+    threshold = models.DecimalField(pgettext_lazy("early warning", "Threshold"), max_digits=12, decimal_places=2)
+    level = models.CharField(_("Level"), max_length=10, choices=Level.choices, default=Level.WARNING)
+    enabled = models.BooleanField(_("Enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("Early-warning rule")
+        verbose_name_plural = _("Early-warning rules")
+        ordering = ["code"]
+        constraints = [models.CheckConstraint(condition=Q(threshold__gte=0), name="warning_threshold_not_negative")]
+
+    def __str__(self):
+        return self.code
+
+
+class EarlyWarning(models.Model):
+    """A rule an alliance meets, from the day it was first found (`since`) until the day it no longer is
+    (`ended_on`). At most one open warning per alliance and rule; the nightly check updates its value."""
+
+    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.CASCADE, related_name="early_warnings")
+    rule = models.CharField(_("Rule"), max_length=40)
+    level = models.CharField(_("Level"), max_length=10, choices=WarningRule.Level.choices)
+    value = models.DecimalField(_("Value"), max_digits=12, decimal_places=2)
+    threshold = models.DecimalField(pgettext_lazy("early warning", "Threshold"), max_digits=12, decimal_places=2)
+    since = models.DateField(_("Since"))
+    checked_on = models.DateField(_("Last checked"))
+    ended_on = models.DateField(_("Ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Early warning")
+        verbose_name_plural = _("Early warnings")
+        ordering = ["alliance_id", "rule", "-since"]
+        constraints = [
+            models.UniqueConstraint(fields=["alliance", "rule"], condition=Q(ended_on__isnull=True),
+                                    name="one_open_warning_per_rule"),
+        ]
+
+    def __str__(self):
+        return f"{self.alliance_id}:{self.rule}"

@@ -78,3 +78,14 @@ def can_get_report(user, kind: str, *, assessment: Assessment | None = None, cyc
         return (can_decide(user, assessment) or assessment.published_at is not None
                 or (assessment.status == Assessment.Status.DECIDED and can_fill_self_assessment(user, assessment)))
     return can_manage_cycle(user, cycle)
+
+
+def can_see_warnings(user, alliance) -> bool:
+    """An alliance's early warnings: its secretariat and its city's officials."""
+    scope = scope_of(user)
+    return is_official_for_city(user, alliance.city_id) or alliance.pk in scope.secretariat_alliance_ids
+
+
+def watches_warnings(user) -> bool:
+    """Officials and secretariats have early warnings to watch."""
+    return is_official(user) or bool(scope_of(user).secretariat_alliance_ids)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import views
+from assessments.early_warnings import views as warning_views
 
 # Namespaced: the API's router names ("framework-list", ...) would otherwise collide with the pages'.
 app_name = "assessments"
@@ -8,6 +9,8 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.assessment_home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("warnings/", warning_views.warning_list, name="warnings"),
+    path("warnings/check/", warning_views.warning_check, name="warnings-check"),
     path("cycles/new/", views.cycle_open, name="cycle-open"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
     path("<int:pk>/", views.assessment_detail, name="detail"),

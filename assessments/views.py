@@ -5,6 +5,7 @@ would give (400 bad input, 403 not allowed, 409 state conflict); nothing is save
 """
 
 import json
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +33,7 @@ from assessments.deadlines import (
     review_overdue,
     self_assessment_overdue,
 )
+from assessments.early_warnings.rules import describe, open_warnings
 from assessments.forms import (
     CycleOpenForm,
     DecideForm,
@@ -638,6 +640,9 @@ def _dashboard_data(user):
     cycles = [cycle for cycle in cycles.select_related(None).order_by("opens_on", "id").only("id", "title", "opens_on", "city_id")
               if cycle.id in decided_cycle_ids]
     grade_labels = dict(Assessment.Grade.choices)
+    warnings = defaultdict(list)
+    for warning in open_warnings().filter(alliance_id__in=[alliance.id for alliance in alliances]).order_by("rule"):
+        warnings[warning.alliance_id].append(describe(warning))
     latest_cycle = cycles[-1] if cycles else None
     distribution = dict.fromkeys(Assessment.Grade.values, 0)
     for alliance in alliances:
@@ -648,6 +653,7 @@ def _dashboard_data(user):
         alliance.latest_grade = latest["grade"] if latest else ""
         alliance.latest_grade_label = grade_labels.get(alliance.latest_grade, "")
         alliance.current = current.get(alliance.id)
+        alliance.warnings = warnings[alliance.id]
         if alliance.current:
             alliance.current["status_label"] = Assessment.Status(alliance.current["status"]).label
         if latest_cycle and results[-1]:
@@ -661,6 +667,7 @@ def _dashboard_data(user):
         "text": {"score": _("Score"), "alliances": _("Alliances")},
     }
     return {"alliances": alliances, "cycles": cycles, "latest_cycle": latest_cycle,
+            "warning_count": sum(len(rows) for rows in warnings.values()),
             "distribution": [(grade, grade_labels[grade], distribution[grade]) for grade in Assessment.Grade.values],
             "chart": chart}
 

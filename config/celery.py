@@ -44,6 +44,11 @@ app.conf.beat_schedule = {
         "schedule": 600.0,
         "options": {"expire_seconds": 590},
     },
+    "early-warnings": {
+        "task": "assessments.tasks.check_early_warnings",
+        "schedule": crontab(minute=41, hour=2),
+        "options": {"expire_seconds": 3600},
+    },
     "announcement-reminders": {
         "task": "publicity.tasks.announcement_reminders",
         "schedule": crontab(minute=17),

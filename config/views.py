@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from alliance.selectors import alliances_for_user
+from assessments.early_warnings.rules import describe, open_warnings
 from assessments.models import Assessment, Cycle
 from assessments.selectors import assessments_for_user
 from cooperation.models import Response, TalentNeed, TechnologyNeed
@@ -47,6 +48,8 @@ def _due_for_secretariat(user, alliance_ids) -> dict:
                                                                   cycle__status=Cycle.Status.OPEN)
                                 .exclude(status=Assessment.Status.DECIDED)
                                 .order_by("cycle__self_assessment_due", "id")[:DUE_ITEMS]),
+        "due_warnings": [describe(warning) for warning in open_warnings().filter(alliance_id__in=alliance_ids)
+                         .select_related("alliance").order_by("since", "id")[:DUE_ITEMS]],
         "today": timezone.localdate(),
     }
 
@@ -58,6 +61,7 @@ def home(request):
         context["city_alliances"] = alliances_for_user(request.user)[:50]
     elif scope.official_city_ids:
         context["city_alliances"] = alliances_for_user(request.user).filter(city_id__in=scope.official_city_ids)
+        context["city_warning_count"] = open_warnings().filter(alliance__city_id__in=scope.official_city_ids).count()
     if scope.secretariat_alliance_ids:
         context["managed_alliances"] = alliances_for_user(request.user).filter(id__in=scope.secretariat_alliance_ids)
         context["pending_applications"] = memberships_for_user(request.user).filter(

@@ -70,7 +70,15 @@ def log_in(page, username, shown_as):
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))  # LOGIN_REDIRECT_URL: home
     expect(page.locator("header")).to_contain_text(shown_as)
-    expect(page.locator("header form[action='/accounts/logout/']")).to_be_visible()
+    expect(page.locator("header form[action='/accounts/logout/']")).to_have_count(1)  # folded on a phone
+
+
+def in_menu(page, selector):
+    """A link or form of the header (`selector`), the menu unfolded first when the screen is a phone's."""
+    toggle = page.locator("header .nav-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    return page.locator(selector)
 
 
 def assert_no_browser_errors(page, *, expected=()):

@@ -15,7 +15,8 @@ MEDIA_ROOT for the whole session.
 import os
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import override_settings
@@ -47,6 +48,16 @@ def load_cast() -> None:
     RoleGrant.objects.get_or_create(
         user=User.objects.get(username="weifang_secretariat"), role="secretariat", alliance=other
     )
+
+
+def load_cast_for_production() -> None:
+    """The cast for a test whose logins another process checks with the production settings: their hashers
+    do not know the fast one the tests store passwords with (fast_password_hashing_for_the_session), so
+    the cast's passwords are hashed again as production hashes them, whoever loaded the cast first."""
+    load_cast()
+    with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
+        hashed = make_password(PASSWORD)
+    User.objects.filter(password__startswith="md5$").update(password=hashed)
 
 
 def pytest_collection_modifyitems(config, items):

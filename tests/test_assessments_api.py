@@ -518,12 +518,12 @@ def test_no_input_gives_a_500(cast, api_for, world):
     # A bad filter is a 400 naming it (a bad page or ordering alongside is not reached); a bad id is a 404.
     for api, url, status, fields in [
         (official, "/api/v1/assessments/?cycle=abc&grade=x&alliance=1e99&page=abc&ordering=nope", 400,
-         {"cycle", "grade", "alliance"}),
-        (official, "/api/v1/cycles/?city=x&status=y", 400, {"city", "status"}),
-        (official, "/api/v1/frameworks/?status=x&page_size=-1", 400, {"status"}),
-        (official, "/api/v1/assessments/99999999999999999999/", 404, {"detail"}),
-        (official, "/api/v1/frameworks/abc/", 404, {"detail"}),
-        (expert, "/api/v1/reviews/?assessment=x&expert=%00", 400, {"assessment", "expert"}),
+         {"cycle", "grade", "alliance", "codes"}),
+        (official, "/api/v1/cycles/?city=x&status=y", 400, {"city", "status", "codes"}),
+        (official, "/api/v1/frameworks/?status=x&page_size=-1", 400, {"status", "codes"}),
+        (official, "/api/v1/assessments/99999999999999999999/", 404, {"detail", "code"}),
+        (official, "/api/v1/frameworks/abc/", 404, {"detail", "code"}),
+        (expert, "/api/v1/reviews/?assessment=x&expert=%00", 400, {"assessment", "expert", "codes"}),
     ]:
         response = api.get(url)
         assert response.status_code == status, (url, response.status_code)

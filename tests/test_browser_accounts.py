@@ -18,7 +18,7 @@ from alliance.demo import HIGH_TECH
 from alliance.models import Alliance
 from members.invitations import invitation_create, invitation_token
 from members.models import RoleGrant, User
-from tests.browser import PASSWORD, assert_no_browser_errors, fast_password_hashing, open_page  # noqa: F401
+from tests.browser import PASSWORD, assert_no_browser_errors, fast_password_hashing, in_menu, open_page  # noqa: F401
 from tests.conftest import load_cast
 from tests.test_browser_assessments import in_browser_thread  # noqa: F401
 
@@ -97,7 +97,7 @@ def two_factor_round_trip(browser, base_url, name):
         page.set_viewport_size(PHONE)
         log_in_with_password(page)
         expect(page).to_have_url(re.compile(r"^http://[^/]+/$"))
-        page.locator("header a[href='/accounts/']").click()
+        in_menu(page, "header a[href='/accounts/']").click()
         page.locator("#two-factor a[href='/accounts/two-factor/']").click()
         expect(page.locator("img.qr-code")).to_be_visible()
         assert page.locator("img.qr-code").evaluate("img => img.naturalWidth") > 0
@@ -107,7 +107,7 @@ def two_factor_round_trip(browser, base_url, name):
         page.locator("main form.stack button[type=submit]").click()
         expect(page.locator("#recovery-codes li")).to_have_count(10)
         assert fits_the_screen(page)
-        page.locator("header form[action='/accounts/logout/'] button").click()
+        in_menu(page, "header form[action='/accounts/logout/'] button").click()
 
         log_in_with_password(page)
         expect(page).to_have_url(re.compile(r"/accounts/login/code/$"))

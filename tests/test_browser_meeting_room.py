@@ -115,7 +115,10 @@ def secretariat_takes_the_attendance(browser, base_url, name, meeting_pk, absent
         expect(page.locator(".proxy-fields:visible")).to_have_count(1)
         carrier.select_option(str(carrier_pk))
         _fits_the_screen(page)
-        page.locator("#save-attendance").click()
+        # "Saved" still shows from the first save: wait for this one's answer.
+        with page.expect_response(lambda response: response.request.method == "POST") as saved:
+            page.locator("#save-attendance").click()
+        assert saved.value.ok
         expect(page.locator("#attendance-saved")).to_be_visible()
         expect(page.locator(f".seat-line[data-seat='{absent_pk}'] input[value=proxy]")).to_be_checked()
         assert_no_browser_errors(page)

@@ -101,8 +101,10 @@ def test_a_contact_reads_an_announcement_and_the_secretariat_sees_it_read(in_bro
 
     in_browser_thread(contact_reads, live_server.url, f"{request.node.name}-contact", sent.pk)
     assert AnnouncementReceipt.objects.get(announcement=sent, user=contact).read_at is not None
+    unread = AnnouncementReceipt.objects.filter(announcement=sent, read_at__isnull=True).count()
+    assert unread >= 1
     in_browser_thread(secretariat_sees_it_read, live_server.url, f"{request.node.name}-secretariat", sent.pk,
-                      contact.pk)
+                      contact.pk, unread)
 
 
 def contact_reads(browser, base_url, name, announcement_pk):
@@ -120,10 +122,10 @@ def contact_reads(browser, base_url, name, announcement_pk):
         assert_no_browser_errors(page)
 
 
-def secretariat_sees_it_read(browser, base_url, name, announcement_pk, contact_pk):
+def secretariat_sees_it_read(browser, base_url, name, announcement_pk, contact_pk, unread):
     with open_page(browser, base_url, name) as page:
         log_in(page, "secretariat", SECRETARIAT_NAME)
         page.goto(f"/announcements/{announcement_pk}/")
         expect(page.locator(f"#receipts tr[data-user='{contact_pk}']")).to_have_attribute("data-read", "yes")
-        expect(page.locator("#receipts tr[data-read='no']")).to_have_count(9)
+        expect(page.locator("#receipts tr[data-read='no']")).to_have_count(unread)
         assert_no_browser_errors(page)

@@ -51,13 +51,14 @@ def test_dates_are_written_as_the_language_writes_them(cast, client_for, high_te
 
 
 def test_no_template_writes_a_date_format_of_its_own():
-    """Dates on pages go through the locale's formats; only an input's value keeps the ISO form."""
+    """Dates on pages go through the locale's formats; only an input's value and a <time>'s datetime keep
+    the ISO form."""
     offenders = []
     for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
         for line in template.read_text(encoding="utf-8").splitlines():
             for match in re.finditer(r"\|date:['\"]([^'\"]+)['\"]", line):
                 if match.group(1) not in ("DATETIME_FORMAT", "SHORT_DATE_FORMAT", "Y-m-d\\TH:i:sO") and \
-                        "value=" not in line[:match.start()].rsplit("<", 1)[-1]:
+                        not re.search(r"(value|datetime)=[\"'][^\"']*$", line[:match.start()].rsplit("<", 1)[-1]):
                     offenders.append(f"{template.name}: {match.group(0)}")
     assert offenders == []
 

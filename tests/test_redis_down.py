@@ -24,7 +24,7 @@ from assessments import services as assessment_services
 from assessments.models import Framework, Report
 from kernel.models import Notification
 from members.models import Organization, RoleGrant, User
-from tests.conftest import PASSWORD, load_cast
+from tests.conftest import PASSWORD, load_cast_for_production
 from tests.processes import doomed_redis, free_port, stop, the_test_database_url, wait_for_port  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +59,8 @@ def live_app(transactional_db, doomed_redis, tmp_path):  # noqa: F811
         "DB_CONN_MAX_AGE": "0",
         "REDIS_URL": doomed_redis.url,
         "LOG_LEVEL": "INFO",
+        # Logins with a password alone (two-factor logins are test_accounts' and the browser tests' subject).
+        "TWO_FACTOR_REQUIRED_ROLES": "",
     }
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -91,7 +93,7 @@ def production_password_hashing(settings):
 @pytest.mark.django_db(transaction=True)
 def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox(production_password_hashing,
                                                                                  doomed_redis, live_app):  # noqa: F811
-    load_cast()
+    load_cast_for_production()
     contact = User.objects.get(username="contact")
     unit = Organization.objects.get(contacts__user=contact)
     electronic = Alliance.objects.get(name="淄博电子信息产教联合体")

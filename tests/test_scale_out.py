@@ -32,7 +32,7 @@ from assessments.models import Assessment, Report
 from assessments.scoring import aggregate
 from config.celery import app
 from members.models import User
-from tests.conftest import PASSWORD, load_cast
+from tests.conftest import PASSWORD, load_cast_for_production
 from tests.processes import (  # noqa: F401 (fixtures)
     ROOT,
     doomed_redis,
@@ -111,13 +111,15 @@ def json_lines(text: str) -> list[dict]:
 def test_a_session_an_upload_and_a_report_made_through_one_server_are_served_by_the_other(
         processes, s3_server, tmp_path):  # noqa: F811
     assert settings.REDIS_URL, "this test needs REDIS_URL"
-    load_cast()
+    load_cast_for_production()
     official = User.objects.get(username="official")
     high_tech = Alliance.objects.get(name=HIGH_TECH)
     cycle = decided_cycle(official, high_tech)
     app.control.purge()
 
-    shared = production_environment(REDIS_URL=settings.REDIS_URL, **s3_server.environment())
+    # Logins with a password alone (two-factor logins are test_accounts' and the browser tests' subject).
+    shared = production_environment(REDIS_URL=settings.REDIS_URL, TWO_FACTOR_REQUIRED_ROLES="",
+                                    **s3_server.environment())
     web_a = processes.gunicorn("web-a", {**shared, "MEDIA_ROOT": str(tmp_path / "media-a")})
     web_b = processes.gunicorn("web-b", {**shared, "MEDIA_ROOT": str(tmp_path / "media-b")})
     worker = processes.worker("worker", {**shared, "MEDIA_ROOT": str(tmp_path / "media-worker")})

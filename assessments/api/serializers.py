@@ -13,8 +13,9 @@ from rest_framework import serializers
 from alliance.models import Alliance, City
 from alliance.selectors import visible_alliance_filter
 from assessments import frameworks
+from assessments.early_warnings.rules import RULES
 from assessments.metrics import Unit, metric
-from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
+from assessments.models import Assessment, Cycle, EarlyWarning, Framework, RectificationItem, Review
 from assessments.prefill import figure_rows
 from assessments.selectors import frameworks_for_user
 from kernel.api.serializers import NullWhenBlankMixin
@@ -360,3 +361,16 @@ class ReviewInputSerializer(serializers.Serializer):
     scores = _scores_field(required=False, help_text="{leaf indicator code: score}")
     comments = _texts_field(required=False, help_text="{indicator code: comment}")
     comment = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+
+
+class EarlyWarningSerializer(serializers.ModelSerializer):
+    """An open early warning of an alliance: the rule met, its level, the value found and the threshold, since
+    when (assessments/early_warnings/rules.py)."""
+
+    rule = serializers.ChoiceField(choices=list(RULES), help_text="The rule's code.")
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+    threshold = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = EarlyWarning
+        fields = ["alliance", "rule", "level", "value", "threshold", "since"]

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from assessments.api.views import (
     AllianceMetricsView,
+    AllianceWarningsView,
     AssessmentViewSet,
     CycleViewSet,
     FrameworkViewSet,
@@ -18,4 +19,5 @@ router.register("reviews", ReviewViewSet, basename="api-review")
 urlpatterns = [
     path("metrics/", MetricListView.as_view(), name="api-metric-list"),
     path("alliances/<int:pk>/metrics/", AllianceMetricsView.as_view(), name="api-alliance-metrics"),
+    path("alliances/<int:alliance_id>/warnings/", AllianceWarningsView.as_view(), name="api-alliance-warnings"),
 ]

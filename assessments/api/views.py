@@ -7,14 +7,14 @@ and action calls a service, whose DomainError the exception handler maps to 400/
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from alliance.api.filters import CityFilterSet
 from alliance.models import Alliance
-from alliance.selectors import visible_alliance_filter
+from alliance.selectors import alliance_get_for_user, visible_alliance_filter
 from assessments import services
 from assessments.api.serializers import (
     AllianceMetricsSerializer,
@@ -22,6 +22,7 @@ from assessments.api.serializers import (
     CycleInputSerializer,
     CycleOutputSerializer,
     DecisionInputSerializer,
+    EarlyWarningSerializer,
     ExpertsInputSerializer,
     FrameworkInputSerializer,
     FrameworkOutputSerializer,
@@ -33,9 +34,10 @@ from assessments.api.serializers import (
     ReviewOutputSerializer,
     SelfAssessmentInputSerializer,
 )
+from assessments.early_warnings.rules import open_warnings
 from assessments.metrics import compute_figures, described, metrics, stored
 from assessments.models import Cycle, Framework, Indicator
-from assessments.permissions import can_read_figures
+from assessments.permissions import can_read_figures, can_see_warnings
 from assessments.scoring import Thresholds
 from assessments.selectors import (
     assessment_get_for_user,
@@ -355,3 +357,18 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Submit the review: no conflict declared and every indicator scored; it is then locked."""
         services.review_submit(review=self.get_object(), actor=request.user)
         return self._output(pk)
+
+
+@extend_schema(responses={200: EarlyWarningSerializer(many=True), **documented_errors(401, 403, 404)})
+class AllianceWarningsView(generics.ListAPIView):
+    """The alliance's open early warnings, for its secretariat and its city's officials; checked every night."""
+
+    serializer_class = EarlyWarningSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        alliance = alliance_get_for_user(self.request.user, self.kwargs["alliance_id"])
+        if not can_see_warnings(self.request.user, alliance):
+            raise NotAllowed(_("Early warnings are for the secretariats and the city's officials."))
+        return open_warnings().filter(alliance=alliance).order_by("rule", "id")

@@ -341,7 +341,8 @@ def vote(request, pk):
                 context["confirm"] = data["choice"]
                 context["confirm_label"] = Ballot.Choice(data["choice"]).label
         except DomainError as exc:
-            context["error"], status = form_error(exc), exc.status_code
+            # In the ballot box (HTMX) every refusal is said in place, a 403 included.
+            context["error"], status = (exc.message if request.htmx else form_error(exc)), exc.status_code
     if request.htmx:
         return render(request, "governance/_ballot.html", context, status=status)
     if "confirm" in context:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from assessments.early_warnings.rules import evaluate as check_early_warnings
 from config.demo import (
     DEMO_LOGINS,
     load_assessment_cycle,
@@ -20,8 +21,10 @@ class Command(BaseCommand):
         load_cooperation_activity()
         load_publicity_demo()
         load_assessment_cycle()
+        warnings = check_early_warnings()  # as the beat does every night, so the first visit shows them
         self.stdout.write(self.style.SUCCESS(
-            f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations."
+            f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations, "
+            f"{warnings['opened']} new early warnings."
         ))
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for username, role in DEMO_LOGINS:

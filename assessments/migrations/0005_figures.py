@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_report_language'),
+        ('assessments', '0004_early_warnings'),
     ]
 
     operations = [
