@@ -1,12 +1,19 @@
-"""The assessments' demo: the shipped indicator framework (Han's Zibo case study, §5.4), published."""
+"""The assessments' demo: the shipped indicator framework (Han's Zibo case study, §5.4), published, with its
+bindings to the named metrics; and (`load_assessment_cycle`, run by `manage.py loaddemo`) this year's cycle open
+for the demo alliance, its self-assessment pre-filled from the alliance's figures."""
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
 
+from alliance.demo import HIGH_TECH
+from alliance.models import Alliance
 from assessments.frameworks import create_from_data, validate
-from assessments.models import Framework
+from assessments.models import Cycle, Framework
+from assessments.services import cycle_open
+from members.models import User
 
 SEED_FRAMEWORK = Path(__file__).resolve().parent / "data" / "seed_000.json"
 # The shipped framework's earlier names: a database loaded under one gets the current wording.
@@ -38,4 +45,28 @@ def load_seed_framework():
         framework = create_from_data(data, actor=None, version=data["version"])
         Framework.objects.filter(pk=framework.pk).update(status=Framework.Status.PUBLISHED,
                                                         published_at=timezone.now())
+    else:
+        _refresh_bindings(framework, data)
     return framework
+
+
+def _refresh_bindings(framework: Framework, data: dict) -> None:
+    """The shipped bindings on a framework loaded before the version's leaves were bound (weights, maxima and
+    structure are the same version's)."""
+    for node in validate(data):
+        framework.indicators.filter(code=node["code"]).exclude(binding=node["binding"]).update(
+            binding=node["binding"])
+
+
+def load_assessment_cycle() -> bool:
+    """This year's assessment of the demo alliance, open, with the self-assessment pre-filled (once)."""
+    framework = load_seed_framework()
+    alliance = Alliance.objects.get(name=HIGH_TECH)
+    today = timezone.localdate()
+    title = f"{today.year}年度建设成效考核"
+    if Cycle.objects.filter(city=alliance.city, title=title).exists():
+        return False
+    cycle_open(actor=User.objects.get(username="official"), framework=framework, city=alliance.city, title=title,
+               opens_on=today, self_assessment_due=today + timedelta(days=30),
+               review_due=today + timedelta(days=60), alliances=[alliance])
+    return True

@@ -118,8 +118,26 @@ class ScoresForm(Form):
 
 
 class SelfAssessmentForm(ScoresForm):
+    """With a reason per bound leaf (`reason_<code>`): needed when its score differs from the computed one."""
+
     text_name = "narrative"
     text_label = _("Narrative")
+
+    def __init__(self, *args, bound=(), reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bound = list(bound)
+        for code in self.bound:
+            label = _("Reason for changing the computed score of %(code)s") % {"code": code}
+            self.fields[f"reason_{code}"] = _text_field(label)
+            self.initial[f"reason_{code}"] = (reasons or {}).get(code, "")
+
+    def reason_field(self, code):
+        return self[f"reason_{code}"] if code in self.bound else None
+
+    def reasons(self) -> dict[str, str]:
+        """The reasons given (empty ones left out: a score back at its computed value needs none)."""
+        return {code: self.cleaned_data[f"reason_{code}"].strip() for code in self.bound
+                if self.cleaned_data.get(f"reason_{code}", "").strip()}
 
 
 class ReviewForm(ScoresForm):
@@ -176,7 +194,9 @@ class FrameworkTreeForm(Form):
         label=_("Indicators (JSON)"), widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         max_length=FILE_MAX_BYTES,
         help_text=_("Each node: code, name, name_en, weight, max_score, veto, guidance, children. Scores go to "
-                    "the leaves; a node's weight is the sum of its children's; the groups add up to 100."),
+                    "the leaves; a node's weight is the sum of its children's; the groups add up to 100. A leaf "
+                    "may carry a binding to a metric: {\"metric\", \"rule\": \"thresholds\", \"thresholds\": "
+                    "[{\"at_least\", \"score\"}]} or {\"metric\", \"rule\": \"linear\", \"full_at\"}."),
     )
 
     def clean_indicators(self):
@@ -187,6 +207,26 @@ class FrameworkTreeForm(Form):
         if not isinstance(value, list):
             raise forms.ValidationError(_("Give the list of top-level indicators."))
         return value
+
+
+# The longest period the figures page computes (as the API).
+PERIOD_MAX_DAYS = 366 * 5
+
+
+class PeriodForm(Form):
+    """The period of the figures page, both dates included; the calendar year so far when none is given."""
+
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period comes before its start."))
+        elif start and end and (end - start).days > PERIOD_MAX_DAYS:
+            self.add_error("end", _("A period is at most five years long."))
+        return data
 
 
 class EvidenceForm(Form):

@@ -2,9 +2,10 @@
 
 The file format is the API's tree: {"name", "name_en", "version", "description",
 "indicators": [{"code", "name", "name_en", "weight", "max_score", "veto",
-"guidance", "children": [...]}]}. Leaves are scored; a node's weight is the sum of
+"guidance", "binding", "children": [...]}]}. Leaves are scored; a node's weight is the sum of
 its children's; the top-level weights of the non-veto groups add up to 100; veto
-nodes carry no weight and their leaves are scored 0 or 1.
+nodes carry no weight and their leaves are scored 0 or 1. A leaf may be bound to a named metric with a
+scoring rule (assessments/bindings.py), so a self-assessment arrives with its score filled in.
 """
 
 import json
@@ -12,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from assessments.bindings import validate_binding
 from assessments.models import Framework, Indicator
 from assessments.scoring import Leaf
 from kernel.errors import DomainError
@@ -79,6 +81,8 @@ def validate(data) -> list[dict]:
                 "weight": weight, "max_score": max_score, "veto": veto, "parent": parent_code,
                 "guidance": str(node.get("guidance") or ""), "guidance_en": str(node.get("guidance_en") or ""),
                 "leaf": not children,
+                "binding": validate_binding(node.get("binding"), code=code, leaf=not children, max_score=max_score,
+                                            veto=veto),
             })
             if veto and weight != 0:
                 raise DomainError(_("Veto indicator %(code)s must carry no weight.") % {"code": code})
@@ -123,6 +127,7 @@ def store_tree(framework: Framework, flat: list[dict]) -> None:
             framework=framework, parent=by_code.get(node["parent"]), code=node["code"], name=node["name"],
             name_en=node["name_en"], weight=node["weight"], max_score=node["max_score"], veto=node["veto"],
             guidance=node["guidance"], guidance_en=node["guidance_en"], position=position,
+            binding=node["binding"],
         )
 
 
@@ -133,7 +138,8 @@ def nest(indicators) -> list[dict]:
         node = {
             "code": indicator.code, "name": indicator.name, "name_en": indicator.name_en,
             "weight": str(indicator.weight), "max_score": str(indicator.max_score), "veto": indicator.veto,
-            "guidance": indicator.guidance, "guidance_en": indicator.guidance_en, "children": [],
+            "guidance": indicator.guidance, "guidance_en": indicator.guidance_en, "binding": indicator.binding,
+            "children": [],
         }
         nodes[indicator.id] = node
         (nodes[indicator.parent_id]["children"] if indicator.parent_id else roots).append(node)
@@ -151,6 +157,12 @@ def export(framework: Framework) -> dict:
         "description": framework.description, "description_en": framework.description_en,
         "indicators": tree(framework),
     }
+
+
+def bindings(framework: Framework) -> dict[str, tuple[dict, Decimal]]:
+    """{leaf code: (its binding, its maximum score)} for the bound leaves (one query)."""
+    return {code: (binding, max_score) for code, binding, max_score in
+            framework.indicators.filter(binding__isnull=False).values_list("code", "binding", "max_score")}
 
 
 def leaves(framework: Framework) -> list[Leaf]:

@@ -52,6 +52,8 @@ class Indicator(BilingualName, models.Model):
     guidance = models.TextField(_("Scoring guidance"), blank=True)
     guidance_en = models.TextField(_("English guidance"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    binding = models.JSONField(_("Bound metric"), null=True, blank=True,
+                               help_text="A leaf's metric and scoring rule (assessments/bindings.py), or null.")
 
     class Meta:
         verbose_name = _("Indicator")
@@ -126,6 +128,11 @@ class Assessment(models.Model):
     self_scores = models.JSONField(_("Self-assessment scores"), default=dict, blank=True)
     self_narratives = models.JSONField(_("Self-assessment narratives"), default=dict, blank=True)
     computed_metrics = models.JSONField(_("Computed figures"), default=dict, blank=True)
+    figures = models.JSONField(
+        _("Figures of the bound indicators"), default=dict, blank=True,
+        help_text="The bound metrics' values for the assessed period and the scores they give (assessments/"
+                  "prefill.py); recomputed while the self-assessment is a draft, frozen when it is submitted.")
+    score_reasons = models.JSONField(_("Reasons for changing a computed score"), default=dict, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     returned_reason = models.TextField(_("Reason for returning"), blank=True)
     times_returned = models.PositiveSmallIntegerField(default=0)

@@ -34,6 +34,15 @@ def is_insider(user, assessment: Assessment) -> bool:
     return scope_of(user).is_authenticated and assessment.reviews.filter(expert_id=user.id).exists()
 
 
+def can_read_figures(user, alliance) -> bool:
+    """An alliance's figures (the metric values of any period): its secretariat, its city's officials and the
+    experts reviewing one of its assessments, as the assessment pages show them to these insiders."""
+    scope = scope_of(user)
+    if scope.is_superuser or alliance.pk in scope.secretariat_alliance_ids or alliance.city_id in scope.official_city_ids:
+        return True
+    return scope.is_authenticated and Review.objects.filter(expert_id=user.id, assessment__alliance=alliance).exists()
+
+
 def can_record_rectification(user, assessment: Assessment) -> bool:
     """The alliance's secretariat or the city's officials record a rectification item as done."""
     return can_decide(user, assessment) or can_fill_self_assessment(user, assessment)

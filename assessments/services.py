@@ -23,6 +23,7 @@ from assessments.permissions import (
     can_score,
     is_official_for_city,
 )
+from assessments.prefill import computed_scores, figures_for
 from assessments.scoring import Thresholds, aggregate, grade_for
 from kernel.errors import DomainError, NotAllowed, StateConflict, full_clean_or_raise
 from kernel.scope import scope_of
@@ -182,8 +183,12 @@ def cycle_open(*, actor, framework: Framework, city, title: str, opens_on, self_
             excellent_from=thresholds.excellent, qualified_from=thresholds.qualified,
             rectify_from=thresholds.rectify,
         )
+        figures = figures_for(framework, cycle, [alliance.pk for alliance in alliances])
         for alliance in alliances:
-            Assessment.objects.create(cycle=cycle, alliance=alliance, computed_metrics=alliance_metrics(alliance))
+            prefilled = {code: score for code, score in computed_scores(figures[alliance.pk]).items()
+                         if score is not None}
+            Assessment.objects.create(cycle=cycle, alliance=alliance, computed_metrics=alliance_metrics(alliance),
+                                      figures=figures[alliance.pk], self_scores=prefilled)
     return cycle
 
 
@@ -236,6 +241,49 @@ def _texts(framework: Framework, texts, *, field: str, message) -> dict[str, str
     return dict(texts)
 
 
+# The longest reason for changing a computed score.
+REASON_MAX = 2000
+
+
+def _apply_figures(assessment: Assessment, given: dict[str, str], reasons) -> None:
+    """Recompute the figures of the bound leaves and reconcile the scores with them: a bound leaf follows its
+    computed score unless the secretariat gives another score with a reason (kept in score_reasons). A score
+    sent unchanged from the previous computation follows the new one; a score equal to the computed one needs
+    no reason. Raises DomainError (field score_reasons) for a changed score without a reason."""
+    if reasons is None:
+        reasons = {}
+    if not isinstance(reasons, dict) or not all(isinstance(v, str) for v in reasons.values()):
+        raise DomainError(_("Reasons must be an object of indicator codes and texts."), field="score_reasons")
+    previous = computed_scores(assessment.figures)
+    figures = figures_for(assessment.cycle.framework, assessment.cycle, [assessment.alliance_id])[assessment.alliance_id]
+    current = computed_scores(figures)
+    for code, reason in reasons.items():
+        if code not in current:
+            raise DomainError(_("%(code)s is not scored from a figure: it needs no reason.") % {"code": code},
+                              field="score_reasons")
+        if len(reason) > REASON_MAX:
+            raise DomainError(_("The reason for %(code)s is longer than %(max)d characters.")
+                              % {"code": code, "max": REASON_MAX}, field="score_reasons")
+    scores = {**assessment.self_scores, **given}
+    kept = {code: reason for code, reason in {**assessment.score_reasons, **reasons}.items() if reason.strip()}
+    for code, computed in current.items():
+        if computed is None:
+            kept.pop(code, None)
+            continue
+        score = scores.get(code)
+        stale = code in given and previous.get(code) is not None and Decimal(given[code]) == Decimal(previous[code])
+        if score is None or (stale and code not in reasons) or (code not in given and code not in kept):
+            scores[code] = computed
+        if Decimal(scores[code]) == Decimal(computed):
+            kept.pop(code, None)
+        elif not kept.get(code):
+            raise DomainError(_("The score of %(code)s computed from the figures is %(score)s: give a reason for "
+                                "changing it.") % {"code": code, "score": computed}, field="score_reasons")
+    assessment.figures = figures
+    assessment.self_scores = scores
+    assessment.score_reasons = {code: reason.strip() for code, reason in kept.items()}
+
+
 def _missing_leaves(framework: Framework, scores: dict) -> list[str]:
     return [leaf.code for leaf in frameworks.leaves(framework) if leaf.code not in scores]
 
@@ -245,7 +293,10 @@ def _lock(assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def self_assessment_save(*, assessment: Assessment, actor, scores=None, narratives=None) -> Assessment:
+def self_assessment_save(*, assessment: Assessment, actor, scores=None, narratives=None,
+                         reasons=None) -> Assessment:
+    """Save scores and narratives; the bound leaves' scores follow their figures unless changed with a reason
+    (`reasons`: {leaf code: why})."""
     assessment = _lock(assessment)
     if not can_fill_self_assessment(actor, assessment):
         raise NotAllowed(_("Only the alliance's secretariat fills in its self-assessment."))
@@ -253,16 +304,16 @@ def self_assessment_save(*, assessment: Assessment, actor, scores=None, narrativ
         raise StateConflict(_("The self-assessment is submitted and locked."))
     if past_due(assessment.cycle.self_assessment_due):
         raise StateConflict(_("The self-assessment was due on %(date)s.") % {"date": assessment.cycle.self_assessment_due})
+    given = _scores(assessment.cycle.framework, scores, field="self_scores") if scores is not None else {}
+    _apply_figures(assessment, given, reasons)
     with set_actor(actor):
-        if scores is not None:
-            assessment.self_scores = {**assessment.self_scores,
-                                      **_scores(assessment.cycle.framework, scores, field="self_scores")}
         if narratives is not None:
             narratives = _texts(assessment.cycle.framework, narratives, field="self_narratives",
                                 message=_("Narratives must be an object of indicator codes and texts."))
             assessment.self_narratives = {**assessment.self_narratives, **narratives}
         assessment.computed_metrics = alliance_metrics(assessment.alliance)
-        assessment.save(update_fields=["self_scores", "self_narratives", "computed_metrics"])
+        assessment.save(update_fields=["self_scores", "self_narratives", "computed_metrics", "figures",
+                                       "score_reasons"])
     return assessment
 
 
@@ -275,6 +326,7 @@ def self_assessment_submit(*, assessment: Assessment, actor) -> Assessment:
         raise StateConflict(_("The self-assessment is already submitted."))
     if past_due(assessment.cycle.self_assessment_due):
         raise StateConflict(_("The self-assessment was due on %(date)s.") % {"date": assessment.cycle.self_assessment_due})
+    _apply_figures(assessment, {}, None)
     missing = _missing_leaves(assessment.cycle.framework, assessment.self_scores)
     if missing:
         raise DomainError(_("Score every indicator before submitting; missing: %(codes)s")
@@ -283,7 +335,8 @@ def self_assessment_submit(*, assessment: Assessment, actor) -> Assessment:
         assessment.status = Assessment.Status.SUBMITTED
         assessment.submitted_at = timezone.now()
         assessment.computed_metrics = alliance_metrics(assessment.alliance)
-        assessment.save(update_fields=["status", "submitted_at", "computed_metrics"])
+        assessment.save(update_fields=["status", "submitted_at", "computed_metrics", "figures", "self_scores",
+                                       "score_reasons"])
     return assessment
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views.assessment_publish, name="publish"),
     path("<int:pk>/rectification/<int:item_pk>/done/", views.rectification_done, name="rectification-done"),
     path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("alliances/<int:alliance_id>/figures/", views.alliance_figures, name="alliance-figures"),
     path("frameworks/", views.framework_list, name="frameworks"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
     path("frameworks/<int:pk>/export.json", views.framework_export, name="framework-export"),

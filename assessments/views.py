@@ -6,6 +6,7 @@ would give (400 bad input, 403 not allowed, 409 state conflict); nothing is save
 
 import json
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -40,10 +41,12 @@ from assessments.forms import (
     ExpertsForm,
     FrameworkFileForm,
     FrameworkTreeForm,
+    PeriodForm,
     ReturnForm,
     ReviewForm,
     SelfAssessmentForm,
 )
+from assessments.metrics import compute_figures, described, metric, stored
 from assessments.models import Assessment, Framework, Report, Review
 from assessments.permissions import (
     can_author_frameworks,
@@ -52,11 +55,13 @@ from assessments.permissions import (
     can_fill_self_assessment,
     can_get_report,
     can_manage_cycle,
+    can_read_figures,
     can_record_rectification,
     can_score,
     is_insider,
     is_official,
 )
+from assessments.prefill import computed_scores, figure_rows
 from assessments.scoring import Thresholds
 from assessments.selectors import (
     assessment_get_for_user,
@@ -199,6 +204,21 @@ def _plain(number: Decimal) -> Decimal:
     return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
 
 
+def _binding_text(binding: dict | None) -> str:
+    """A leaf's binding as a reader sees it: the metric and its rule."""
+    if not binding:
+        return ""
+    one = metric(binding["metric"])
+    label = str(one.label) if one else binding["metric"]
+    if binding["rule"] == "linear":
+        rule = _("linear, the maximum score from %(value)s") % {"value": _plain(Decimal(binding["full_at"]))}
+    else:
+        rule = "; ".join(_("from %(value)s: %(score)s") % {"value": _plain(Decimal(step["at_least"])),
+                                                          "score": _plain(Decimal(step["score"]))}
+                         for step in binding["thresholds"])
+    return _("Scored from the figure “%(metric)s”: %(rule)s") % {"metric": label, "rule": rule}
+
+
 def _tree_rows(framework: Framework) -> list[dict]:
     """The framework tree flattened in order, each node with its depth and whether it is scored."""
     rows = []
@@ -209,6 +229,7 @@ def _tree_rows(framework: Framework) -> list[dict]:
                 "code": node["code"], "name": _localized(node, "name"), "guidance": _localized(node, "guidance"),
                 "weight": _plain(Decimal(node["weight"])), "max_score": _plain(Decimal(node["max_score"])),
                 "veto": node["veto"], "depth": depth, "indent": f"{depth * 1.2:.1f}", "leaf": not node["children"],
+                "binding": _binding_text(node["binding"]),
             })
             walk(node["children"], depth + 1)
 
@@ -266,9 +287,39 @@ def _leaves(rows):
     return [row for row in rows if row["leaf"]]
 
 
+def _figure_for(figure: dict | None, veto: bool) -> dict | None:
+    """A bound leaf's figure as the pages show it: the computed score read as a score is."""
+    if figure is None:
+        return None
+    value = figure["value"]
+    if value is None:
+        value_text = None
+    elif figure["unit"] == "percent":
+        value_text = f"{value}%"
+    elif figure["unit"] == "yes_no":
+        value_text = _("Yes") if Decimal(value) else _("No")
+    elif figure["unit"] == "count":
+        value_text = value
+    else:
+        value_text = f"{value} {figure['unit_label']}"
+    evidence = [{**item, "date": date.fromisoformat(item["date"])} if item.get("date") else item
+                for item in figure["evidence"]]
+    return {**figure, "value_text": value_text, "score_text": _score_text(figure["score"], veto),
+            "evidence": evidence}
+
+
+def _figures_period(assessment) -> dict | None:
+    figures = assessment.figures or {}
+    if not figures.get("scores"):
+        return None
+    return {"start": date.fromisoformat(figures["start"]), "end": date.fromisoformat(figures["end"]),
+            "frozen": not services.self_assessment_open(assessment)}
+
+
 def _self_form(assessment, rows, data=None):
     return SelfAssessmentForm(data, leaves=_leaves(rows), scores=assessment.self_scores,
-                              texts=assessment.self_narratives)
+                              texts=assessment.self_narratives, bound=computed_scores(assessment.figures),
+                              reasons=assessment.score_reasons)
 
 
 def _self_context(request, assessment, rows, self_form=None, saved=False, refusal=None):
@@ -277,11 +328,16 @@ def _self_context(request, assessment, rows, self_form=None, saved=False, refusa
     editable = can_fill_self_assessment(request.user, assessment) and is_open
     if editable and self_form is None:
         self_form = _self_form(assessment, rows)
+    figures = figure_rows(assessment.figures)
     return {
         "assessment": assessment,
+        "figures_period": _figures_period(assessment),
         "self_rows": [
             {**row, "self_score": _score_text(assessment.self_scores.get(row["code"]), row["veto"]),
              "narrative": assessment.self_narratives.get(row["code"], ""),
+             "figure": _figure_for(figures.get(row["code"]), row["veto"]),
+             "reason": assessment.score_reasons.get(row["code"], ""),
+             "reason_field": self_form.reason_field(row["code"]) if editable and row["leaf"] else None,
              "score_field": self_form.score_field(row["code"]) if editable and row["leaf"] else None,
              "text_field": self_form.text_field(row["code"]) if editable and row["leaf"] else None}
             for row in rows
@@ -317,6 +373,7 @@ def _assessment_page(request, assessment, *, status=200, self_form=None, refusal
     if insider:
         context.update(_self_context(request, assessment, rows, self_form, refusal=refusal))
         context["metrics"] = _metric_rows(assessment.computed_metrics or {})
+        context["can_read_figures"] = can_read_figures(user, assessment.alliance)
         context["evidence"] = list(assessment.evidence.all())
         if can_fill and services.self_assessment_open(assessment):
             context["evidence_form"] = evidence_form or EvidenceForm(leaves=[r for r in rows if r["leaf"]])
@@ -369,7 +426,8 @@ def assessment_self(request, pk):
         try:
             with transaction.atomic():
                 saved = services.self_assessment_save(assessment=assessment, actor=request.user,
-                                                      scores=form.scores(), narratives=form.texts())
+                                                      scores=form.scores(), narratives=form.texts(),
+                                                      reasons=form.reasons())
                 if submit:
                     saved = services.self_assessment_submit(assessment=saved, actor=request.user)
         except DomainError as exc:
@@ -464,6 +522,29 @@ def rectification_done(request, pk, item_pk):
                page=lambda status: _assessment_page(request, assessment, status=status))
 
 
+# An alliance's figures ----------------------------------------------------------------
+
+@login_required
+def alliance_figures(request, alliance_id):
+    """Every metric of one alliance for a period, with its working and evidence: to the alliance's secretariat,
+    its city's officials and the experts reviewing it (as alliances/<id>/metrics/ in the API)."""
+    alliance = get_or_404(alliances_for_user(request.user), alliance_id)
+    if not can_read_figures(request.user, alliance):
+        raise PermissionDenied(_("Only the alliance's secretariat, the city's officials and its reviewers read its "
+                                 "figures."))
+    today = timezone.localdate()
+    form = PeriodForm(request.GET or {"start": date(today.year, 1, 1), "end": today})
+    rows, status = [], 400
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        figures = compute_figures([alliance.pk], start, end)[alliance.pk]
+        rows = [_figure_for({**described(key, stored(key, figure)), "score": None}, False)
+                for key, figure in figures.items()]
+        status = 200
+    return render(request, "assessments/alliance_figures.html",
+                  {"alliance": alliance, "form": form, "rows": rows}, status=status)
+
+
 # Expert review ------------------------------------------------------------------------
 
 def _review_context(request, review, rows, form=None, saved=False, refusal=None):
@@ -472,12 +553,16 @@ def _review_context(request, review, rows, form=None, saved=False, refusal=None)
     if editable and form is None:
         form = ReviewForm(leaves=_leaves(rows), scores=review.scores, texts=review.comments,
                           initial={"declared_no_conflict": review.declared_no_conflict, "comment": review.comment})
+    figures = figure_rows(assessment.figures)
     return {
         "review": review,
         "assessment": assessment,
         "form": form if editable else None,
+        "figures_period": _figures_period(assessment),
         "rows": [
             {**row, "score": _score_text(review.scores.get(row["code"]), row["veto"]),
+             "figure": _figure_for(figures.get(row["code"]), row["veto"]),
+             "reason": assessment.score_reasons.get(row["code"], ""),
              "comment": review.comments.get(row["code"], ""),
              "self_score": _score_text(assessment.self_scores.get(row["code"]), row["veto"]),
              "narrative": assessment.self_narratives.get(row["code"], ""),

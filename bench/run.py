@@ -746,6 +746,8 @@ def build_assessments() -> dict:
                 assessment=assessment, actor=secretariat,
                 scores=_expert_scores(rng, leaves, quality + 0.06, 0, None),
                 narratives={leaf.code: _comment(rng, 3 if is_big else 1) for leaf in leaves},
+                # a bound leaf scored other than its figure gives says why (assessments/bindings.py)
+                reasons={code: _comment(rng, 1) for code in assessment.figures.get("scores", {})},
             )
             services.self_assessment_submit(assessment=assessment, actor=secretariat)
             chosen = (experts[:BIG_EXPERTS] if is_big

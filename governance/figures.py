@@ -5,9 +5,10 @@ A held meeting counts with the quorum it was held with (Meeting.seats_in_office,
 held), so a figure for a past year does not move when seats change later.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Max, Q, Sum
+from django.utils import timezone
 
 from governance.models import Attendance, Body, Meeting, Motion, Seat, Task
 from governance.selectors import meeting_quorum, with_quorum
@@ -24,25 +25,54 @@ def council_establishment(alliance) -> dict:
     }
 
 
+def council_establishment_by_alliance(alliance_ids) -> dict[int, dict]:
+    """council_establishment for many alliances at once, in two queries."""
+    ids = list(alliance_ids)
+    kinds = {pk: set() for pk in ids}
+    for alliance_id, kind in Body.objects.filter(alliance_id__in=ids).values_list("alliance_id", "kind"):
+        kinds[alliance_id].add(kind)
+    seats = dict(Seat.objects.filter(body__alliance_id__in=ids, body__kind=Body.Kind.COUNCIL, term_end__isnull=True)
+                 .values_list("body__alliance_id").annotate(n=Count("id")).order_by())
+    return {pk: {"council_established": Body.Kind.COUNCIL in kinds[pk] and seats.get(pk, 0) > 0,
+                 "council_seats": seats.get(pk, 0),
+                 "secretariat_established": Body.Kind.SECRETARIAT in kinds[pk]} for pk in ids}
+
+
 def council_business(alliance, *, after: date, until: date) -> dict:
     """The council's work from the day after `after` to `until` (both dates local): meetings held and those
     of them that met their quorum, resolutions adopted, and the weight of the tasks due then and of those
     accepted by their due date."""
-    held = list(with_quorum(Meeting.objects.filter(
-        body__alliance=alliance, status=Meeting.Status.HELD, starts_at__date__gt=after, starts_at__date__lte=until,
-    )).select_related("body"))
-    weights = Task.objects.filter(alliance=alliance, due_on__gt=after, due_on__lte=until).aggregate(
+    figures = council_business_by_alliance([alliance.pk], start=after + timedelta(days=1), end=until)[alliance.pk]
+    figures.pop("meetings")
+    return figures
+
+
+def council_business_by_alliance(alliance_ids, *, start: date, end: date) -> dict[int, dict]:
+    """council_business for many alliances at once, the days from `start` to `end` both included, in three
+    queries whatever their number; each alliance's figures also list its held meetings (id, title, date), the
+    records a figure rests on."""
+    ids = list(alliance_ids)
+    figures = {pk: {"meetings_held": 0, "meetings_quorate": 0, "resolutions_adopted": 0, "task_weight_due": 0,
+                    "task_weight_on_time": 0, "meetings": []} for pk in ids}
+    held = with_quorum(Meeting.objects.filter(
+        body__alliance_id__in=ids, status=Meeting.Status.HELD, starts_at__date__gte=start, starts_at__date__lte=end,
+    )).select_related("body").order_by("starts_at", "id")
+    for meeting in held:
+        row = figures[meeting.body.alliance_id]
+        row["meetings_held"] += 1
+        row["meetings_quorate"] += meeting_quorum(meeting)["met"]
+        row["meetings"].append({"id": meeting.pk, "title": meeting.title, "date": timezone.localdate(meeting.starts_at)})
+    tasks = Task.objects.filter(alliance_id__in=ids, due_on__gte=start, due_on__lte=end).values("alliance_id").annotate(
         due=Sum("weight"),
         on_time=Sum("weight", filter=Q(status=Task.Status.ACCEPTED, accepted_at__date__lte=F("due_on"))),
-    )
-    return {
-        "meetings_held": len(held),
-        "meetings_quorate": sum(1 for meeting in held if meeting_quorum(meeting)["met"]),
-        "resolutions_adopted": Motion.objects.filter(
-            alliance=alliance, adopted=True, closed_at__date__gt=after, closed_at__date__lte=until).count(),
-        "task_weight_due": weights["due"] or 0,
-        "task_weight_on_time": weights["on_time"] or 0,
-    }
+    ).order_by()
+    for row in tasks:
+        figures[row["alliance_id"]].update(task_weight_due=row["due"] or 0, task_weight_on_time=row["on_time"] or 0)
+    adopted = Motion.objects.filter(alliance_id__in=ids, adopted=True, closed_at__date__gte=start,
+                                    closed_at__date__lte=end).values("alliance_id").annotate(n=Count("id")).order_by()
+    for row in adopted:
+        figures[row["alliance_id"]]["resolutions_adopted"] = row["n"]
+    return figures
 
 
 # For the early warnings (assessments/early_warnings/): one query each, for many alliances at once.

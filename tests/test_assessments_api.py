@@ -221,7 +221,7 @@ def test_the_full_flow_over_the_api(cast, api_for, high_tech):
     assert [node["code"] for node in framework["indicators"]] == ["A", "B", "C"]
     assert framework["indicators"][1]["children"][1] == {
         "code": "B2", "name": "培训", "name_en": "", "weight": "25.00", "max_score": "5.00", "veto": False,
-        "guidance": "", "guidance_en": "", "children": []}
+        "guidance": "", "guidance_en": "", "binding": None, "children": []}
     published = official.post(f"/api/v1/frameworks/{framework['id']}/publish/")
     assert published.json()["status"] == "published"
 

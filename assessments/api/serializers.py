@@ -14,7 +14,9 @@ from alliance.models import Alliance, City
 from alliance.selectors import visible_alliance_filter
 from assessments import frameworks
 from assessments.early_warnings.rules import RULES
+from assessments.metrics import Unit, metric
 from assessments.models import Assessment, Cycle, EarlyWarning, Framework, RectificationItem, Review
+from assessments.prefill import figure_rows
 from assessments.selectors import frameworks_for_user
 from kernel.api.serializers import NullWhenBlankMixin
 from members.models import User
@@ -40,6 +42,23 @@ def _texts_field(**kwargs):
 # Frameworks -----------------------------------------------------------------
 
 
+class ThresholdSerializer(serializers.Serializer):
+    at_least = serializers.DecimalField(max_digits=17, decimal_places=2, help_text="The lowest value of this step.")
+    score = serializers.DecimalField(**NUMBER, help_text="The leaf's score from that value on.")
+
+
+class BindingSerializer(serializers.Serializer):
+    """A leaf's metric and scoring rule: thresholds (values and scores increasing), or linear up to the leaf's
+    maximum score, reached at `full_at`."""
+
+    metric = serializers.CharField(max_length=60, help_text="A key of GET /api/v1/metrics/.")
+    rule = serializers.ChoiceField(choices=["thresholds", "linear"])
+    thresholds = ThresholdSerializer(many=True, required=False, max_length=20,
+                                     help_text="With the rule thresholds: the steps, lowest first.")
+    full_at = serializers.DecimalField(max_digits=17, decimal_places=2, required=False,
+                                       help_text="With the rule linear: the value that earns the maximum score.")
+
+
 class IndicatorNodeSerializer(serializers.Serializer):
     """A node of the indicator tree; `children` are nodes of the same shape. Leaves are scored."""
 
@@ -51,6 +70,8 @@ class IndicatorNodeSerializer(serializers.Serializer):
     veto = serializers.BooleanField(required=False, default=False)
     guidance = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     guidance_en = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    binding = BindingSerializer(required=False, allow_null=True,
+                                help_text="A leaf bound to a metric; null when it is scored by hand only.")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -170,12 +191,98 @@ class RectificationItemSerializer(NullWhenBlankMixin, serializers.ModelSerialize
         null_when_blank = ["done_note"]
 
 
+class EvidenceLinkSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField(required=False, help_text="The record's page.")
+    date = serializers.DateField(required=False)
+
+
+class FigureWorkingSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="How the value follows from the counts, in the caller's language.")
+    source = serializers.CharField(help_text="Which records are counted.")
+    counts = serializers.DictField(help_text="The numbers the value was computed from.")
+
+
+class FigureSerializer(serializers.Serializer):
+    """A metric's value for an alliance and a period, its working and its evidence."""
+
+    metric = serializers.CharField(help_text="The metric's key.")
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(choices=Unit.choices)
+    unit_label = serializers.CharField()
+    value = serializers.CharField(allow_null=True, help_text="A decimal string; null when there is nothing to "
+                                                             "measure (a rate of no meetings).")
+    working = FigureWorkingSerializer()
+    evidence = EvidenceLinkSerializer(many=True, help_text="The records the figure rests on (at most 50).")
+
+
+class BoundFigureSerializer(FigureSerializer):
+    code = serializers.CharField(help_text="The bound leaf.")
+    score = serializers.CharField(allow_null=True, help_text="The score the leaf's rule gives the value; null when "
+                                                             "the value is not available.")
+
+
+class MetricDefinitionSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Stable: framework bindings and frozen self-assessments keep it.")
+    label = serializers.CharField()
+    unit = serializers.ChoiceField(choices=Unit.choices)
+    unit_label = serializers.SerializerMethodField()
+    working = serializers.CharField(help_text="How the value follows from the counts (%(name)s: a count).")
+    source = serializers.CharField(help_text="Which records are counted.")
+
+    def get_unit_label(self, metric) -> str:
+        return str(Unit(metric.unit).label)
+
+
+# The longest period one request may ask figures for.
+PERIOD_MAX_DAYS = 366 * 5
+
+
+class PeriodQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="The first day of the period.")
+    end = serializers.DateField(help_text="The last day of the period (at most five years after start).")
+    metrics = serializers.CharField(required=False, max_length=2000,
+                                    help_text="Comma-separated metric keys; every metric when left out.")
+
+    def validate_metrics(self, value):
+        keys = [key.strip() for key in value.split(",") if key.strip()]
+        unknown = [key for key in keys if metric(key) is None]
+        if unknown:
+            raise serializers.ValidationError(_("Unknown metrics: %(keys)s") % {"keys": ", ".join(unknown)})
+        return list(dict.fromkeys(keys))
+
+    def validate(self, data):
+        if data["end"] < data["start"]:
+            raise serializers.ValidationError({"end": [_("The end of the period comes before its start.")]})
+        if (data["end"] - data["start"]).days > PERIOD_MAX_DAYS:
+            raise serializers.ValidationError({"end": [_("A period is at most five years long.")]})
+        return data
+
+
+class AllianceMetricsSerializer(serializers.Serializer):
+    alliance = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    metrics = FigureSerializer(many=True)
+
+
+class AssessmentFiguresSerializer(serializers.Serializer):
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+    frozen = serializers.BooleanField(help_text="Kept as they were when the self-assessment was submitted.")
+    indicators = BoundFigureSerializer(many=True, help_text="One per bound leaf, in the framework's order.")
+
+
 class AssessmentOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer):
     cycle_title = serializers.CharField(source="cycle.title")
     alliance_name = serializers.CharField(source="alliance.name")
     self_scores = serializers.DictField(child=serializers.CharField(), help_text="{indicator code: score}")
     self_narratives = serializers.DictField(child=serializers.CharField(), help_text="{indicator code: text}")
     computed_metrics = serializers.DictField(help_text="Figures computed from the alliance's own records.")
+    figures = serializers.SerializerMethodField(help_text="The figures of the bound leaves and the scores they give.")
+    score_reasons = serializers.DictField(child=serializers.CharField(),
+                                          help_text="{bound leaf code: why its score differs from the computed one}")
     working = serializers.ListField(child=serializers.DictField(),
                                     help_text="How the final score was reached, indicator by indicator.")
     rectification_items = RectificationItemSerializer(many=True)
@@ -183,10 +290,20 @@ class AssessmentOutputSerializer(NullWhenBlankMixin, serializers.ModelSerializer
     class Meta:
         model = Assessment
         fields = ["id", "cycle", "cycle_title", "alliance", "alliance_name", "status", "self_scores",
-                  "self_narratives", "computed_metrics", "submitted_at", "returned_reason", "final_score",
+                  "self_narratives", "computed_metrics", "figures", "score_reasons", "submitted_at", "returned_reason", "final_score",
                   "veto_failed", "grade", "rectify_by", "decision_note", "working", "decided_at", "published_at",
                   "rectification_items"]
         null_when_blank = ["returned_reason", "grade", "decision_note"]
+
+    @extend_schema_field(AssessmentFiguresSerializer)
+    def get_figures(self, assessment):
+        figures = assessment.figures or {}
+        rows = figure_rows(figures)
+        return {
+            "start": figures.get("start"), "end": figures.get("end"), "computed_at": figures.get("computed_at"),
+            "frozen": assessment.status != Assessment.Status.DRAFT,
+            "indicators": [{"code": code, **row} for code, row in rows.items()],
+        }
 
 
 class SelfAssessmentInputSerializer(serializers.Serializer):
@@ -194,6 +311,8 @@ class SelfAssessmentInputSerializer(serializers.Serializer):
 
     self_scores = _scores_field(required=False, help_text="{leaf indicator code: score}")
     self_narratives = _texts_field(required=False, help_text="{indicator code: text}")
+    score_reasons = _texts_field(required=False, help_text="{bound leaf code: why its score differs from the "
+                                                           "computed one}; needed for each such score.")
 
 
 class ReturnInputSerializer(serializers.Serializer):

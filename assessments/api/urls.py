@@ -2,10 +2,12 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from assessments.api.views import (
+    AllianceMetricsView,
     AllianceWarningsView,
     AssessmentViewSet,
     CycleViewSet,
     FrameworkViewSet,
+    MetricListView,
     ReviewViewSet,
 )
 
@@ -15,5 +17,7 @@ router.register("cycles", CycleViewSet, basename="api-cycle")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("reviews", ReviewViewSet, basename="api-review")
 urlpatterns = [
+    path("metrics/", MetricListView.as_view(), name="api-metric-list"),
+    path("alliances/<int:pk>/metrics/", AllianceMetricsView.as_view(), name="api-alliance-metrics"),
     path("alliances/<int:alliance_id>/warnings/", AllianceWarningsView.as_view(), name="api-alliance-warnings"),
 ]

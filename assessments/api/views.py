@@ -9,12 +9,15 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from alliance.api.filters import CityFilterSet
-from alliance.selectors import alliance_get_for_user
+from alliance.models import Alliance
+from alliance.selectors import alliance_get_for_user, visible_alliance_filter
 from assessments import services
 from assessments.api.serializers import (
+    AllianceMetricsSerializer,
     AssessmentOutputSerializer,
     CycleInputSerializer,
     CycleOutputSerializer,
@@ -24,14 +27,17 @@ from assessments.api.serializers import (
     FrameworkInputSerializer,
     FrameworkOutputSerializer,
     FrameworkTreeInputSerializer,
+    MetricDefinitionSerializer,
+    PeriodQuerySerializer,
     ReturnInputSerializer,
     ReviewInputSerializer,
     ReviewOutputSerializer,
     SelfAssessmentInputSerializer,
 )
 from assessments.early_warnings.rules import open_warnings
+from assessments.metrics import compute_figures, described, metrics, stored
 from assessments.models import Cycle, Framework, Indicator
-from assessments.permissions import can_see_warnings
+from assessments.permissions import can_read_figures, can_see_warnings
 from assessments.scoring import Thresholds
 from assessments.selectors import (
     assessment_get_for_user,
@@ -214,7 +220,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.self_assessment_save(assessment=assessment, actor=request.user,
-                                      scores=data.get("self_scores"), narratives=data.get("self_narratives"))
+                                      scores=data.get("self_scores"), narratives=data.get("self_narratives"),
+                                      reasons=data.get("score_reasons"))
         return self._output(pk)
 
     @extend_schema(request=None, responses={200: AssessmentOutputSerializer, **documented_errors(400, 401, 403, 404, 409)})
@@ -264,6 +271,49 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """Publish a decided result: from then on the public sees it."""
         services.assessment_publish(assessment=self.get_object(), actor=request.user)
         return self._output(pk)
+
+
+# Metrics ----------------------------------------------------------------------
+
+
+class MetricListView(GenericAPIView):
+    """The named metrics a framework leaf can be bound to (public: the criteria are no secret)."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    filter_backends = []
+    serializer_class = MetricDefinitionSerializer
+
+    @extend_schema(responses={200: MetricDefinitionSerializer(many=True)})
+    def get(self, request):
+        return Response(MetricDefinitionSerializer(metrics(), many=True).data)
+
+
+class AllianceMetricsView(GenericAPIView):
+    """The metric values of one alliance for a period (both dates included), each with its working and its
+    evidence: to the alliance's secretariat, its city's officials and the experts reviewing it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    filter_backends = []
+    serializer_class = AllianceMetricsSerializer
+
+    @extend_schema(parameters=[PeriodQuerySerializer],
+                   responses={200: AllianceMetricsSerializer, **documented_errors(400, 401, 403, 404)})
+    def get(self, request, pk):
+        alliance = get_or_404(Alliance.objects.filter(visible_alliance_filter(request.user)), pk)
+        if not can_read_figures(request.user, alliance):
+            raise NotAllowed(_("Only the alliance's secretariat, the city's officials and its reviewers read its "
+                               "figures."))
+        query = PeriodQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end, keys = (query.validated_data["start"], query.validated_data["end"],
+                            query.validated_data.get("metrics"))
+        figures = compute_figures([alliance.pk], start, end, keys=keys)[alliance.pk]
+        return Response(AllianceMetricsSerializer({
+            "alliance": alliance.pk, "start": start, "end": end,
+            "metrics": [described(key, stored(key, figure)) for key, figure in figures.items()],
+        }).data)
 
 
 # Reviews --------------------------------------------------------------------

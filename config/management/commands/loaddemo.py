@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from assessments.early_warnings.rules import evaluate as check_early_warnings
 from config.demo import (
     DEMO_LOGINS,
+    load_assessment_cycle,
     load_cooperation_activity,
     load_demo,
     load_demo_council,
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         load_demo_council()
         load_cooperation_activity()
         load_publicity_demo()
+        load_assessment_cycle()
         warnings = check_early_warnings()  # as the beat does every night, so the first visit shows them
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations, "
