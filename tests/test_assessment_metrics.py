@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from alliance.models import Alliance, AllianceDocument
-from assessments.metrics import compute_figures, described, metrics, registry, stored
+from assessments.metrics import compute_figures, described, metric, metrics, registry, stored
 from cooperation.metrics import cooperation_figures
 from governance.figures import council_business, council_establishment
 from governance.services import meetings
+from matching.compute import alliance_metrics as alliance_matching_metrics
 from members.selectors import active_member_counts_by_type
 from tests import governance_data as gd
 
@@ -77,13 +78,26 @@ def test_the_query_count_does_not_grow_with_the_alliances(high_tech, cast):
     _held_meeting(high_tech, cast["secretariat"])
     city = high_tech.city
     many = [high_tech.pk] + [Alliance.objects.create(name=f"测试联合体{n}", city=city).pk for n in range(12)]
+    # The matching measures are computed alliance by alliance (test_the_matching_measures_are_metrics).
+    keys = [metric.key for metric in metrics() if metric.key not in MATCHING]
     with CaptureQueriesContext(connection) as one:
-        compute_figures([high_tech.pk], *YEAR)
+        compute_figures([high_tech.pk], *YEAR, keys=keys)
     with CaptureQueriesContext(connection) as all_of_them:
-        figures = compute_figures(many, *YEAR)
+        figures = compute_figures(many, *YEAR, keys=keys)
     assert len(all_of_them.captured_queries) == len(one.captured_queries) <= 15
     assert figures[many[-1]]["meetings_held"].value == 0
     assert figures[high_tech.pk]["meetings_held"].value >= 1
+
+
+MATCHING = ("mean_abs_deviation", "similarity", "coupling_d")
+
+
+def test_the_matching_measures_are_metrics(high_tech):
+    """Framework leaf B1 can be bound to the matching of majors and industry (matching/compute.py)."""
+    found = compute_figures([high_tech.pk], *YEAR, keys=MATCHING)[high_tech.pk]
+    expected = alliance_matching_metrics(high_tech, YEAR[1].year)
+    assert {key: found[key].value for key in MATCHING} == {key: expected[key] for key in MATCHING}
+    assert all(metric(key).unit == "index" for key in MATCHING)
 
 
 def test_a_new_metric_is_one_registration(monkeypatch, high_tech, cast):

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliance.models import AllianceDocument
+from alliance.models import Alliance, AllianceDocument
 from assessments.metrics.registry import Batch, Figure, Unit, percent, register
 from cooperation.models import Response, SupplyDemandEvent, TalentNeed, TechnologyNeed
 from governance.figures import council_business_by_alliance, council_establishment_by_alliance
+from matching.compute import alliance_metrics as alliance_matching_metrics
 from members.models import Membership, Organization
 
 PLAN_DOCUMENTS = (AllianceDocument.Kind.CHARTER, AllianceDocument.Kind.DEVELOPMENT_PLAN,
@@ -237,3 +238,28 @@ register(
         value=percent(figures["talent_filled"], figures["talent_headcount"]),
         counts={"filled": figures["talent_filled"], "headcount": figures["talent_headcount"]})),
 )
+
+
+# Matching of majors and industry (matching/; framework leaf B1) ---------------------------------------------
+
+def matching_of_the_year(ids: list[int], start: date, end: date) -> dict[int, dict]:
+    """Each alliance's matching measures in the year the period ends in (matching.compute.alliance_metrics:
+    about eight queries per alliance — the matching reads the year's supply and industry of each)."""
+    return {alliance.pk: alliance_matching_metrics(alliance, end.year)
+            for alliance in Alliance.objects.filter(id__in=ids)}
+
+
+def _matching(key: str, label, working):
+    register(key, label=label, unit=Unit.INDEX, working=working,
+             source=_("The majors' enrolment and graduates of the member schools and the city's industry figures, "
+                      "in the year the period ends in"),
+             compute=lambda batch: _each(batch, matching_of_the_year, lambda found: Figure(
+                 value=found.get(key), counts={"year": batch.end.year})))
+
+
+_matching("mean_abs_deviation", _("Structural deviation of majors and industry (mean |D|)"),
+          _("the mean of |supply share / industry share − 1| over the sectors in %(year)s (0 is a perfect match)"))
+_matching("similarity", _("Similarity of majors and industry (S)"),
+          _("the cosine of the supply and industry shares over the sectors in %(year)s (1 is a perfect match)"))
+_matching("coupling_d", _("Coupling coordination of education and industry (D)"),
+          _("the coupling coordination degree of the education and industry subsystems in %(year)s, from 0 to 1"))

@@ -32,6 +32,7 @@ class Unit(Choices):
     YUAN = "yuan", _("yuan")
     PERSON_TIMES = "person_times", _("person-times")
     YES_NO = "yes_no", _("yes (1) or no (0)")
+    INDEX = "index", _("index")
 
 
 @dataclass(frozen=True)
