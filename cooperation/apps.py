@@ -12,8 +12,13 @@ class CooperationConfig(AppConfig):
 
         from alliance.extensions import register_panel
         from cooperation.models import (
+            Contribution,
             CoreProduct,
             Offer,
+            Outcome,
+            OutcomeEvidence,
+            Project,
+            ProjectPartner,
             Response,
             SupplyDemandEvent,
             TalentNeed,
@@ -21,6 +26,7 @@ class CooperationConfig(AppConfig):
         )
         from cooperation.panels import alliance_lists
 
-        for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent):
+        for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent, Project,
+                      ProjectPartner, Contribution, Outcome, OutcomeEvidence):
             auditlog.register(model)
         register_panel("cooperation/_alliance_panel.html", alliance_lists)

@@ -8,21 +8,28 @@ Who reads an entry:
 - the unit's own contacts, the alliance's secretariat and the city's officials: all of them.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from alliance.models import Alliance
 from alliance.selectors import every_row
 from cooperation.models import (
+    Contribution,
     CoreProduct,
     Offer,
+    Outcome,
+    OutcomeEvidence,
+    Project,
+    ProjectPartner,
     Response,
     Suggestion,
     SupplyDemandEvent,
     TalentNeed,
     TechnologyNeed,
 )
-from cooperation.permissions import POSTERS, RESPONDERS
+from cooperation.permissions import POSTERS, RESPONDERS, can_read_all, project_unit_ids
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
 from members.models import Membership, Organization
@@ -198,3 +205,150 @@ def unpublished_counts(alliance_ids) -> list[dict]:
                                                          "alliance_name": row["alliance__name"]})
             entry[key] = row["n"]
     return sorted(rows.values(), key=lambda row: row["alliance_name"])
+
+
+# Projects ------------------------------------------------------------------------------------------------------
+# Who reads a project: the public, those of public alliances; the alliance's people (its secretariat, seats and
+# the contacts of its active member units), the city's officials and the contacts of the project's units, all of
+# the alliance's. Unconfirmed outcomes and evidence only the secretariat, the officials and the project's units.
+
+
+def _project_unit_filter(organization_ids, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}lead_id__in": organization_ids})
+            | Q(**{f"{prefix}pk__in": ProjectPartner.objects.filter(
+                organization_id__in=organization_ids).values("project_id")}))
+
+
+def project_filter(user) -> Q:
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return every_row()
+    visible = Q(alliance__status__in=Alliance.PUBLIC_STATUSES)
+    if scope.official_city_ids:
+        visible |= Q(alliance__city_id__in=scope.official_city_ids)
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        visible |= Q(alliance_id__in=own)
+    if scope.contact_organization_ids:
+        visible |= Q(alliance_id__in=_member_alliances(scope.contact_organization_ids))
+        visible |= _project_unit_filter(scope.contact_organization_ids)
+    return visible
+
+
+def visible_outcome_filter(user) -> Q:
+    """Outcomes this user reads: confirmed ones, and all of the projects whose internals the user reads."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return every_row()
+    visible = Q(confirmed_at__isnull=False)
+    if scope.official_city_ids:
+        visible |= Q(project__alliance__city_id__in=scope.official_city_ids)
+    if scope.secretariat_alliance_ids:
+        visible |= Q(project__alliance_id__in=scope.secretariat_alliance_ids)
+    if scope.contact_organization_ids:
+        visible |= _project_unit_filter(scope.contact_organization_ids, prefix="project__")
+    return visible
+
+
+def projects_for_user(user) -> QuerySet[Project]:
+    return Project.objects.filter(project_filter(user)).select_related("alliance", "lead")
+
+
+def with_project_details(queryset: QuerySet[Project], user) -> QuerySet[Project]:
+    """Partners, contributions and the outcomes the user reads (with their evidence), prefetched: a fixed number of
+    queries whatever the number of projects."""
+    outcomes = Outcome.objects.filter(visible_outcome_filter(user)).prefetch_related(
+        Prefetch("evidence", queryset=OutcomeEvidence.objects.order_by("id"))).order_by("year", "metric", "id")
+    return queryset.prefetch_related(
+        Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization").order_by("id")),
+        Prefetch("contributions", queryset=Contribution.objects.select_related("organization").order_by(
+            "year", "id")),
+        Prefetch("outcomes", queryset=outcomes),
+    )
+
+
+def project_get_for_user(user, pk) -> Project:
+    """The project with its details if this user may read it; 404 for missing and hidden alike."""
+    return get_or_404(with_project_details(projects_for_user(user).select_related(
+        "alliance__city", "need", "talent_need"), user), pk)
+
+
+def outcome_get_for_user(user, pk) -> Outcome:
+    return get_or_404(Outcome.objects.filter(visible_outcome_filter(user), project__in=projects_for_user(user))
+                      .select_related("project", "project__alliance", "project__lead"), pk)
+
+
+def contribution_get_for_user(user, pk) -> Contribution:
+    return get_or_404(Contribution.objects.filter(project__in=projects_for_user(user))
+                      .select_related("project", "project__alliance", "organization"), pk)
+
+
+def evidence_get_for_user(user, pk) -> OutcomeEvidence | None:
+    """An evidence file the user may download: of a project whose internals the user reads."""
+    scope = scope_of(user)
+    evidence = (OutcomeEvidence.objects.filter(outcome__project__in=projects_for_user(user))
+                .select_related("outcome__project__alliance").filter(pk=pk).first())
+    if evidence is None:
+        return None
+    project = evidence.outcome.project
+    if scope.is_superuser or can_read_all(user, project.alliance) or (
+            set(scope.contact_organization_ids) & project_unit_ids(project)):
+        return evidence
+    return None
+
+
+def pending_outcomes(alliance) -> QuerySet[Outcome]:
+    """The outcomes of the alliance that await the secretariat's confirmation."""
+    return (Outcome.objects.filter(project__alliance=alliance, confirmed_at__isnull=True)
+            .select_related("project", "recorded_by").order_by("project_id", "year", "metric"))
+
+
+def project_unit_choices(user, alliance=None):
+    """The alliances a user may record a project in and the units that may lead it: for a secretariat, its
+    alliances and their active members; for a contact, the alliances its units are active members of and those
+    units. Partners are any active member of the alliance (the service checks)."""
+    scope = scope_of(user)
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    alliances = Alliance.objects.exclude(status__in=Alliance.CLOSED_STATUSES)
+    leads = Organization.objects.all()
+    if not scope.is_superuser:
+        leads = leads.filter(Q(id__in=scope.contact_organization_ids) | Q(id__in=active.filter(
+            alliance_id__in=scope.secretariat_alliance_ids).values("organization_id")))
+        alliances = alliances.filter(Q(id__in=scope.secretariat_alliance_ids) | Q(id__in=active.filter(
+            organization_id__in=scope.contact_organization_ids).values("alliance_id")))
+    if alliance is not None:
+        leads = leads.filter(id__in=active.filter(alliance=alliance).values("organization_id"))
+    return alliances.only("id", "name").order_by("name"), leads.only("id", "name").order_by("name", "id")
+
+
+def active_members(alliance) -> QuerySet[Organization]:
+    return Organization.objects.filter(memberships__alliance=alliance,
+                                       memberships__status=Membership.Status.ACTIVE).only("id", "name").order_by(
+        "name", "id")
+
+
+# Figures for the assessment -------------------------------------------------------------------------------------
+
+
+def _overlapping(alliance, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
+    """The alliance's projects whose dates overlap the period (whatever their status now)."""
+    return Project.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), alliance=alliance,
+                                  starts_on__lte=end)
+
+
+def project_figures(alliance, start: datetime.date, end: datetime.date) -> dict:
+    """The alliance's project figures of the period from `start` to `end` (both included): the projects whose
+    dates overlap it, by kind; the confirmed outcomes of the years it touches, by metric (only confirmed outcomes
+    count); the funds put in during those years. Three queries."""
+    projects = dict(_overlapping(alliance, start, end).order_by().values_list("kind").annotate(n=Count("id")))
+    outcomes = dict(Outcome.objects.filter(project__alliance=alliance, confirmed_at__isnull=False,
+                                           year__gte=start.year, year__lte=end.year)
+                    .order_by().values_list("metric").annotate(total=Sum("value")))
+    funds = Contribution.objects.filter(project__alliance=alliance, kind=Contribution.Kind.FUNDS,
+                                        year__gte=start.year, year__lte=end.year).aggregate(total=Sum("amount"))
+    return {
+        "projects": sum(projects.values()),
+        "projects_by_kind": {kind: projects.get(kind, 0) for kind in Project.Kind.values},
+        **{metric: int(outcomes.get(metric) or 0) for metric in Outcome.Metric.values},
+        "funds_contributed": str(funds["total"] or 0),
+    }

@@ -1,0 +1,298 @@
+"""Pages of cooperation projects: the list (filters by alliance, kind, status and year), a project with its
+partners, contributions, outcomes and evidence, the forms that record them, and the secretariat's confirmation
+of outcomes. Every write goes through cooperation/services/projects.py."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from alliance.extensions import resolve_references
+from alliance.permissions import is_secretariat_of
+from alliance.selectors import alliance_choices_for_user
+from cooperation import selectors
+from cooperation.forms import (
+    AllianceChoiceForm,
+    ContributionForm,
+    EvidenceForm,
+    OutcomeEditForm,
+    OutcomeForm,
+    PartnerFormSet,
+    ProjectFilterForm,
+    ProjectForm,
+    partners_from,
+)
+from cooperation.models import Project, TechnologyNeed
+from cooperation.permissions import (
+    acting_units,
+    can_confirm_outcomes,
+    can_edit_project,
+    can_read_project_internals,
+    can_record_any_project,
+    can_report_outcomes,
+)
+from cooperation.services import projects as services
+from cooperation.views.common import PAGE_SIZE, act, fail, query_without_page, refused
+from kernel.errors import DomainError
+from members.models import Organization
+
+
+def project_url(project) -> str:
+    return reverse("cooperation:project", args=[project.pk])
+
+
+def project_list(request):
+    form = ProjectFilterForm(request.GET or None, alliances=alliance_choices_for_user(request.user))
+    rows = selectors.projects_for_user(request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("alliance"):
+        rows = rows.filter(alliance=data["alliance"])
+    for name in ("kind", "status"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    if data.get("year"):
+        year = data["year"]
+        rows = rows.filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=year), starts_on__year__lte=year)
+    if data.get("q"):
+        rows = rows.filter(Q(title__icontains=data["q"]) | Q(lead__name__icontains=data["q"]))
+    page = Paginator(rows.order_by("-starts_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cooperation/project_list.html", {
+        "form": form, "page": page, "query": query_without_page(request),
+        "can_record": can_record_any_project(request.user)})
+
+
+def _members(alliance):
+    return selectors.active_members(alliance)
+
+
+def _form_page(request, *, alliance, form, partners, project=None, status=200):
+    return render(request, "cooperation/project_form.html", {"alliance": alliance, "form": form,
+                                                             "partners": partners, "project": project},
+                  status=status)
+
+
+def _initial_from_need(request, alliance) -> dict:
+    """"Turn into a project": a matched technology need gives the title, the kind and the responding unit."""
+    need = selectors.technology_needs_for_user(request.user).filter(
+        pk=request.GET.get("need") if (request.GET.get("need") or "").isdigit() else None, alliance=alliance).first()
+    if need is None:
+        return {}
+    accepted = need.responses.filter(status="accepted").select_related("organization").order_by("id").first()
+    initial = {"title": need.title, "kind": Project.Kind.TECH_SERVICE, "need": need.pk,
+               "description": need.description, "status": Project.Status.RUNNING}
+    if accepted is not None:
+        initial["lead"] = accepted.organization_id
+    initial["partners"] = [{"organization": need.organization_id, "role": "partner"}]
+    return initial
+
+
+@login_required
+def project_create(request):
+    if not can_record_any_project(request.user):
+        return refused(request, _("Only the alliance's secretariat or a member unit's contacts record a project."))
+    alliances, _leads = selectors.project_unit_choices(request.user)
+    chooser = AllianceChoiceForm(request.GET or None, alliances=alliances)
+    if not chooser.is_valid():
+        only = list(alliances[:2])
+        if len(only) != 1:
+            return render(request, "cooperation/project_choose_alliance.html", {"form": chooser})
+        alliance = only[0]
+    else:
+        alliance = chooser.cleaned_data["alliance"]
+    _alliances, leads = selectors.project_unit_choices(request.user, alliance)
+    members = _members(alliance)
+    if request.method != "POST":
+        initial = _initial_from_need(request, alliance)
+        partner_initial = initial.pop("partners", [])
+        return _form_page(request, alliance=alliance,
+                          form=ProjectForm(initial=initial, leads=leads, alliance=alliance, creating=True),
+                          partners=PartnerFormSet(initial=partner_initial, prefix="partners",
+                                                  form_kwargs={"members": members}))
+    form = ProjectForm(request.POST, leads=leads, alliance=alliance, creating=True)
+    partners = PartnerFormSet(request.POST, prefix="partners", form_kwargs={"members": members})
+    status = 400
+    if form.is_valid() and partners.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            project = services.project_create(actor=request.user, alliance=alliance, partners=partners_from(partners),
+                                              **data)
+        except DomainError as exc:
+            status = fail(request, exc, form)
+        else:
+            messages.success(request, _("The project was recorded."))
+            return redirect(project_url(project))
+    return _form_page(request, alliance=alliance, form=form, partners=partners, status=status)
+
+
+@login_required
+def project_edit(request, pk):
+    project = selectors.project_get_for_user(request.user, pk)
+    if not can_edit_project(request.user, project):
+        return refused(request, _("Only the alliance's secretariat or a contact of the lead unit changes this "
+                                  "project."))
+    if project.is_ended:
+        messages.error(request, _("This project is “%(status)s”: it can no longer be changed.")
+                       % {"status": project.get_status_display()})
+        return redirect(project_url(project))
+    alliance = project.alliance
+    _alliances, leads = selectors.project_unit_choices(request.user, alliance)
+    leads = (leads | Organization.objects.filter(pk=project.lead_id)).distinct()
+    members = _members(alliance)
+    if request.method != "POST":
+        initial = [{"organization": p.organization_id, "role": p.role} for p in project.partners.all()]
+        return _form_page(request, alliance=alliance, project=project,
+                          form=ProjectForm(instance=project, leads=leads, alliance=alliance, creating=False),
+                          partners=PartnerFormSet(initial=initial, prefix="partners",
+                                                  form_kwargs={"members": members}))
+    form = ProjectForm(request.POST, instance=Project.objects.get(pk=project.pk), leads=leads, alliance=alliance,
+                       creating=False)
+    partners = PartnerFormSet(request.POST, prefix="partners", form_kwargs={"members": members})
+    status = 400
+    if form.is_valid() and partners.is_valid():
+        try:
+            services.project_update(project=project, actor=request.user, partners=partners_from(partners),
+                                    **{name: form.cleaned_data[name] for name in form.changed_data})
+        except DomainError as exc:
+            status = fail(request, exc, form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(project_url(project))
+    return _form_page(request, alliance=alliance, form=form, partners=partners, project=project, status=status)
+
+
+def _contribution_units(user, project):
+    ids = {project.lead_id, *(partner.organization_id for partner in project.partners.all())}
+    if not is_secretariat_of(user, project.alliance):
+        ids &= acting_units(user, project)
+    return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+def _detail(request, project, *, contribution_form=None, outcome_form=None, status=200):
+    user = request.user
+    open_ = project.status != Project.Status.TERMINATED
+    units = _contribution_units(user, project) if user.is_authenticated and open_ else Organization.objects.none()
+    reports = user.is_authenticated and open_ and can_report_outcomes(user, project)
+    outcomes = list(project.outcomes.all())
+    resolution = (resolve_references("resolution", project.alliance_id, [project.resolution]).get(project.resolution)
+                  if project.resolution else None)
+    context = {
+        "project": project, "partners": list(project.partners.all()),
+        "contributions": list(project.contributions.all()), "outcomes": outcomes,
+        "can_edit": user.is_authenticated and can_edit_project(user, project) and not project.is_ended,
+        "reports": reports, "internals": user.is_authenticated and can_read_project_internals(user, project),
+        "confirms": user.is_authenticated and can_confirm_outcomes(user, project.alliance),
+        "contribution_form": contribution_form or (ContributionForm(units=units, initial={
+            "organization": units[0].pk if len(units) == 1 else None}) if units else None),
+        "outcome_form": outcome_form or (OutcomeForm() if reports else None),
+        "evidence_form": EvidenceForm() if reports else None, "edit_form": OutcomeEditForm() if reports else None,
+        "resolution_label": resolution,
+        "years": list(range(project.first_year, project.last_year() + 1)),
+    }
+    return render(request, "cooperation/project_detail.html", context, status=status)
+
+
+def project_detail(request, pk):
+    return _detail(request, selectors.project_get_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def contribution_add(request, pk):
+    project = selectors.project_get_for_user(request.user, pk)
+    units = _contribution_units(request.user, project)
+    if not units:
+        return refused(request, _("A unit's contacts record its contributions (or the alliance's secretariat for "
+                                  "it)."))
+    form = ContributionForm(request.POST, units=units)
+    if form.is_valid():
+        try:
+            services.contribution_add(project=project, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status_code == 403:
+                return refused(request, exc.message)
+            return _detail(request, project, contribution_form=form, status=fail(request, exc, form))
+        messages.success(request, _("The contribution was recorded."))
+        return redirect(project_url(project))
+    return _detail(request, project, contribution_form=form, status=400)
+
+
+@login_required
+@require_POST
+def contribution_delete(request, pk):
+    contribution = selectors.contribution_get_for_user(request.user, pk)
+    return act(request, lambda: services.contribution_delete(contribution=contribution, actor=request.user),
+               success=_("The contribution was removed."), done=project_url(contribution.project))
+
+
+@login_required
+@require_POST
+def outcome_add(request, pk):
+    project = selectors.project_get_for_user(request.user, pk)
+    if not can_report_outcomes(request.user, project):
+        return refused(request, _("The contacts of the project's units and the alliance's secretariat record its "
+                                  "outcomes."))
+    form = OutcomeForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        evidence = data.pop("evidence")
+        try:
+            with transaction.atomic():
+                outcome = services.outcome_record(project=project, actor=request.user, **data)
+                if evidence:
+                    services.evidence_add(outcome=outcome, actor=request.user, title="", file=evidence)
+        except DomainError as exc:
+            if exc.field == "file":
+                exc.field = "evidence"
+            return _detail(request, project, outcome_form=form, status=fail(request, exc, form))
+        messages.success(request, _("The outcome was recorded; it counts once the secretariat confirms it."))
+        return redirect(project_url(project))
+    return _detail(request, project, outcome_form=form, status=400)
+
+
+@login_required
+@require_POST
+def outcome_action(request, pk, verb):
+    outcome = selectors.outcome_get_for_user(request.user, pk)
+    done = project_url(outcome.project)
+    user = request.user
+    if verb == "confirm":
+        return act(request, lambda: services.outcome_confirm(outcome=outcome, actor=user),
+                   success=_("The outcome was confirmed."), done=done)
+    if verb == "delete":
+        return act(request, lambda: services.outcome_delete(outcome=outcome, actor=user),
+                   success=_("The outcome was removed."), done=done)
+    if verb == "edit":
+        form = OutcomeEditForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+            return redirect(done)
+        return act(request, lambda: services.outcome_update(outcome=outcome, actor=user, **form.cleaned_data),
+                   success=_("Saved."), done=done)
+    if verb == "evidence":
+        form = EvidenceForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+            return redirect(done)
+        return act(request, lambda: services.evidence_add(outcome=outcome, actor=user, **form.cleaned_data),
+                   success=_("The evidence was attached."), done=done)
+    raise Http404
+
+
+@login_required
+def evidence_download(request, pk):
+    """Evidence is for the secretariat, the city's officials and the project's units."""
+    evidence = selectors.evidence_get_for_user(request.user, pk)
+    if evidence is None:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename)
+
+
+def need_can_become_project(user, need) -> bool:
+    return (need.status in (TechnologyNeed.Status.MATCHED, TechnologyNeed.Status.CONTRACTED)
+            and can_record_any_project(user))
