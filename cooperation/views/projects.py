@@ -28,7 +28,7 @@ from cooperation.forms import (
     ProjectForm,
     partners_from,
 )
-from cooperation.models import Project, TechnologyNeed
+from cooperation.models import Project
 from cooperation.permissions import (
     acting_units,
     can_confirm_outcomes,
@@ -291,8 +291,3 @@ def evidence_download(request, pk):
     if evidence is None:
         raise Http404
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename)
-
-
-def need_can_become_project(user, need) -> bool:
-    return (need.status in (TechnologyNeed.Status.MATCHED, TechnologyNeed.Status.CONTRACTED)
-            and can_record_any_project(user))
