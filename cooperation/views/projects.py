@@ -7,20 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliance.extensions import resolve_references
 from alliance.permissions import is_secretariat_of
-from alliance.selectors import alliance_choices_for_user
-from cooperation import selectors
+from alliance.selectors import alliance_choices_for_user, alliance_get_for_user
+from cooperation import excel, selectors
 from cooperation.forms import (
     AllianceChoiceForm,
     ContributionForm,
     EvidenceForm,
+    ImportForm,
     OutcomeEditForm,
     OutcomeForm,
     PartnerFormSet,
@@ -28,17 +31,19 @@ from cooperation.forms import (
     ProjectForm,
     partners_from,
 )
-from cooperation.models import Project
+from cooperation.models import Outcome, Project
 from cooperation.permissions import (
     acting_units,
     can_confirm_outcomes,
     can_edit_project,
+    can_read_all,
     can_read_project_internals,
     can_record_any_project,
     can_report_outcomes,
 )
 from cooperation.services import projects as services
 from cooperation.views.common import PAGE_SIZE, act, fail, query_without_page, refused
+from cooperation.views.documents import XLSX
 from kernel.errors import DomainError
 from members.models import Organization
 
@@ -291,3 +296,44 @@ def evidence_download(request, pk):
     if evidence is None:
         raise Http404
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.filename)
+
+
+@login_required
+def outcome_import(request, alliance_id):
+    """The secretariat imports the outcomes of many projects at once: all rows or none, with a report per row."""
+    alliance = alliance_get_for_user(request.user, alliance_id)
+    if not can_confirm_outcomes(request.user, alliance):
+        return refused(request, _("Only the alliance's secretariat imports outcomes."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    del form.fields["publish"]
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = excel.import_outcomes(alliance=alliance, uploaded=form.cleaned_data["file"], actor=request.user)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            if result.ok:
+                messages.success(request, _("%(created)d outcomes were recorded and %(updated)d changed; they count "
+                                            "once confirmed.") % {"created": result.created,
+                                                                  "updated": result.updated})
+                return redirect(f"{reverse('cooperation:projects')}?alliance={alliance.pk}")
+    status = 400 if request.method == "POST" and (form.errors or (result and not result.ok)) else 200
+    return render(request, "cooperation/outcome_import.html", {
+        "alliance": alliance, "form": form, "result": result,
+        "columns": [str(label) for key, label in excel.OUTCOME_COLUMNS if key not in excel.OUTCOME_NOT_IMPORTED]},
+        status=status)
+
+
+@login_required
+def outcome_export(request, alliance_id):
+    """The alliance's outcomes as Excel (the secretariat and the city's officials): a file to fill and import."""
+    alliance = alliance_get_for_user(request.user, alliance_id)
+    if not can_read_all(request.user, alliance):
+        return refused(request, _("Only the alliance's secretariat and the city's officials export its outcomes."))
+    outcomes = (Outcome.objects.filter(project__alliance=alliance).select_related("project")
+                .order_by("project_id", "year", "metric"))
+    response = HttpResponse(excel.export_outcomes(outcomes.iterator(chunk_size=2000)), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"outcomes-{alliance.pk}-{timezone.localdate():%Y%m%d}.xlsx")
+    return response
