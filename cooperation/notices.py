@@ -67,6 +67,8 @@ def outcome_recorded(outcome) -> None:
     """The secretariat confirms outcomes before they count: each recorded one is put before it once."""
     project = outcome.project
     for user in secretaries_of(project.alliance):
+        if user.pk == outcome.recorded_by_id:
+            continue
         notify(
             user=user, key=f"cooperation:outcome:{outcome.pk}:recorded:{user.pk}",
             subject=format_lazy(_("An outcome of “{title}” awaits your confirmation"), title=project.title),

@@ -155,6 +155,8 @@ def test_the_secretariat_confirms_and_a_confirmed_outcome_no_longer_changes(worl
     project = world.project()
     outcome = world.outcome(project)
     assert Notification.objects.filter(key=f"cooperation:outcome:{outcome.pk}:recorded:{world.secretariat.pk}").exists()
+    own = world.outcome(project, actor=world.secretariat, metric="standards", value=1)
+    assert not Notification.objects.filter(key__startswith=f"cooperation:outcome:{own.pk}:recorded:").exists()
     with pytest.raises(NotAllowed):
         projects.outcome_confirm(outcome=outcome, actor=world.school)
     outcome = projects.outcome_update(outcome=outcome, actor=world.school, value=45)
