@@ -9,6 +9,7 @@ Who reads an entry:
 """
 
 import datetime
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -352,3 +353,66 @@ def project_figures(alliance, start: datetime.date, end: datetime.date) -> dict:
         **{metric: int(outcomes.get(metric) or 0) for metric in Outcome.Metric.values},
         "funds_contributed": str(funds["total"] or 0),
     }
+
+
+# Contributions and participation (seed 000 §4.3) -----------------------------------------------------------------
+
+
+def participation(alliance, year: int) -> dict:
+    """What each active member unit of the alliance put into its projects during the year and what it took part
+    in: projects it led or was a partner of (running at some time of the year), the contributions it recorded
+    for the year (funds in yuan summed; other kinds counted), the list entries it posted. Beside them, the share of
+    units that took part in anything, and the concentration on the lead units (the alliance's lead school and lead
+    enterprise): their share of the year's projects led and of the funds put in. A fixed number of queries."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    members = list(Organization.objects.filter(memberships__alliance=alliance,
+                                               memberships__status=Membership.Status.ACTIVE)
+                   .only("id", "name", "name_en", "type").order_by("name", "id"))
+    running = _overlapping(alliance, start, end)
+    led = dict(running.order_by().values_list("lead_id").annotate(n=Count("id")))
+    partnered = dict(ProjectPartner.objects.filter(project__in=running).order_by()
+                     .values_list("organization_id").annotate(n=Count("id")))
+    contributed: dict[int, dict] = {}
+    for row in (Contribution.objects.filter(project__alliance=alliance, year=year).order_by()
+                .values("organization_id", "kind").annotate(n=Count("id"), total=Sum("amount"))):
+        contributed.setdefault(row["organization_id"], {})[row["kind"]] = row
+    posted: dict[int, int] = {}
+    for model in ENTRY_MODELS:
+        for organization_id, n in (model.objects.filter(alliance=alliance, year=year, merged_into__isnull=True)
+                                   .order_by().values_list("organization_id").annotate(n=Count("id"))):
+            posted[organization_id] = posted.get(organization_id, 0) + n
+    lead_ids = {pk for pk in (alliance.lead_school_id, alliance.lead_enterprise_id) if pk}
+    rows, active = [], 0
+    for unit in members:
+        given = contributed.get(unit.pk, {})
+        row = {
+            "organization": unit, "is_lead_unit": unit.pk in lead_ids,
+            "projects_led": led.get(unit.pk, 0), "projects_partnered": partnered.get(unit.pk, 0),
+            "funds": given.get("funds", {}).get("total") or 0,
+            "contributions": sum(item["n"] for item in given.values()),
+            "entries_posted": posted.get(unit.pk, 0),
+        }
+        row["active"] = bool(row["projects_led"] or row["projects_partnered"] or row["contributions"]
+                             or row["entries_posted"])
+        active += row["active"]
+        rows.append(row)
+    rows.sort(key=lambda row: (-row["projects_led"] - row["projects_partnered"], -row["funds"],
+                               row["organization"].name))
+    projects_total = sum(led.values())
+    funds_total = sum(row["funds"] for row in rows)
+    by_leads = sum(led.get(pk, 0) for pk in lead_ids)
+    funds_by_leads = sum(row["funds"] for row in rows if row["is_lead_unit"])
+    return {
+        "year": year, "rows": rows, "members": len(members), "active": active,
+        "active_share": _share(active, len(members)),
+        "projects": projects_total, "projects_by_lead_units": by_leads,
+        "lead_unit_project_share": _share(by_leads, projects_total),
+        "funds": funds_total, "lead_unit_funds_share": _share(funds_by_leads, funds_total),
+    }
+
+
+def _share(part, whole) -> Decimal | None:
+    """A percentage with one decimal; None when there is nothing to share."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("alliances/<int:alliance_id>/events/", events.events, name="events"),
     path("alliances/<int:alliance_id>/events/new/", events.event_create, name="event-create"),
     path("alliances/<int:alliance_id>/outcomes/import/", projects.outcome_import, name="outcome-import"),
+    path("alliances/<int:alliance_id>/participation/", projects.participation, name="participation"),
     path("alliances/<int:alliance_id>/outcomes.xlsx", projects.outcome_export, name="outcome-export"),
     path("alliances/<int:alliance_id>/<slug:kind>/export.xlsx", documents.list_export, name="export"),
     path("alliances/<int:alliance_id>/<slug:kind>/import/", documents.list_import, name="import"),

@@ -29,6 +29,7 @@ from cooperation.forms import (
     PartnerFormSet,
     ProjectFilterForm,
     ProjectForm,
+    YearForm,
     partners_from,
 )
 from cooperation.models import Outcome, Project
@@ -337,3 +338,16 @@ def outcome_export(request, alliance_id):
     response["Content-Disposition"] = content_disposition_header(
         True, f"outcomes-{alliance.pk}-{timezone.localdate():%Y%m%d}.xlsx")
     return response
+
+
+@login_required
+def participation(request, alliance_id):
+    """What each member unit put in and took part in during a year; the share of units active and the
+    concentration on the lead units (the secretariat and the city's officials)."""
+    alliance = alliance_get_for_user(request.user, alliance_id)
+    if not can_read_all(request.user, alliance):
+        return refused(request, _("Only the alliance's secretariat and the city's officials read its participation."))
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data["year"] if form.is_valid() else None) or timezone.localdate().year
+    return render(request, "cooperation/participation.html", {
+        "alliance": alliance, "form": form, "figures": selectors.participation(alliance, year)})
