@@ -10,7 +10,11 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from alliance.extensions import register_panel
+        from alliance.extensions import (
+            PUBLIC_SECTION_ORDER,
+            register_panel,
+            register_public_section,
+        )
         from cooperation.models import (
             Contribution,
             CoreProduct,
@@ -24,9 +28,11 @@ class CooperationConfig(AppConfig):
             TalentNeed,
             TechnologyNeed,
         )
-        from cooperation.panels import alliance_lists
+        from cooperation.panels import alliance_lists, public_projects
 
         for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent, Project,
                       ProjectPartner, Contribution, Outcome, OutcomeEvidence):
             auditlog.register(model)
         register_panel("cooperation/_alliance_panel.html", alliance_lists)
+        register_public_section("cooperation/_public_projects.html", public_projects,
+                                order=PUBLIC_SECTION_ORDER["projects"])

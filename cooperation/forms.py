@@ -167,13 +167,14 @@ class ProjectForm(forms.ModelForm):
         fields = PROJECT_FORM_FIELDS
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, leads, alliance, creating: bool, **kwargs):
+    def __init__(self, *args, leads, needs, talent_needs, creating: bool, **kwargs):
+        """`needs` and `talent_needs`: the alliance's needs the user may read (the selectors)."""
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = leads
-        self.fields["need"].queryset = TechnologyNeed.objects.filter(alliance=alliance, merged_into__isnull=True) \
-            .exclude(status=TechnologyNeed.Status.CLOSED).order_by("-id")
-        self.fields["talent_need"].queryset = TalentNeed.objects.filter(alliance=alliance, merged_into__isnull=True) \
-            .exclude(status=TalentNeed.Status.CLOSED).order_by("-id")
+        self.fields["need"].queryset = needs.filter(merged_into__isnull=True).exclude(
+            status=TechnologyNeed.Status.CLOSED).order_by("-id")
+        self.fields["talent_need"].queryset = talent_needs.filter(merged_into__isnull=True).exclude(
+            status=TalentNeed.Status.CLOSED).order_by("-id")
         self.fields["talent_need"].label_from_instance = lambda need: f"{need.position} ({need.year})"
         self.fields["resolution"].widget = forms.NumberInput(attrs={"min": 1})
         self.fields["resolution"].help_text = _("The id of an adopted resolution of the council (on its page).")

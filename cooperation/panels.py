@@ -1,6 +1,9 @@
 """The lists' card on an alliance's page (registered with alliance/extensions.py)."""
 
+from django.db.models import Sum
+
 from cooperation.kinds import KINDS
+from cooperation.models import Outcome, Project
 from cooperation.permissions import can_curate, can_read_all, can_read_events
 from cooperation.selectors import list_counts_for_alliance
 
@@ -14,3 +17,18 @@ def alliance_lists(request, alliance) -> dict:
         "reads_events": request.user.is_authenticated and can_read_events(request.user, alliance),
         "imports": [(kind.slug, kind.plural) for kind in KINDS.values()],
     }
+
+
+PUBLIC_PROJECTS = 10
+
+
+def public_projects(alliance) -> dict:
+    """The public page's section: the alliance's latest projects and the totals of their confirmed outcomes
+    (alliance/extensions.py). Two queries."""
+    totals = dict(Outcome.objects.filter(project__alliance=alliance, confirmed_at__isnull=False).order_by()
+                  .values_list("metric").annotate(total=Sum("value")))
+    labels = dict(Outcome.Metric.choices)
+    return {"alliance": alliance,
+            "projects": list(Project.objects.filter(alliance=alliance).select_related("lead")
+                             .order_by("-starts_on", "-id")[:PUBLIC_PROJECTS]),
+            "outcomes": [(labels[metric], totals[metric]) for metric in Outcome.Metric.values if totals.get(metric)]}

@@ -167,3 +167,11 @@ def test_the_list_and_project_pages_cost_the_same_whatever_the_rows(count_world,
             assert browser.get(url).status_code == 200
         assert len(large.captured_queries) == len(small.captured_queries), "\n".join(
             q["sql"] for q in large.captured_queries)
+
+
+def test_the_public_page_shows_the_projects_and_their_confirmed_outcomes(world, client_for):
+    confirmed = world.outcome(Project.objects.get(pk=world.ids["project"]), metric="patents", value=3)
+    projects.outcome_confirm(outcome=confirmed, actor=world.secretariat)
+    page = client_for(None).get(f"/alliances/{world.alliance.pk}/public/").content.decode()
+    assert 'id="public-projects"' in page and "数控技术订单班" in page
+    assert "专利" in page and "培训人次" not in page  # the unconfirmed trainees do not count

@@ -32,7 +32,7 @@ from cooperation.forms import (
     YearForm,
     partners_from,
 )
-from cooperation.models import Outcome, Project
+from cooperation.models import Outcome, Project, TalentNeed, TechnologyNeed
 from cooperation.permissions import (
     acting_units,
     can_confirm_outcomes,
@@ -71,6 +71,17 @@ def project_list(request):
     return render(request, "cooperation/project_list.html", {
         "form": form, "page": page, "query": query_without_page(request),
         "can_record": can_record_any_project(request.user)})
+
+
+def _needs(request, alliance, project=None) -> dict:
+    """The alliance's needs the user reads, and those the project already names."""
+    needs = TechnologyNeed.objects.filter(
+        Q(pk__in=selectors.entries_for_user(request.user, TechnologyNeed).filter(alliance=alliance).values("pk"))
+        | Q(pk=getattr(project, "need_id", None)))
+    talent_needs = TalentNeed.objects.filter(
+        Q(pk__in=selectors.entries_for_user(request.user, TalentNeed).filter(alliance=alliance).values("pk"))
+        | Q(pk=getattr(project, "talent_need_id", None)))
+    return {"needs": needs, "talent_needs": talent_needs}
 
 
 def _members(alliance):
@@ -117,10 +128,10 @@ def project_create(request):
         initial = _initial_from_need(request, alliance)
         partner_initial = initial.pop("partners", [])
         return _form_page(request, alliance=alliance,
-                          form=ProjectForm(initial=initial, leads=leads, alliance=alliance, creating=True),
+                          form=ProjectForm(initial=initial, leads=leads, creating=True, **_needs(request, alliance)),
                           partners=PartnerFormSet(initial=partner_initial, prefix="partners",
                                                   form_kwargs={"members": members}))
-    form = ProjectForm(request.POST, leads=leads, alliance=alliance, creating=True)
+    form = ProjectForm(request.POST, leads=leads, creating=True, **_needs(request, alliance))
     partners = PartnerFormSet(request.POST, prefix="partners", form_kwargs={"members": members})
     status = 400
     if form.is_valid() and partners.is_valid():
@@ -153,11 +164,12 @@ def project_edit(request, pk):
     if request.method != "POST":
         initial = [{"organization": p.organization_id, "role": p.role} for p in project.partners.all()]
         return _form_page(request, alliance=alliance, project=project,
-                          form=ProjectForm(instance=project, leads=leads, alliance=alliance, creating=False),
+                          form=ProjectForm(instance=project, leads=leads, creating=False,
+                                           **_needs(request, alliance, project)),
                           partners=PartnerFormSet(initial=initial, prefix="partners",
                                                   form_kwargs={"members": members}))
-    form = ProjectForm(request.POST, instance=Project.objects.get(pk=project.pk), leads=leads, alliance=alliance,
-                       creating=False)
+    form = ProjectForm(request.POST, instance=Project.objects.get(pk=project.pk), leads=leads, creating=False,
+                       **_needs(request, alliance, project))
     partners = PartnerFormSet(request.POST, prefix="partners", form_kwargs={"members": members})
     status = 400
     if form.is_valid() and partners.is_valid():
