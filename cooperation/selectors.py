@@ -298,10 +298,10 @@ def evidence_get_for_user(user, pk) -> OutcomeEvidence | None:
     return None
 
 
-def pending_outcomes(alliance) -> QuerySet[Outcome]:
-    """The outcomes of the alliance that await the secretariat's confirmation."""
-    return (Outcome.objects.filter(project__alliance=alliance, confirmed_at__isnull=True)
-            .select_related("project", "recorded_by").order_by("project_id", "year", "metric"))
+def pending_outcomes(alliance_ids) -> QuerySet[Outcome]:
+    """The outcomes of these alliances that await the secretariat's confirmation, oldest first."""
+    return (Outcome.objects.filter(project__alliance_id__in=alliance_ids, confirmed_at__isnull=True)
+            .select_related("project").order_by("recorded_at", "id"))
 
 
 def project_unit_choices(user, alliance=None):

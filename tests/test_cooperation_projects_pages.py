@@ -175,3 +175,9 @@ def test_the_public_page_shows_the_projects_and_their_confirmed_outcomes(world, 
     page = client_for(None).get(f"/alliances/{world.alliance.pk}/public/").content.decode()
     assert 'id="public-projects"' in page and "数控技术订单班" in page
     assert "专利" in page and "培训人次" not in page  # the unconfirmed trainees do not count
+
+
+def test_the_secretariat_s_home_lists_the_outcomes_to_confirm(world, client_for):
+    home = client_for(world.secretariat).get("/").content.decode()
+    assert 'id="due-outcomes"' in home and "数控技术订单班" in home
+    assert 'id="due-outcomes"' not in client_for(world.contact).get("/").content.decode()
