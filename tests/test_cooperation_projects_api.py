@@ -261,3 +261,26 @@ def test_query_count_is_flat(count_world, api_for, url, who):
         q["sql"] for q in large.captured_queries)
     if who == "secretariat":
         assert response.json()["count"] >= 100
+
+
+def test_a_project_is_created_with_its_first_contributions_and_outcomes(world, api_for):
+    response = api_for(world.school).post("/api/v1/projects/", {
+        **_int_ids(_fill(NEW, world.ids)), "lead": world.school_org.pk,
+        "partners": [{"organization": world.contact_org.pk, "role": "host"}],
+        "contributions": [{"organization": world.school_org.pk, "kind": "land", "amount": "1200", "year": 2025}],
+        "outcomes": [{"year": 2025, "metric": "trainees", "value": 300}]}, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert [(c["kind"], c["unit"]) for c in data["contributions"]] == [("land", "m2")]
+    assert [(o["metric"], o["value"], o["confirmed"]) for o in data["outcomes"]] == [("trainees", 300, False)]
+    assert data["partners"][0]["role"] == "host"
+
+
+def test_the_lead_units_contact_changes_the_project_and_a_terminated_one_is_shown(world, api_for, client_for):
+    api = api_for(world.school)
+    url = f"/api/v1/projects/{world.ids['project']}/"
+    assert api.patch(url, {"status": "terminated"}, format="json").json()["status"] == "terminated"
+    assert api.post(url + "outcomes/", {"year": 2025, "metric": "interns", "value": 1},
+                    format="json").status_code == 409
+    page = client_for(world.school).get(f"/cooperation/projects/{world.ids['project']}/")
+    assert page.status_code == 200 and 'id="outcome-form"' not in page.content.decode()
