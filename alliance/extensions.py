@@ -108,3 +108,22 @@ def resolve_references(kind: str, alliance_id: int, ids) -> dict[int, str]:
     if not ids or resolve is None:
         return {}
     return resolve(alliance_id, ids)
+
+
+# The other direction: the records of other apps that name a record (the projects that came of a resolution).
+_referrers: dict[str, list[Callable]] = {}
+
+
+def register_referrer(kind: str, referrers: Callable) -> None:
+    """`referrers(alliance_id, pk) -> [{"kind", "label", "url"}]`: the app's records that name the record of this
+    kind; `kind` says what they are, in the reader's language."""
+    listed = _referrers.setdefault(kind, [])
+    if referrers not in listed:
+        listed.append(referrers)
+
+
+def referrers_of(kind: str, alliance_id: int, pk: int) -> list[dict]:
+    found = []
+    for referrers in _referrers.get(kind, []):
+        found += referrers(alliance_id, pk)
+    return found

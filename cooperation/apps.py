@@ -14,6 +14,7 @@ class CooperationConfig(AppConfig):
             PUBLIC_SECTION_ORDER,
             register_panel,
             register_public_section,
+            register_referrer,
         )
         from cooperation.models import (
             Contribution,
@@ -28,7 +29,7 @@ class CooperationConfig(AppConfig):
             TalentNeed,
             TechnologyNeed,
         )
-        from cooperation.panels import alliance_lists, public_projects
+        from cooperation.panels import alliance_lists, projects_of_resolution, public_projects
 
         for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent, Project,
                       ProjectPartner, Contribution, Outcome, OutcomeEvidence):
@@ -36,3 +37,4 @@ class CooperationConfig(AppConfig):
         register_panel("cooperation/_alliance_panel.html", alliance_lists)
         register_public_section("cooperation/_public_projects.html", public_projects,
                                 order=PUBLIC_SECTION_ORDER["projects"])
+        register_referrer("resolution", projects_of_resolution)

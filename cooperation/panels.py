@@ -1,6 +1,7 @@
 """The lists' card on an alliance's page (registered with alliance/extensions.py)."""
 
 from django.db.models import Sum
+from django.urls import reverse
 
 from cooperation.kinds import KINDS
 from cooperation.models import Outcome, Project
@@ -32,3 +33,11 @@ def public_projects(alliance) -> dict:
             "projects": list(Project.objects.filter(alliance=alliance).select_related("lead")
                              .order_by("-starts_on", "-id")[:PUBLIC_PROJECTS]),
             "outcomes": [(labels[metric], totals[metric]) for metric in Outcome.Metric.values if totals.get(metric)]}
+
+
+def projects_of_resolution(alliance_id: int, pk: int) -> list[dict]:
+    """The projects that name a resolution as where they came from (registered with alliance/extensions.py)."""
+    return [{"kind": Project._meta.verbose_name, "label": project.title,
+             "url": reverse("cooperation:project", args=[project.pk])}
+            for project in Project.objects.filter(alliance_id=alliance_id, resolution=pk).only("id", "title")
+            .order_by("id")]

@@ -280,3 +280,12 @@ def test_entries_need_unaffected(world):
                                 organization=world.contact_org, **NEED)
     world.project(need=need)
     assert TechnologyNeed.objects.get(pk=need.pk).status == "open"
+
+
+def test_a_resolution_s_page_lists_the_projects_that_came_of_it(world, client_for):
+    motion = _resolution(world.alliance, world.secretariat)
+    project = world.project(resolution=motion.pk)
+    page = client_for(world.secretariat).get(f"/governance/motions/{motion.pk}/").content.decode()
+    assert 'id="referrers"' in page and project.title in page
+    detail = client_for(world.secretariat).get(f"/cooperation/projects/{project.pk}/").content.decode()
+    assert "2025-77" in detail
