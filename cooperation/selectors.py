@@ -221,18 +221,26 @@ def _project_unit_filter(organization_ids, prefix: str = "") -> Q:
 
 
 def project_filter(user) -> Q:
+    if scope_of(user).is_superuser:
+        return every_row()
+    return Q(alliance__status__in=Alliance.PUBLIC_STATUSES) | insider_project_filter(user)
+
+
+def insider_project_filter(user, prefix: str = "") -> Q:
+    """The projects the user reads as one of the alliance's people (not as the public): what each unit put in is
+    theirs to read, not the public's."""
     scope = scope_of(user)
     if scope.is_superuser:
         return every_row()
-    visible = Q(alliance__status__in=Alliance.PUBLIC_STATUSES)
+    visible = Q(**{f"{prefix}pk__in": []})
     if scope.official_city_ids:
-        visible |= Q(alliance__city_id__in=scope.official_city_ids)
+        visible |= Q(**{f"{prefix}alliance__city_id__in": scope.official_city_ids})
     own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
     if own:
-        visible |= Q(alliance_id__in=own)
+        visible |= Q(**{f"{prefix}alliance_id__in": own})
     if scope.contact_organization_ids:
-        visible |= Q(alliance_id__in=_member_alliances(scope.contact_organization_ids))
-        visible |= _project_unit_filter(scope.contact_organization_ids)
+        visible |= Q(**{f"{prefix}alliance_id__in": _member_alliances(scope.contact_organization_ids)})
+        visible |= _project_unit_filter(scope.contact_organization_ids, prefix=prefix)
     return visible
 
 
@@ -262,8 +270,8 @@ def with_project_details(queryset: QuerySet[Project], user) -> QuerySet[Project]
         Prefetch("evidence", queryset=OutcomeEvidence.objects.order_by("id"))).order_by("year", "metric", "id")
     return queryset.prefetch_related(
         Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization").order_by("id")),
-        Prefetch("contributions", queryset=Contribution.objects.select_related("organization").order_by(
-            "year", "id")),
+        Prefetch("contributions", queryset=Contribution.objects.filter(
+            insider_project_filter(user, prefix="project__")).select_related("organization").order_by("year", "id")),
         Prefetch("outcomes", queryset=outcomes),
     )
 
@@ -280,8 +288,13 @@ def outcome_get_for_user(user, pk) -> Outcome:
 
 
 def contribution_get_for_user(user, pk) -> Contribution:
-    return get_or_404(Contribution.objects.filter(project__in=projects_for_user(user))
-                      .select_related("project", "project__alliance", "organization"), pk)
+    return get_or_404(contributions_for_user(user).select_related("project", "project__alliance"), pk)
+
+
+def contributions_for_user(user) -> QuerySet[Contribution]:
+    """What the projects' units put in: for the alliance's people, not the public."""
+    return Contribution.objects.filter(insider_project_filter(user, prefix="project__")).select_related(
+        "organization")
 
 
 def evidence_get_for_user(user, pk) -> OutcomeEvidence | None:

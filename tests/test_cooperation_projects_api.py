@@ -71,9 +71,10 @@ ENDPOINTS = [
      _expect(404, anonymous=401, official=403, secretariat=204, contact=204)),
     ("post", "/api/v1/outcomes/{confirmed}/confirm/", {}, _expect(403, anonymous=401, secretariat=409)),
     ("get", "/api/v1/contributions/", None, ANYONE),
-    ("get", "/api/v1/contributions/{contribution}/", None, ANYONE),
+    ("get", "/api/v1/contributions/{contribution}/", None,
+     _expect(404, official=200, secretariat=200, director=200, contact=200)),
     ("delete", "/api/v1/contributions/{contribution}/", None,
-     _expect(403, anonymous=401, secretariat=204, contact=204)),
+     _expect(404, anonymous=401, official=403, director=403, secretariat=204, contact=204)),
 ]
 
 
@@ -116,6 +117,7 @@ def test_a_project_reads_with_its_partners_contributions_and_outcomes(world, api
     assert {(o["metric"], o["confirmed"]) for o in data["outcomes"]} == {("trainees", False), ("patents", True)}
     public = api_for(None).get(f"/api/v1/projects/{world.ids['project']}/").json()
     assert [o["metric"] for o in public["outcomes"]] == ["patents"]
+    assert public["contributions"] == []  # what each unit put in is for the alliance's people
 
 
 def test_filters(world, api_for):

@@ -64,7 +64,7 @@ PAGES = [
     ("POST", "/cooperation/outcomes/{outcome}/edit/", {"value": "41"},
      _expect(404, anonymous=LOGIN, official=403, secretariat=302, contact=302)),
     ("POST", "/cooperation/contributions/{contribution}/delete/", {},
-     _expect(403, anonymous=LOGIN, secretariat=302, contact=302)),
+     _expect(404, anonymous=LOGIN, official=403, director=403, secretariat=302, contact=302)),
     ("GET", "/cooperation/evidence/{evidence}/", None, INTERNALS),
 ]
 
@@ -105,6 +105,7 @@ def test_the_project_page_shows_partners_contributions_outcomes_and_evidence(wor
     assert "培训名单" in page and "确认" in page
     public = client_for(None).get(f"/cooperation/projects/{world.ids['project']}/").content.decode()
     assert "培训名单" not in public  # an unconfirmed outcome is not shown to the public
+    assert 'id="project-contributions"' not in public
 
 
 def test_an_outcome_outside_the_dates_is_shown_on_its_field_in_both_languages(world, client_for):

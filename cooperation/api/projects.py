@@ -213,8 +213,8 @@ class ContributionFilter(django_filters.FilterSet):
 )
 class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                           viewsets.GenericViewSet):
-    """What the projects' units put in (POST projects/<id>/contributions/ records one); the unit's contacts or the
-    secretariat delete one."""
+    """What the projects' units put in (POST projects/<id>/contributions/ records one), read by the alliance's people
+    (the public does not); the unit's contacts or the secretariat delete one."""
 
     serializer_class = ContributionSerializer
     filter_backends = FILTER_BACKENDS
@@ -223,8 +223,7 @@ class ContributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     ordering = ["-id"]
 
     def get_queryset(self):
-        return Contribution.objects.filter(project__in=selectors.projects_for_user(self.request.user)) \
-            .select_related("organization")
+        return selectors.contributions_for_user(self.request.user)
 
     def get_object(self):
         return selectors.contribution_get_for_user(self.request.user, self.kwargs["pk"])

@@ -263,7 +263,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     alliance_name = serializers.CharField(source="alliance.name", read_only=True)
     lead_name = serializers.CharField(source="lead.name", read_only=True)
     partners = PartnerSerializer(many=True, read_only=True)
-    contributions = ContributionSerializer(many=True, read_only=True)
+    contributions = ContributionSerializer(many=True, read_only=True,
+                                           help_text="For the alliance's people; empty for the public.")
     outcomes = OutcomeSerializer(many=True, read_only=True,
                                  help_text="Confirmed outcomes; also unconfirmed ones for the secretariat, the "
                                            "city's officials and the project's units.")

@@ -202,6 +202,7 @@ def _detail(request, project, *, contribution_form=None, outcome_form=None, stat
     context = {
         "project": project, "partners": list(project.partners.all()),
         "contributions": list(project.contributions.all()), "outcomes": outcomes,
+        "reads_contributions": Project.objects.filter(selectors.insider_project_filter(user), pk=project.pk).exists(),
         "can_edit": user.is_authenticated and can_edit_project(user, project) and not project.is_ended,
         "reports": reports, "internals": user.is_authenticated and can_read_project_internals(user, project),
         "confirms": user.is_authenticated and can_confirm_outcomes(user, project.alliance),
