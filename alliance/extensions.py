@@ -87,3 +87,43 @@ def history_filter(alliance) -> Q:
     for source in _history_sources:
         related |= source(alliance)
     return related
+
+
+# References to another app's records, by kind: an app that keeps a plain id of a record of an app beside it
+# (a cooperation project's resolution, a governance motion) checks and names the id through the app that owns the
+# record, which registers a resolver here. Neither app imports the other.
+_reference_resolvers: dict[str, Callable] = {}
+
+
+def register_reference(kind: str, resolve: Callable) -> None:
+    """`resolve(alliance_id, ids) -> {id: label}`: the ids that name a record of this kind of the alliance, with
+    the label a reader sees. One query whatever the number of ids."""
+    _reference_resolvers[kind] = resolve
+
+
+def resolve_references(kind: str, alliance_id: int, ids) -> dict[int, str]:
+    """{id: label} of the ids that name a record of this kind of the alliance; none when no app resolves it."""
+    ids = {pk for pk in ids if pk is not None}
+    resolve = _reference_resolvers.get(kind)
+    if not ids or resolve is None:
+        return {}
+    return resolve(alliance_id, ids)
+
+
+# The other direction: the records of other apps that name a record (the projects that came of a resolution).
+_referrers: dict[str, list[Callable]] = {}
+
+
+def register_referrer(kind: str, referrers: Callable) -> None:
+    """`referrers(alliance_id, pk) -> [{"kind", "label", "url"}]`: the app's records that name the record of this
+    kind; `kind` says what they are, in the reader's language."""
+    listed = _referrers.setdefault(kind, [])
+    if referrers not in listed:
+        listed.append(referrers)
+
+
+def referrers_of(kind: str, alliance_id: int, pk: int) -> list[dict]:
+    found = []
+    for referrers in _referrers.get(kind, []):
+        found += referrers(alliance_id, pk)
+    return found

@@ -385,7 +385,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
     "DESCRIPTION": "市域产教联合体 REST API v1: the member register, council business, cooperation and assessments. "
                    "Get a token with POST /api/v1/auth/token/ and send it as `Authorization: Token <token>`.",
-    "VERSION": "1.5.0",  # docs/api-changelog.md
+    "VERSION": "1.6.0",  # docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -407,6 +407,11 @@ SPECTACULAR_SETTINGS = {
         "OfferStatusEnum": "cooperation.models.Offer.Status",
         "OfferKindEnum": "cooperation.models.Offer.Kind",
         "ResponseStatusEnum": "cooperation.models.Response.Status",
+        "ProjectKindEnum": "cooperation.models.Project.Kind",
+        "ProjectStatusEnum": "cooperation.models.Project.Status",
+        "ProjectPartnerRoleEnum": "cooperation.models.ProjectPartner.Role",
+        "ContributionKindEnum": "cooperation.models.Contribution.Kind",
+        "OutcomeMetricEnum": "cooperation.models.Outcome.Metric",
         "NewsKindEnum": "publicity.models.NewsItem.Kind",
         "NewsStatusEnum": "publicity.models.NewsItem.Status",
         "LevelEnum": "alliance.models.Alliance.Level",  # its name before warnings had levels too

@@ -11,6 +11,7 @@ from assessments.selectors import assessments_for_user
 from cooperation.models import Response, TalentNeed, TechnologyNeed
 from cooperation.selectors import (
     entries_for_user,
+    pending_outcomes,
     responder_units,
     responses_for_user,
     suggestions_for_units,
@@ -42,6 +43,7 @@ def _due_for_secretariat(user, alliance_ids) -> dict:
         "due_meetings": list(upcoming_meetings_overseen_by(user).filter(body__alliance_id__in=alliance_ids)
                              .select_related("body__alliance")[:DUE_ITEMS]),
         "due_votes": list(open_votes_overseen_by(user).filter(alliance_id__in=alliance_ids)[:DUE_ITEMS]),
+        "due_outcomes": list(pending_outcomes(alliance_ids)[:DUE_ITEMS]),
         "due_tasks": list(tasks_for_user(user).filter(alliance_id__in=alliance_ids)
                           .exclude(status=Task.Status.ACCEPTED).order_by("due_on", "id")[:DUE_ITEMS]),
         "due_assessments": list(assessments_for_user(user).filter(alliance_id__in=alliance_ids,

@@ -3,6 +3,9 @@ from django.contrib import admin
 from cooperation.models import (
     CoreProduct,
     Offer,
+    Outcome,
+    Project,
+    ProjectPartner,
     Response,
     SupplyDemandEvent,
     TalentNeed,
@@ -53,3 +56,24 @@ class SupplyDemandEventAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["alliance", "created_by"]
     filter_horizontal = ["technology_needs", "talent_needs"]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    raw_id_fields = ["organization"]
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "alliance", "lead", "starts_on", "ends_on", "status"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["alliance", "lead", "need", "talent_need", "created_by"]
+    inlines = [ProjectPartnerInline]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["project", "year", "metric", "value", "confirmed_at"]
+    list_filter = ["metric", "year"]
+    raw_id_fields = ["project", "recorded_by", "confirmed_by"]

@@ -10,17 +10,31 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from alliance.extensions import register_panel
+        from alliance.extensions import (
+            PUBLIC_SECTION_ORDER,
+            register_panel,
+            register_public_section,
+            register_referrer,
+        )
         from cooperation.models import (
+            Contribution,
             CoreProduct,
             Offer,
+            Outcome,
+            OutcomeEvidence,
+            Project,
+            ProjectPartner,
             Response,
             SupplyDemandEvent,
             TalentNeed,
             TechnologyNeed,
         )
-        from cooperation.panels import alliance_lists
+        from cooperation.panels import alliance_lists, projects_of_resolution, public_projects
 
-        for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent):
+        for model in (CoreProduct, TechnologyNeed, TalentNeed, Offer, Response, SupplyDemandEvent, Project,
+                      ProjectPartner, Contribution, Outcome, OutcomeEvidence):
             auditlog.register(model)
         register_panel("cooperation/_alliance_panel.html", alliance_lists)
+        register_public_section("cooperation/_public_projects.html", public_projects,
+                                order=PUBLIC_SECTION_ORDER["projects"])
+        register_referrer("resolution", projects_of_resolution)

@@ -5,6 +5,7 @@ counts, and the suggestions computed from them. `load_cooperation_activity` (run
 responses in each state and one supply–demand event. Made through the services, most entries published;
 each part is loaded once. The `school` user is a contact of 淄博职业学院. Everything here is synthetic."""
 
+import datetime
 from datetime import timedelta
 
 from django.db import transaction
@@ -13,8 +14,15 @@ from django.utils import timezone
 from alliance.demo import HIGH_TECH, DemoCore
 from alliance.models import Alliance, IndustrialChain
 from cooperation import suggestions
-from cooperation.models import CoreProduct, Offer, SupplyDemandEvent, TalentNeed, TechnologyNeed
-from cooperation.services import entries, events, responses
+from cooperation.models import (
+    CoreProduct,
+    Offer,
+    Project,
+    SupplyDemandEvent,
+    TalentNeed,
+    TechnologyNeed,
+)
+from cooperation.services import entries, events, projects, responses
 from members.demo import demo_user, synthetic_uscc
 from members.models import Contact, Membership, Organization, User
 
@@ -193,9 +201,15 @@ def load_cooperation_demo(core: DemoCore) -> bool:
 
 @transaction.atomic
 def load_cooperation_activity() -> bool:
-    """Responses in each state to the `contact` user's needs, and one supply–demand event that was held. Their
-    notifications go into the outbox, so, like the council's business (governance/demo.py), this runs from
-    `manage.py loaddemo` only, after the register; skipped when the alliance already has an event."""
+    """Responses in each state to the `contact` user's needs, one supply–demand event that was held, and two
+    years of cooperation projects. Their notifications go into the outbox, so, like the council's business
+    (governance/demo.py), this runs from `manage.py loaddemo` only, after the register. Each part is skipped when
+    the alliance already has it."""
+    loaded = _load_responses_and_event()
+    return load_cooperation_projects() or loaded
+
+
+def _load_responses_and_event() -> bool:
     alliance = Alliance.objects.get(name=HIGH_TECH)
     if SupplyDemandEvent.objects.filter(alliance=alliance).exists():
         return False
@@ -237,3 +251,100 @@ def load_cooperation_activity() -> bool:
     suggestions.refresh_city(alliance.city_id)
     return True
 
+
+
+# Projects: (key, kind, title, lead, partners [(unit, role)], starts this year or last, ends (years after the start,
+# None: open-ended), status, contributions [(unit, kind, amount, description)], outcomes of last year and of this year
+# {metric: value}). Units: keys of OFFERS, "lead_enterprise", "contact" (the `contact` user's enterprise),
+# "enterprise-<n>" (the alliance's other enterprises).
+PROJECTS = [
+    ("college", "industrial_college", "高新区智能制造产业学院", "zibo_vc",
+     [("lead_enterprise", "co_lead"), ("contact", "partner"), ("enterprise-1", "partner")], -1, None, "running",
+     [("lead_enterprise", "funds", 3_000_000, "产业学院共建经费"), ("zibo_vc", "land", 2400, "实训楼二层场地"),
+      ("lead_enterprise", "equipment", 1_800_000, "工业机器人工作站6套")],
+     ({"students_enrolled": 120, "graduates_placed_local": 86, "engineers_teaching": 9},
+      {"students_enrolled": 160, "engineers_teaching": 12})),
+    ("base", "training_base", "新材料共享实训基地", "light_industry",
+     [("research_institute-2", "partner"), ("enterprise-2", "host")], -1, 3, "running",
+     [("light_industry", "equipment", 950_000, "陶瓷烧结与检测设备"), ("enterprise-2", "land", 800, "车间实训区")],
+     ({"trainees": 640, "interns": 45}, {"trainees": 380})),
+    ("centre", "practice_centre", "淄博高新区市域实践中心", "park_admin",
+     [("zibo_vc", "partner"), ("sino_german", "partner"), ("lead_enterprise", "funder")], -1, None, "running",
+     [("park_admin", "funds", 5_000_000, "实践中心建设资金"), ("lead_enterprise", "funds", 1_000_000, "企业配套资金")],
+     ({"trainees": 1200, "interns": 150}, {"trainees": 700})),
+    ("platform", "rd_platform", "先进陶瓷共性技术研发平台", "research_institute-2",
+     [("light_industry", "partner"), ("contact", "partner")], -1, 4, "running",
+     [("research_institute-2", "technology", 3, "陶瓷膜制备专利技术"), ("contact", "funds", 600_000, "联合研发经费")],
+     ({"patents": 4, "standards": 1, "problems_solved": 3}, {"patents": 2})),
+    ("spindle", "tech_service", "加工中心主轴热变形补偿技术服务", "zibo_vc", [("contact", "partner")], 0, 1, "running",
+     [("contact", "funds", 280_000, "技术服务合同款")], ({}, {"contract_value": 280_000, "problems_solved": 1})),
+    ("order", "order_class", "数控技术订单班", "industrial_vc", [("enterprise-3", "partner")], -1, 2, "running",
+     [("enterprise-3", "funds", 150_000, "订单班奖学金"), ("enterprise-3", "staff", 4, "企业导师")],
+     ({"students_enrolled": 40, "interns": 40}, {"graduates_placed_local": 36})),
+    ("apprentice", "apprenticeship", "机电一体化现代学徒制试点", "sino_german",
+     [("lead_enterprise", "partner")], -1, 3, "running",
+     [("lead_enterprise", "staff", 6, "企业师傅"), ("sino_german", "staff", 5, "专业教师")],
+     ({"students_enrolled": 30}, {"students_enrolled": 32, "interns": 30})),
+    ("exchange", "staff_exchange", "校企人员双向流动计划", "zibo_vc",
+     [("lead_enterprise", "partner"), ("enterprise-1", "partner")], -1, None, "running", [],
+     ({"teachers_in_enterprise": 18, "engineers_teaching": 11}, {"teachers_in_enterprise": 10})),
+    ("training", "training_programme", "中小企业共享员工技能提升培训", "sino_german",
+     [("enterprise-4", "partner"), ("enterprise-5", "partner")], -1, 0, "completed",
+     [("sino_german", "staff", 8, "培训教师")], ({"trainees": 420}, {})),
+]
+
+
+def _project_units(alliance, contact_unit) -> dict:
+    units = _units(alliance)
+    members = {m.organization.uscc: m.organization for m in Membership.objects.filter(
+        alliance=alliance, status=Membership.Status.ACTIVE).select_related("organization")}
+    for key in ("lead_enterprise", "park_admin"):
+        if synthetic_uscc(key) in members:
+            units[key] = members[synthetic_uscc(key)]
+    units["contact"] = contact_unit
+    enterprises = Organization.objects.filter(
+        memberships__alliance=alliance, memberships__status=Membership.Status.ACTIVE,
+        type=Organization.Type.ENTERPRISE).exclude(pk__in=[contact_unit.pk, units["lead_enterprise"].pk]).order_by(
+        "name", "id")
+    for number, unit in enumerate(enterprises[:5], start=1):
+        units[f"enterprise-{number}"] = unit
+    return units
+
+
+def load_cooperation_projects() -> bool:
+    """Two years of projects of most kinds with partners, contributions and outcomes: last year's confirmed, this
+    year's partly awaiting the secretariat. The accepted response to the spindle need becomes a project. Skipped
+    when the alliance already has projects."""
+    alliance = Alliance.objects.get(name=HIGH_TECH)
+    if Project.objects.filter(alliance=alliance).exists():
+        return False
+    secretariat = User.objects.get(username="secretariat")
+    school = User.objects.get(username="school")
+    contact_unit = Contact.objects.get(user__username="contact").organization
+    units = _project_units(alliance, contact_unit)
+    this_year = timezone.localdate().year
+    needs = {need.title: need for need in TechnologyNeed.objects.filter(alliance=alliance)}
+    spindle = needs.get(TECHNOLOGY_NEEDS[4][0])
+    for key, kind, title, lead, partners, start, length, status, contributions, outcomes in PROJECTS:
+        first = this_year + start
+        ends_on = datetime.date(first + length, 12, 31) if length is not None else None
+        need = spindle if key == "spindle" and spindle is not None and spindle.status != "open" else None
+        project = projects.project_create(
+            actor=secretariat, alliance=alliance, kind=kind, title=title, lead=units[lead],
+            starts_on=datetime.date(first, 3, 1), ends_on=ends_on, status="running", need=need,
+            description=f"{title}（演示数据）。",
+            partners=[{"organization": units[unit], "role": role} for unit, role in partners])
+        for unit, contribution_kind, amount, description in contributions:
+            projects.contribution_add(project=project, actor=secretariat, organization=units[unit],
+                                      kind=contribution_kind, amount=amount, description=description, year=first)
+        last_year, current = outcomes
+        for year, values in ((this_year - 1, last_year), (this_year, current)):
+            for index, (metric, value) in enumerate(values.items()):
+                actor = school if units[lead].pk == units["zibo_vc"].pk else secretariat
+                outcome = projects.outcome_record(project=project, actor=actor, year=year, metric=metric,
+                                                  value=value, note="演示数据")
+                if year < this_year or index % 2:
+                    projects.outcome_confirm(outcome=outcome, actor=secretariat)
+        if status != "running":
+            projects.project_update(project=project, actor=secretariat, status=status)
+    return True

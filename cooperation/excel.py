@@ -20,10 +20,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from alliance.models import IndustrialChain
-from cooperation.models import CoreProduct, Offer, TalentNeed, TechnologyNeed, Visibility
-from cooperation.services import entries
+from cooperation.models import (
+    CoreProduct,
+    Offer,
+    Outcome,
+    Project,
+    TalentNeed,
+    TechnologyNeed,
+    Visibility,
+)
+from cooperation.permissions import can_confirm_outcomes
+from cooperation.services import entries, projects
 from cooperation.services.queue import refresh_city_later
-from kernel.errors import DomainError
+from kernel.errors import DomainError, NotAllowed
 from kernel.pdf import LANGUAGE
 from kernel.xlsx import read_first_sheet, safe_row, unmarked_value
 from members.models import Organization
@@ -327,3 +336,135 @@ def _blanks_cleared(model, fields: dict) -> dict:
         if value is not None or field_.null:
             cleared[key] = value
     return cleared
+
+
+# Outcomes of many projects at once ------------------------------------------------------------------------------
+# One row per (project, year, outcome): a new one is recorded, an unconfirmed one takes the row's value and note, a
+# confirmed one is refused (it no longer changes). The secretariat imports for its alliance; every row goes through
+# the outcome services in a savepoint, and one bad row saves nothing.
+
+OUTCOME_COLUMNS = [("project", gettext_lazy("Project ID")), ("title", gettext_lazy("Project")),
+                   ("year", gettext_lazy("Year")), ("metric", gettext_lazy("Outcome")),
+                   ("value", gettext_lazy("Value")), ("note", gettext_lazy("Note")),
+                   ("confirmed", gettext_lazy("Confirmed"))]
+OUTCOME_REQUIRED = ("project", "year", "metric", "value")
+OUTCOME_NOT_IMPORTED = {"title", "confirmed"}
+
+
+def export_outcomes(outcomes) -> bytes:
+    """The outcomes of an alliance's projects as a workbook that imports again."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(gettext_lazy("Outcomes"))[:31])
+    sheet.append(safe_row(str(label) for _key, label in OUTCOME_COLUMNS))
+    metrics = dict(Outcome.Metric.choices)
+    for outcome in outcomes:
+        sheet.append(safe_row([outcome.project_id, outcome.project.title, outcome.year, str(metrics[outcome.metric]),
+                               outcome.value, outcome.note, _("Yes") if outcome.is_confirmed else ""]))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _read_outcomes(uploaded) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+    rows = iter(read_first_sheet(uploaded, max_rows=MAX_IMPORT_ROWS, max_columns=MAX_IMPORT_COLUMNS))
+    header = next(rows, None)
+    if not header:
+        raise DomainError(_("The workbook is empty."))
+    label_index = {name: key for key, label in OUTCOME_COLUMNS for name in _in_all_languages(label) | {key}}
+    positions = {}
+    for index, cell in enumerate(header):
+        key = label_index.get(str(cell or "").strip().lower())
+        if key and key not in OUTCOME_NOT_IMPORTED:
+            positions.setdefault(key, index)
+    labels = dict(OUTCOME_COLUMNS)
+    missing = [str(labels[key]) for key in OUTCOME_REQUIRED if key not in positions]
+    if missing:
+        raise DomainError(_("The header row lacks these columns: %(columns)s") % {"columns": ", ".join(missing)})
+    body = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(value in (None, "") for value in values):
+            continue
+        body.append((number, values))
+    return positions, body
+
+
+def _whole(value):
+    """(number, error) of a cell that must be a whole number."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool):
+        return None, _("Not a whole number.")
+    if not isinstance(value, int):
+        try:
+            value = int(str(value).replace(",", ""))
+        except ValueError:
+            return None, _("Not a whole number.")
+    return value, None
+
+
+def import_outcomes(*, alliance, uploaded, actor) -> ImportResult:
+    """Check every row through the outcome services, each in a savepoint; keep them all or none."""
+    if not can_confirm_outcomes(actor, alliance):
+        raise NotAllowed(_("Only the alliance's secretariat imports outcomes."))
+    positions, rows = _read_outcomes(uploaded)
+    labels = {key: str(label) for key, label in OUTCOME_COLUMNS}
+    metrics = _choice_lookup(Outcome.Metric.choices)
+    parsed = []
+    for number, values in rows:
+        cells, problems = {}, []
+        for key in positions:
+            value = _value(values, positions, key)
+            if key == "note":
+                cells[key] = "" if value is None else str(value)
+            elif value in (None, ""):
+                problems.append((key, _("This field is required.")))
+            elif key == "metric":
+                found = metrics.get(str(value).lower())
+                if found:
+                    cells[key] = found
+                else:
+                    problems.append((key, _("Unknown value “%(value)s”.") % {"value": value}))
+            else:
+                number_value, problem = _whole(value)
+                if problem:
+                    problems.append((key, problem))
+                else:
+                    cells[key] = number_value
+        parsed.append((number, cells, problems))
+    wanted = {cells["project"] for _n, cells, _p in parsed if isinstance(cells.get("project"), int)}
+    found_projects = {project.pk: project for project in Project.objects.filter(
+        alliance=alliance, pk__in=[pk for pk in wanted if 0 < pk < 2**63])}
+    result = ImportResult()
+    with transaction.atomic():
+        for number, cells, problems in parsed:
+            errors = [RowError(number, labels[key], str(problem)) for key, problem in problems]
+            project = found_projects.get(cells.get("project"))
+            if "project" in cells and project is None:
+                errors.append(RowError(number, labels["project"], _("No project of the alliance has this ID.")))
+            if not errors:
+                errors = _save_outcome_row(project, actor, number, cells, labels, result)
+            result.errors += errors
+        if result.errors:
+            transaction.set_rollback(True)
+            result.created = result.updated = 0
+    return result
+
+
+def _save_outcome_row(project, actor, number, cells, labels, result) -> list[RowError]:
+    try:
+        with transaction.atomic():
+            existing = project.outcomes.filter(year=cells["year"], metric=cells["metric"]).first()
+            if existing is None:
+                projects.outcome_record(project=project, actor=actor, year=cells["year"], metric=cells["metric"],
+                                        value=cells["value"], note=cells.get("note", ""))
+                result.created += 1
+            else:
+                projects.outcome_update(outcome=existing, actor=actor, value=cells["value"],
+                                        note=cells.get("note"))
+                result.updated += 1
+    except DomainError as exc:
+        if not exc.errors:
+            return [RowError(number, "—", str(exc.message))]
+        return [RowError(number, labels.get(name, "—"), str(message))
+                for name, messages in exc.errors.items() for message in messages]
+    return []

@@ -1,6 +1,7 @@
-"""Figures of an alliance's supply–demand work, for its pages and its assessment (framework B2, "talent
-supply–demand events": events held, responses accepted; A5, "the platform gathers enterprise needs and
-matches supply and demand": needs posted and matched)."""
+"""Figures of an alliance's supply–demand work and its cooperation projects, for its pages and its assessment
+(framework B2, "talent supply–demand events": events held, responses accepted; A5, "the platform gathers
+enterprise needs and matches supply and demand": needs posted and matched; B1–B10: projects by kind and their
+confirmed outcomes, cooperation.selectors.project_figures)."""
 
 import datetime
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from cooperation.models import Response, SupplyDemandEvent, TalentNeed, TechnologyNeed
+from cooperation.selectors import project_figures
 
 
 def _figures(alliance, start: datetime.date, end: datetime.date) -> dict:
@@ -32,6 +34,7 @@ def _figures(alliance, start: datetime.date, end: datetime.date) -> dict:
         "talent_needs_posted": talent["posted"] or 0,
         "talent_headcount": talent["headcount"] or 0,
         "talent_filled": talent["filled"] or 0,
+        **project_figures(alliance, start, end),
     }
 
 

@@ -9,14 +9,16 @@ reads it), closes it when it is stale, or merges it into the entry it duplicates
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Left
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cooperation.catalogue import category_of, validate_major_code
+from kernel.validators import validate_upload_size
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_AMOUNT = 10**15  # yuan: far beyond any budget or salary, within a bigint
@@ -453,3 +455,252 @@ class Suggestion(models.Model):
         indexes = [models.Index(fields=["technology_need", "rank"], name="suggestion_tech_rank"),
                    models.Index(fields=["talent_need", "rank"], name="suggestion_talent_rank"),
                    models.Index(fields=["organization"], name="suggestion_organization")]
+
+
+# Cooperation projects ------------------------------------------------------------------------------------------
+
+PROJECT_KINDS = ("industrial_college", "training_base", "practice_centre", "rd_platform", "tech_service",
+                 "order_class", "apprenticeship", "staff_exchange", "training_programme", "other")
+PROJECT_STATUSES = ("planned", "running", "completed", "terminated")
+PARTNER_ROLES = ("partner", "co_lead", "funder", "host")
+CONTRIBUTION_KINDS = ("funds", "equipment", "land", "staff", "technology")
+OUTCOME_METRICS = ("students_enrolled", "trainees", "graduates_placed_local", "interns", "teachers_in_enterprise",
+                   "engineers_teaching", "patents", "standards", "contract_value", "problems_solved")
+
+
+class Project(models.Model):
+    """A cooperation project (合作项目) of an alliance: its lead unit and partner units (active members), its
+    dates and status, and what it came from — a technology or talent need of the lists, or a resolution of the
+    council.
+
+    The resolution is kept as the id of a governance motion (an adopted one, with its resolution number), not as
+    a foreign key: cooperation and governance sit side by side and neither imports the other. The id is checked,
+    and its label read, through the reference hook of alliance/extensions.py that governance registers.
+    """
+
+    class Kind(models.TextChoices):
+        INDUSTRIAL_COLLEGE = "industrial_college", _("Industrial college")
+        TRAINING_BASE = "training_base", _("Shared training base")
+        PRACTICE_CENTRE = "practice_centre", _("Regional practice centre")
+        RD_PLATFORM = "rd_platform", _("R&D or common-technology platform")
+        TECH_SERVICE = "tech_service", _("Technical service contract")
+        ORDER_CLASS = "order_class", _("Order class")
+        APPRENTICESHIP = "apprenticeship", _("Modern apprenticeship")
+        STAFF_EXCHANGE = "staff_exchange", _("Staff exchange")
+        TRAINING_PROGRAMME = "training_programme", _("Training programme")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("project", "Planned")
+        RUNNING = "running", pgettext_lazy("project", "Running")
+        COMPLETED = "completed", pgettext_lazy("project", "Completed")
+        TERMINATED = "terminated", pgettext_lazy("project", "Terminated")
+
+    # planned → running → completed, or terminated from either of the first two.
+    TRANSITIONS = {
+        Status.PLANNED: (Status.RUNNING, Status.TERMINATED),
+        Status.RUNNING: (Status.COMPLETED, Status.TERMINATED),
+        Status.COMPLETED: (),
+        Status.TERMINATED: (),
+    }
+    ENDED = (Status.COMPLETED, Status.TERMINATED)
+
+    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("Alliance"))
+    kind = models.CharField(_("Kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("Title"), max_length=200)
+    description = models.TextField(_("Description"), blank=True)
+    lead = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("Lead unit"))
+    starts_on = models.DateField(_("Starts on"))
+    ends_on = models.DateField(_("Ends on"), null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    need = models.ForeignKey(TechnologyNeed, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+                             verbose_name=_("Technology need it came from"))
+    talent_need = models.ForeignKey(TalentNeed, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="projects", verbose_name=_("Talent need it came from"))
+    resolution = models.PositiveBigIntegerField(_("Resolution it came from"), null=True, blank=True,
+                                                help_text=_("An adopted resolution of the alliance's council."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Cooperation project")
+        verbose_name_plural = _("Cooperation projects")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PROJECT_KINDS), name="project_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=PROJECT_STATUSES), name="project_status_valid"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="project_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["alliance", "status"], name="project_alliance_status"),
+                   models.Index(fields=["alliance", "kind"], name="project_alliance_kind"),
+                   models.Index(fields=["lead"], name="project_lead")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The project cannot end before it starts.")})
+
+    @property
+    def first_year(self) -> int:
+        return self.starts_on.year
+
+    def last_year(self, today=None) -> int:
+        """The last year outcomes may be reported for: the end's, or this year's while it has no end."""
+        if self.ends_on:
+            return self.ends_on.year
+        return max((today or timezone.localdate()).year, self.starts_on.year)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in self.ENDED
+
+
+class ProjectPartner(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        CO_LEAD = "co_lead", _("Co-lead")
+        FUNDER = "funder", _("Funder")
+        HOST = "host", _("Host")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    organization = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("Partner unit"))
+    role = models.CharField(_("Role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+
+    class Meta:
+        verbose_name = _("Project partner")
+        verbose_name_plural = _("Project partners")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=PARTNER_ROLES), name="project_partner_role_valid"),
+            models.UniqueConstraint(fields=["project", "organization"], name="project_partner_once"),
+        ]
+        indexes = [models.Index(fields=["organization"], name="project_partner_org")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.project}"
+
+
+class Contribution(models.Model):
+    """What a unit of the project (its lead or a partner) puts in during a year: funds in yuan, equipment,
+    land, staff, technology (seed 000 §4.3)."""
+
+    class Kind(models.TextChoices):
+        FUNDS = "funds", _("Funds")
+        EQUIPMENT = "equipment", _("Equipment")
+        LAND = "land", _("Land or premises")
+        STAFF = "staff", _("Staff")
+        TECHNOLOGY = "technology", _("Technology")
+
+    # The unit an amount of each kind is given in, unless the recorder names another.
+    DEFAULT_UNITS = {"funds": "yuan", "equipment": "yuan", "land": "m2", "staff": "persons", "technology": "items"}
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
+    organization = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("Contributing unit"))
+    kind = models.CharField(_("Kind"), max_length=12, choices=Kind.choices)
+    year = _year_field()
+    amount = models.DecimalField(_("Amount"), max_digits=17, decimal_places=2,
+                                 validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT)])
+    unit = models.CharField(_("Unit of the amount"), max_length=20,
+                            help_text=_("yuan for funds and equipment, m2 for land, persons for staff, items for "
+                                        "technology, unless you name another."))
+    description = models.TextField(_("Description"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Contribution")
+        verbose_name_plural = _("Contributions")
+        ordering = ["year", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=CONTRIBUTION_KINDS), name="contribution_kind_valid"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_non_negative"),
+            models.CheckConstraint(condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="contribution_year_range"),
+        ]
+        indexes = [models.Index(fields=["organization", "year"], name="contribution_org_year")]
+
+    def __str__(self):
+        return f"{self.organization} · {self.get_kind_display()} {self.amount} {self.unit}"
+
+
+class Outcome(models.Model):
+    """One figure of a project's year from the fixed vocabulary. It counts in the alliance's figures once the
+    secretariat has confirmed it; a confirmed outcome no longer changes."""
+
+    class Metric(models.TextChoices):
+        STUDENTS_ENROLLED = "students_enrolled", _("Students enrolled")
+        TRAINEES = "trainees", _("Trainees (person-times)")
+        GRADUATES_PLACED_LOCAL = "graduates_placed_local", _("Graduates placed in the city")
+        INTERNS = "interns", _("Interns")
+        TEACHERS_IN_ENTERPRISE = "teachers_in_enterprise", _("Teachers in enterprise practice")
+        ENGINEERS_TEACHING = "engineers_teaching", _("Engineers teaching")
+        PATENTS = "patents", _("Patents")
+        STANDARDS = "standards", _("Standards")
+        CONTRACT_VALUE = "contract_value", _("Contract value (yuan)")
+        PROBLEMS_SOLVED = "problems_solved", _("Technical problems solved")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outcomes")
+    year = _year_field()
+    metric = models.CharField(_("Outcome"), max_length=24, choices=Metric.choices)
+    value = models.PositiveBigIntegerField(_("Value"), validators=[MaxValueValidator(MAX_AMOUNT)])
+    note = models.TextField(_("Note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(_("Confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Outcome")
+        verbose_name_plural = _("Outcomes")
+        ordering = ["year", "metric", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(metric__in=OUTCOME_METRICS), name="outcome_metric_valid"),
+            models.CheckConstraint(condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR), name="outcome_year_range"),
+            models.UniqueConstraint(fields=["project", "year", "metric"], name="outcome_once_per_year"),
+        ]
+        indexes = [models.Index(fields=["year", "metric"], name="outcome_year_metric",
+                                condition=Q(confirmed_at__isnull=False))]
+
+    def __str__(self):
+        return f"{self.project} · {self.year} · {self.get_metric_display()}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+def outcome_evidence_upload_to(instance, filename):
+    return f"project-evidence/{instance.outcome.project_id}/{filename}"
+
+
+class OutcomeEvidence(models.Model):
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(_("Title"), max_length=200)
+    file = models.FileField(
+        _("File"), upload_to=outcome_evidence_upload_to, max_length=200,
+        validators=[FileExtensionValidator(settings.DOCUMENT_EXTENSIONS), validate_upload_size],
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Evidence")
+        verbose_name_plural = _("Evidence")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -76,3 +76,49 @@ def member_alliance_ids(user) -> set[int]:
     return set(Membership.objects.filter(
         organization_id__in=scope.contact_organization_ids, status=Membership.Status.ACTIVE,
     ).values_list("alliance_id", flat=True))
+
+
+# Projects ------------------------------------------------------------------------------------------------------
+# The secretariat records a project for any lead unit of its alliance, a lead unit's contacts for their unit; both
+# keep it. Each unit of the project (lead or partner) records its own contributions, and the project's outcomes;
+# the secretariat records all of them and alone confirms outcomes. The alliance's people read its projects; the
+# public reads the projects of public alliances with their confirmed outcomes, never the evidence.
+
+
+def can_record_project(user, *, alliance, lead: Organization) -> bool:
+    return is_secretariat_of(user, alliance) or can_act_for(user, lead)
+
+
+def can_record_any_project(user) -> bool:
+    return can_post_anything(user)
+
+
+def can_edit_project(user, project) -> bool:
+    return is_secretariat_of(user, project.alliance) or can_act_for(user, project.lead)
+
+
+def project_unit_ids(project) -> set[int]:
+    """The lead and the partners (read from the partners prefetched or loaded once)."""
+    return {project.lead_id, *(partner.organization_id for partner in project.partners.all())}
+
+
+def acting_units(user, project) -> set[int]:
+    """The units of the project the user is a contact of."""
+    return project_unit_ids(project) & set(scope_of(user).contact_organization_ids)
+
+
+def can_contribute_for(user, project, organization: Organization) -> bool:
+    return is_secretariat_of(user, project.alliance) or can_act_for(user, organization)
+
+
+def can_report_outcomes(user, project) -> bool:
+    return is_secretariat_of(user, project.alliance) or bool(acting_units(user, project))
+
+
+def can_confirm_outcomes(user, alliance) -> bool:
+    return is_secretariat_of(user, alliance)
+
+
+def can_read_project_internals(user, project) -> bool:
+    """Unconfirmed outcomes and evidence files: the secretariat, the city's officials and the project's units."""
+    return can_read_all(user, project.alliance) or bool(acting_units(user, project))

@@ -8,21 +8,29 @@ Who reads an entry:
 - the unit's own contacts, the alliance's secretariat and the city's officials: all of them.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from alliance.models import Alliance
 from alliance.selectors import every_row
 from cooperation.models import (
+    Contribution,
     CoreProduct,
     Offer,
+    Outcome,
+    OutcomeEvidence,
+    Project,
+    ProjectPartner,
     Response,
     Suggestion,
     SupplyDemandEvent,
     TalentNeed,
     TechnologyNeed,
 )
-from cooperation.permissions import POSTERS, RESPONDERS
+from cooperation.permissions import POSTERS, RESPONDERS, can_read_all, project_unit_ids
 from kernel.scope import scope_of
 from kernel.selectors import get_or_404
 from members.models import Membership, Organization
@@ -225,3 +233,226 @@ def needs_posted(alliance_ids) -> list[dict]:
                 entry["talent_headcount"] = row["headcount"] or 0
                 entry["talent_filled"] = row["filled"] or 0
     return list(rows.values())
+
+
+# Projects ------------------------------------------------------------------------------------------------------
+# Who reads a project: the public, those of public alliances; the alliance's people (its secretariat, seats and
+# the contacts of its active member units), the city's officials and the contacts of the project's units, all of
+# the alliance's. Unconfirmed outcomes and evidence only the secretariat, the officials and the project's units.
+
+
+def _project_unit_filter(organization_ids, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}lead_id__in": organization_ids})
+            | Q(**{f"{prefix}pk__in": ProjectPartner.objects.filter(
+                organization_id__in=organization_ids).values("project_id")}))
+
+
+def project_filter(user) -> Q:
+    if scope_of(user).is_superuser:
+        return every_row()
+    return Q(alliance__status__in=Alliance.PUBLIC_STATUSES) | insider_project_filter(user)
+
+
+def insider_project_filter(user, prefix: str = "") -> Q:
+    """The projects the user reads as one of the alliance's people (not as the public): what each unit put in is
+    theirs to read, not the public's."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return every_row()
+    visible = Q(**{f"{prefix}pk__in": []})
+    if scope.official_city_ids:
+        visible |= Q(**{f"{prefix}alliance__city_id__in": scope.official_city_ids})
+    own = scope.secretariat_alliance_ids | scope.seat_alliance_ids
+    if own:
+        visible |= Q(**{f"{prefix}alliance_id__in": own})
+    if scope.contact_organization_ids:
+        visible |= Q(**{f"{prefix}alliance_id__in": _member_alliances(scope.contact_organization_ids)})
+        visible |= _project_unit_filter(scope.contact_organization_ids, prefix=prefix)
+    return visible
+
+
+def visible_outcome_filter(user) -> Q:
+    """Outcomes this user reads: confirmed ones, and all of the projects whose internals the user reads."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return every_row()
+    visible = Q(confirmed_at__isnull=False)
+    if scope.official_city_ids:
+        visible |= Q(project__alliance__city_id__in=scope.official_city_ids)
+    if scope.secretariat_alliance_ids:
+        visible |= Q(project__alliance_id__in=scope.secretariat_alliance_ids)
+    if scope.contact_organization_ids:
+        visible |= _project_unit_filter(scope.contact_organization_ids, prefix="project__")
+    return visible
+
+
+def projects_for_user(user) -> QuerySet[Project]:
+    return Project.objects.filter(project_filter(user)).select_related("alliance", "lead")
+
+
+def with_project_details(queryset: QuerySet[Project], user) -> QuerySet[Project]:
+    """Partners, contributions and the outcomes the user reads (with their evidence), prefetched: a fixed number of
+    queries whatever the number of projects."""
+    outcomes = Outcome.objects.filter(visible_outcome_filter(user)).prefetch_related(
+        Prefetch("evidence", queryset=OutcomeEvidence.objects.order_by("id"))).order_by("year", "metric", "id")
+    return queryset.prefetch_related(
+        Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization").order_by("id")),
+        Prefetch("contributions", queryset=Contribution.objects.filter(
+            insider_project_filter(user, prefix="project__")).select_related("organization").order_by("year", "id")),
+        Prefetch("outcomes", queryset=outcomes),
+    )
+
+
+def project_get_for_user(user, pk) -> Project:
+    """The project with its details if this user may read it; 404 for missing and hidden alike."""
+    return get_or_404(with_project_details(projects_for_user(user).select_related(
+        "alliance__city", "need", "talent_need"), user), pk)
+
+
+def outcome_get_for_user(user, pk) -> Outcome:
+    return get_or_404(Outcome.objects.filter(visible_outcome_filter(user), project__in=projects_for_user(user))
+                      .select_related("project", "project__alliance", "project__lead"), pk)
+
+
+def contribution_get_for_user(user, pk) -> Contribution:
+    return get_or_404(contributions_for_user(user).select_related("project", "project__alliance"), pk)
+
+
+def contributions_for_user(user) -> QuerySet[Contribution]:
+    """What the projects' units put in: for the alliance's people, not the public."""
+    return Contribution.objects.filter(insider_project_filter(user, prefix="project__")).select_related(
+        "organization")
+
+
+def evidence_get_for_user(user, pk) -> OutcomeEvidence | None:
+    """An evidence file the user may download: of a project whose internals the user reads."""
+    scope = scope_of(user)
+    evidence = (OutcomeEvidence.objects.filter(outcome__project__in=projects_for_user(user))
+                .select_related("outcome__project__alliance").filter(pk=pk).first())
+    if evidence is None:
+        return None
+    project = evidence.outcome.project
+    if scope.is_superuser or can_read_all(user, project.alliance) or (
+            set(scope.contact_organization_ids) & project_unit_ids(project)):
+        return evidence
+    return None
+
+
+def pending_outcomes(alliance_ids) -> QuerySet[Outcome]:
+    """The outcomes of these alliances that await the secretariat's confirmation, oldest first."""
+    return (Outcome.objects.filter(project__alliance_id__in=alliance_ids, confirmed_at__isnull=True)
+            .select_related("project").order_by("recorded_at", "id"))
+
+
+def project_unit_choices(user, alliance=None):
+    """The alliances a user may record a project in and the units that may lead it: for a secretariat, its
+    alliances and their active members; for a contact, the alliances its units are active members of and those
+    units. Partners are any active member of the alliance (the service checks)."""
+    scope = scope_of(user)
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    alliances = Alliance.objects.exclude(status__in=Alliance.CLOSED_STATUSES)
+    leads = Organization.objects.all()
+    if not scope.is_superuser:
+        leads = leads.filter(Q(id__in=scope.contact_organization_ids) | Q(id__in=active.filter(
+            alliance_id__in=scope.secretariat_alliance_ids).values("organization_id")))
+        alliances = alliances.filter(Q(id__in=scope.secretariat_alliance_ids) | Q(id__in=active.filter(
+            organization_id__in=scope.contact_organization_ids).values("alliance_id")))
+    if alliance is not None:
+        leads = leads.filter(id__in=active.filter(alliance=alliance).values("organization_id"))
+    return alliances.only("id", "name").order_by("name"), leads.only("id", "name").order_by("name", "id")
+
+
+def active_members(alliance) -> QuerySet[Organization]:
+    return Organization.objects.filter(memberships__alliance=alliance,
+                                       memberships__status=Membership.Status.ACTIVE).only("id", "name").order_by(
+        "name", "id")
+
+
+# Figures for the assessment -------------------------------------------------------------------------------------
+
+
+def _overlapping(alliance, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
+    """The alliance's projects whose dates overlap the period (whatever their status now)."""
+    return Project.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), alliance=alliance,
+                                  starts_on__lte=end)
+
+
+def project_figures(alliance, start: datetime.date, end: datetime.date) -> dict:
+    """The alliance's project figures of the period from `start` to `end` (both included): the projects whose
+    dates overlap it, by kind; the confirmed outcomes of the years it touches, by metric (only confirmed outcomes
+    count); the funds put in during those years. Three queries."""
+    projects = dict(_overlapping(alliance, start, end).order_by().values_list("kind").annotate(n=Count("id")))
+    outcomes = dict(Outcome.objects.filter(project__alliance=alliance, confirmed_at__isnull=False,
+                                           year__gte=start.year, year__lte=end.year)
+                    .order_by().values_list("metric").annotate(total=Sum("value")))
+    funds = Contribution.objects.filter(project__alliance=alliance, kind=Contribution.Kind.FUNDS,
+                                        year__gte=start.year, year__lte=end.year).aggregate(total=Sum("amount"))
+    return {
+        "projects": sum(projects.values()),
+        "projects_by_kind": {kind: projects.get(kind, 0) for kind in Project.Kind.values},
+        **{metric: int(outcomes.get(metric) or 0) for metric in Outcome.Metric.values},
+        "funds_contributed": str(funds["total"] or 0),
+    }
+
+
+# Contributions and participation (seed 000 §4.3) -----------------------------------------------------------------
+
+
+def participation(alliance, year: int) -> dict:
+    """What each active member unit of the alliance put into its projects during the year and what it took part
+    in: projects it led or was a partner of (running at some time of the year), the contributions it recorded
+    for the year (funds in yuan summed; other kinds counted), the list entries it posted. Beside them, the share of
+    units that took part in anything, and the concentration on the lead units (the alliance's lead school and lead
+    enterprise): their share of the year's projects led and of the funds put in. A fixed number of queries."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    members = list(Organization.objects.filter(memberships__alliance=alliance,
+                                               memberships__status=Membership.Status.ACTIVE)
+                   .only("id", "name", "name_en", "type").order_by("name", "id"))
+    running = _overlapping(alliance, start, end)
+    led = dict(running.order_by().values_list("lead_id").annotate(n=Count("id")))
+    partnered = dict(ProjectPartner.objects.filter(project__in=running).order_by()
+                     .values_list("organization_id").annotate(n=Count("id")))
+    contributed: dict[int, dict] = {}
+    for row in (Contribution.objects.filter(project__alliance=alliance, year=year).order_by()
+                .values("organization_id", "kind").annotate(n=Count("id"), total=Sum("amount"))):
+        contributed.setdefault(row["organization_id"], {})[row["kind"]] = row
+    posted: dict[int, int] = {}
+    for model in ENTRY_MODELS:
+        for organization_id, n in (model.objects.filter(alliance=alliance, year=year, merged_into__isnull=True)
+                                   .order_by().values_list("organization_id").annotate(n=Count("id"))):
+            posted[organization_id] = posted.get(organization_id, 0) + n
+    lead_ids = {pk for pk in (alliance.lead_school_id, alliance.lead_enterprise_id) if pk}
+    rows, active = [], 0
+    for unit in members:
+        given = contributed.get(unit.pk, {})
+        row = {
+            "organization": unit, "is_lead_unit": unit.pk in lead_ids,
+            "projects_led": led.get(unit.pk, 0), "projects_partnered": partnered.get(unit.pk, 0),
+            "funds": given.get("funds", {}).get("total") or 0,
+            "contributions": sum(item["n"] for item in given.values()),
+            "entries_posted": posted.get(unit.pk, 0),
+        }
+        row["active"] = bool(row["projects_led"] or row["projects_partnered"] or row["contributions"]
+                             or row["entries_posted"])
+        active += row["active"]
+        rows.append(row)
+    rows.sort(key=lambda row: (-row["projects_led"] - row["projects_partnered"], -row["funds"],
+                               row["organization"].name))
+    projects_total = sum(led.values())
+    funds_total = sum(row["funds"] for row in rows)
+    by_leads = sum(led.get(pk, 0) for pk in lead_ids)
+    funds_by_leads = sum(row["funds"] for row in rows if row["is_lead_unit"])
+    return {
+        "year": year, "rows": rows, "members": len(members), "active": active,
+        "active_share": _share(active, len(members)),
+        "projects": projects_total, "projects_by_lead_units": by_leads,
+        "lead_unit_project_share": _share(by_leads, projects_total),
+        "funds": funds_total, "lead_unit_funds_share": _share(funds_by_leads, funds_total),
+    }
+
+
+def _share(part, whole) -> Decimal | None:
+    """A percentage with one decimal; None when there is nothing to share."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))

@@ -14,6 +14,7 @@ class GovernanceConfig(AppConfig):
             PUBLIC_SECTION_ORDER,
             register_panel,
             register_public_section,
+            register_reference,
         )
         from governance import scope  # noqa: F401  (contributes to the request scope)
         from governance.invitations import SEAT_INVITATION
@@ -28,6 +29,7 @@ class GovernanceConfig(AppConfig):
             Task,
         )
         from governance.panels import alliance_council, public_resolutions
+        from governance.selectors import resolution_labels
         from governance.services.seats import end_seats_of_departed_unit
         from members.invitations import register_invitation_kind
         from members.signals import membership_ended
@@ -47,3 +49,4 @@ class GovernanceConfig(AppConfig):
                                 order=PUBLIC_SECTION_ORDER["resolutions"])
         membership_ended.connect(end_seats_of_departed_unit, dispatch_uid="governance.end_seats_of_departed_unit")
         register_invitation_kind("seat", SEAT_INVITATION)
+        register_reference("resolution", resolution_labels)

@@ -395,3 +395,12 @@ def seat_counts(body_ids) -> dict[int, int]:
     """{body id: current seats} for a page of rows, in one query."""
     return dict(Seat.objects.filter(body_id__in=list(body_ids), term_end__isnull=True).order_by()
                 .values_list("body_id").annotate(n=Count("id")))
+
+
+def resolution_labels(alliance_id: int, ids) -> dict[int, str]:
+    """The adopted resolutions (those with a number) of the alliance among these motion ids, labelled by their
+    number and title: what another app's record may name as the resolution it came from (registered with
+    alliance/extensions.py as the reference kind "resolution")."""
+    rows = Motion.objects.filter(alliance_id=alliance_id, pk__in=list(ids), resolution_seq__isnull=False).only(
+        "id", "title", "resolution_year", "resolution_seq")
+    return {motion.pk: f"{motion.resolution_number} {motion.title}" for motion in rows}

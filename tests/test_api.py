@@ -237,8 +237,9 @@ def test_only_an_upload_takes_multipart_every_other_body_is_json(client):
               for path, operations in schema["paths"].items() for method, operation in operations.items()
               if "requestBody" in operation}
     multipart = {name for name, types in bodies.items() if types != ["application/json"]}
-    assert multipart == {"POST /api/v1/tasks/{id}/report/"}
+    assert multipart == {"POST /api/v1/tasks/{id}/report/", "POST /api/v1/outcomes/{id}/evidence/"}
     assert bodies["POST /api/v1/tasks/{id}/report/"] == ["application/json", "multipart/form-data"]
+    assert bodies["POST /api/v1/outcomes/{id}/evidence/"] == ["multipart/form-data"]
 
 
 def test_list_filters_are_documented_only_on_lists(client):

@@ -6,6 +6,7 @@ services' and the models'. Outputs read what the selectors loaded, so a list cos
 whatever its length.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -16,8 +17,13 @@ from cooperation.models import (
     MAX_AMOUNT,
     MAX_YEAR,
     MIN_YEAR,
+    Contribution,
     CoreProduct,
     Offer,
+    Outcome,
+    OutcomeEvidence,
+    Project,
+    ProjectPartner,
     Response,
     Suggestion,
     TalentNeed,
@@ -207,3 +213,134 @@ class RespondInputSerializer(serializers.Serializer):
 
 class ResponseDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+# Projects ------------------------------------------------------------------------------------------------------
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = ProjectPartner
+        fields = ["organization", "organization_name", "role"]
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Contribution
+        fields = ["id", "project", "organization", "organization_name", "kind", "year", "amount", "unit",
+                  "description", "recorded_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    filename = serializers.CharField(read_only=True)
+    download = serializers.SerializerMethodField(help_text="The file, for the secretariat, the city's officials "
+                                                           "and the project's units (a signed-in page address).")
+
+    class Meta:
+        model = OutcomeEvidence
+        fields = ["id", "title", "filename", "uploaded_at", "download"]
+
+    def get_download(self, evidence) -> str:
+        return reverse("cooperation:evidence", args=[evidence.pk])
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    confirmed = serializers.BooleanField(source="is_confirmed", read_only=True,
+                                         help_text="Only confirmed outcomes count in the alliance's figures.")
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = ["id", "project", "year", "metric", "value", "note", "confirmed", "confirmed_at", "recorded_at",
+                  "evidence"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    alliance_name = serializers.CharField(source="alliance.name", read_only=True)
+    lead_name = serializers.CharField(source="lead.name", read_only=True)
+    partners = PartnerSerializer(many=True, read_only=True)
+    contributions = ContributionSerializer(many=True, read_only=True,
+                                           help_text="For the alliance's people; empty for the public.")
+    outcomes = OutcomeSerializer(many=True, read_only=True,
+                                 help_text="Confirmed outcomes; also unconfirmed ones for the secretariat, the "
+                                           "city's officials and the project's units.")
+
+    class Meta:
+        model = Project
+        fields = ["id", "alliance", "alliance_name", "kind", "title", "description", "lead", "lead_name",
+                  "partners", "starts_on", "ends_on", "status", "need", "talent_need", "resolution", "contributions",
+                  "outcomes", "created_at", "updated_at"]
+
+
+class PartnerInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(),
+                                                      help_text="An active member unit of the alliance.")
+    role = serializers.ChoiceField(choices=ProjectPartner.Role.choices, required=False, default="partner")
+
+
+@extend_schema_serializer(component_name="ContributionInput")
+class ContributionInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(),
+                                                      help_text="The lead or a partner of the project.")
+    kind = serializers.ChoiceField(choices=Contribution.Kind.choices)
+    amount = serializers.DecimalField(max_digits=17, decimal_places=2, min_value=0, max_value=MAX_AMOUNT,
+                                      help_text="In `unit`: yuan for funds and equipment by default.")
+    unit = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                 help_text="yuan, m2, persons, items … (by kind when left out).")
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR, required=False,
+                                    help_text="Within the project's dates; its first year when left out.")
+    description = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
+
+
+@extend_schema_serializer(component_name="OutcomeInput")
+class OutcomeInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=MIN_YEAR, max_value=MAX_YEAR,
+                                    help_text="Within the project's dates.")
+    metric = serializers.ChoiceField(choices=Outcome.Metric.choices)
+    value = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT,
+                                     help_text="A count, or yuan for `contract_value`.")
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+@extend_schema_serializer(component_name="OutcomeUpdateInput")
+class OutcomeUpdateInputSerializer(serializers.Serializer):
+    value = serializers.IntegerField(min_value=0, max_value=MAX_AMOUNT, required=False)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    file = serializers.FileField(help_text="PDF, Word, Excel or an image, within the upload limit.")
+
+
+@extend_schema_serializer(component_name="ProjectInput")
+class ProjectInputSerializer(serializers.Serializer):
+    alliance = _VisibleAllianceField(help_text="The alliance the project belongs to.")
+    kind = serializers.ChoiceField(choices=Project.Kind.choices)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=LONG_TEXT, required=False, allow_blank=True)
+    lead = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(),
+                                              help_text="An active member unit: the caller's own, or any for the "
+                                                        "alliance's secretariat.")
+    partners = PartnerInputSerializer(many=True, required=False)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Project.Status.choices, required=False)
+    need = serializers.PrimaryKeyRelatedField(queryset=TechnologyNeed.objects.all(), required=False, allow_null=True,
+                                              help_text="The technology need of the alliance it came from.")
+    talent_need = serializers.PrimaryKeyRelatedField(queryset=TalentNeed.objects.all(), required=False,
+                                                     allow_null=True)
+    resolution = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True,
+                                          help_text="The id of an adopted resolution (motion) of the alliance.")
+    contributions = ContributionInputSerializer(many=True, required=False, help_text="Creation only.")
+    outcomes = OutcomeInputSerializer(many=True, required=False, help_text="Creation only.")
+
+    def __init__(self, *args, updating=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if updating:
+            for name in ("alliance", "contributions", "outcomes"):
+                del self.fields[name]

@@ -22,6 +22,7 @@ from cooperation.permissions import (
     can_curate,
     can_edit_entry,
     can_post_anything,
+    can_record_any_project,
     can_see_suggestions,
 )
 from cooperation.services import entries, responses
@@ -161,6 +162,8 @@ def entry_detail(request, kind, pk):
         if entry.status == TechnologyNeed.Status.OPEN and units.exists():
             context["respond_form"] = RespondForm(organizations=units)
         context["decision_form"] = DecisionForm()
+        context["can_make_project"] = (entry.status in (TechnologyNeed.Status.MATCHED, TechnologyNeed.Status.CONTRACTED)
+                                       and can_record_any_project(user))
     if isinstance(entry, TechnologyNeed | TalentNeed) and can_see_suggestions(user, entry):
         context["suggestions"] = [(suggestion, describe(suggestion.reasons))
                                   for suggestion in selectors.suggestions_of(entry)]

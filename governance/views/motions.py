@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alliance.extensions import referrers_of
 from alliance.selectors import alliance_get_for_user
 from governance import selectors
 from governance.forms import (
@@ -115,6 +116,7 @@ def _motion_page(request, motion, *, status=200, conflict_form=None, record_form
     if insider:
         context["ballots"] = list(selectors.ballots_for_user(user, motion))
         context["tasks"] = list(motion.tasks.select_related("owner").order_by("due_on", "id"))
+        context["referrers"] = referrers_of("resolution", motion.alliance_id, motion.pk)
         context["conflicts"] = list(motion.conflicts.select_related("seat__organization").order_by("id"))
     if insider and motion.state == Motion.State.OPEN and scope_of(user).seat_alliance_ids:
         context["choices"] = vote_services.seats_for_actor(motion, user)
