@@ -127,3 +127,24 @@ def test_a_new_metric_is_one_registration(monkeypatch, high_tech, cast):
 def test_a_stored_figure_outlives_its_metric():
     shown = described("retired_metric", {"value": "3", "unit": "count", "counts": {"n": 3}, "evidence": []})
     assert (shown["label"], shown["value"], shown["working"]["text"]) == ("retired_metric", "3", "")
+
+
+def test_confirmed_project_outcomes_are_metrics(high_tech, cast):
+    """Projects and their confirmed outcomes count (cooperation/), unconfirmed ones and other years do not."""
+    from cooperation.models import Outcome, Project
+    from members.models import Membership
+
+    lead = Membership.objects.filter(alliance=high_tech, status="active").first().organization
+    project = Project.objects.create(alliance=high_tech, kind="training_base", title="共享实训基地", lead=lead,
+                                     starts_on=YEAR[0], status="running", created_by=cast["secretariat"])
+    now = timezone.now()
+    Outcome.objects.create(project=project, year=YEAR[0].year, metric="trainees", value=120, confirmed_at=now)
+    Outcome.objects.create(project=project, year=YEAR[0].year, metric="patents", value=3)  # not confirmed
+    Outcome.objects.create(project=project, year=YEAR[0].year - 1, metric="contract_value", value=500_000,
+                           confirmed_at=now)
+    found = compute_figures([high_tech.pk], *YEAR, keys=["projects_started", "trainees", "patents",
+                                                          "contract_value"])[high_tech.pk]
+    assert found["projects_started"].value >= 1
+    assert any(item["label"] == "共享实训基地" for item in found["projects_started"].evidence)
+    assert (found["trainees"].value, found["patents"].value, found["contract_value"].value) == (120, 0, 0)
+    assert metric("trainees").unit == "person_times" and metric("contract_value").unit == "yuan"

@@ -6,6 +6,7 @@ them (a test holds the two together).
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
@@ -13,8 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Alliance, AllianceDocument
-from assessments.metrics.registry import Batch, Figure, Unit, percent, register
-from cooperation.models import Response, SupplyDemandEvent, TalentNeed, TechnologyNeed
+from assessments.metrics.registry import (
+    EVIDENCE_MAX,
+    Batch,
+    Figure,
+    Unit,
+    percent,
+    register,
+    register_aggregate,
+)
+from cooperation.models import (
+    Outcome,
+    Project,
+    Response,
+    SupplyDemandEvent,
+    TalentNeed,
+    TechnologyNeed,
+)
 from governance.figures import council_business_by_alliance, council_establishment_by_alliance
 from matching.compute import alliance_metrics as alliance_matching_metrics
 from members.models import Membership, Organization
@@ -263,3 +279,52 @@ _matching("similarity", _("Similarity of majors and industry (S)"),
           _("the cosine of the supply and industry shares over the sectors in %(year)s (1 is a perfect match)"))
 _matching("coupling_d", _("Coupling coordination of education and industry (D)"),
           _("the coupling coordination degree of the education and industry subsystems in %(year)s, from 0 to 1"))
+
+
+# Cooperation projects and their confirmed outcomes (cooperation/; framework leaves B1–B10) -----------------
+
+def _project_evidence(row) -> dict:
+    project = getattr(row, "project", row)
+    return {"label": project.title, "url": reverse("cooperation:project", args=[project.pk]),
+            "date": project.starts_on}
+
+
+register_aggregate(
+    "projects_started", label=_("Cooperation projects started"), source=_("Cooperation projects, by their start date"),
+    queryset=lambda: Project.objects.exclude(status=Project.Status.TERMINATED).select_related(None),
+    alliance="alliance_id", date_field="starts_on", evidence=_project_evidence,
+    working=_("%(rows)s projects (not terminated) started within the period"),
+)
+
+_OUTCOME_UNITS = {Outcome.Metric.TRAINEES: Unit.PERSON_TIMES, Outcome.Metric.CONTRACT_VALUE: Unit.YUAN}
+
+
+def confirmed_outcomes(ids: list[int], start: date, end: date) -> dict[int, dict]:
+    """Per alliance and outcome metric, the confirmed outcomes of the period's years: {"rows", "total"} and the
+    projects they belong to (the evidence), in two queries for all the outcome metrics."""
+    found = {pk: {"totals": {}, "projects": {}} for pk in ids}
+    outcomes = Outcome.objects.filter(project__alliance_id__in=ids, confirmed_at__isnull=False,
+                                      year__gte=start.year, year__lte=end.year)
+    for row in outcomes.values("project__alliance_id", "metric").annotate(rows=Count("id"), total=Sum("value")) \
+            .order_by():
+        found[row["project__alliance_id"]]["totals"][row["metric"]] = {"rows": row["rows"], "total": row["total"]}
+    for alliance_id, metric, pk, title, starts_on in outcomes.order_by("project_id").values_list(
+            "project__alliance_id", "metric", "project_id", "project__title", "project__starts_on").distinct():
+        listed = found[alliance_id]["projects"].setdefault(metric, [])
+        if len(listed) < EVIDENCE_MAX:
+            listed.append({"label": title, "url": reverse("cooperation:project", args=[pk]), "date": starts_on})
+    return found
+
+
+def _outcome(key: str):
+    return lambda batch: _each(batch, confirmed_outcomes, lambda found: Figure(
+        value=Decimal(found["totals"].get(key, {}).get("total", 0)),
+        counts=found["totals"].get(key, {"rows": 0, "total": 0}),
+        evidence=tuple(found["projects"].get(key, ()))))
+
+
+for _metric, _label in Outcome.Metric.choices:
+    register(_metric, label=_label, unit=_OUTCOME_UNITS.get(_metric, Unit.COUNT),
+             working=_("%(total)s in %(rows)s confirmed outcomes of the period's years"),
+             source=_("Outcomes of cooperation projects confirmed by the secretariat, by their year"),
+             compute=_outcome(_metric))
