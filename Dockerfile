@@ -38,6 +38,7 @@ COPY governance ./governance
 COPY cooperation ./cooperation
 COPY assessments ./assessments
 COPY publicity ./publicity
+COPY matching ./matching
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

@@ -451,7 +451,7 @@ def test_the_beat_schedules_every_periodic_job_and_the_worker_knows_them():
     jobs = {"kernel.tasks.send_notifications", "assessments.tasks.assessment_reminders",
             "governance.tasks.close_due_motions", "governance.tasks.governance_reminders",
             "cooperation.tasks.refresh_all_suggestions",
-            "publicity.tasks.announcement_reminders"}
+            "publicity.tasks.announcement_reminders", "assessments.tasks.check_early_warnings"}
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} == jobs
     assert jobs <= set(app.tasks)
 
