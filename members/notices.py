@@ -10,8 +10,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kernel.notify import notify
-from members.models import IdentityChange, Membership, RoleGrant
-from members.selectors import secretaries_of
+from members.models import IdentityChange, Membership
+from members.selectors import officials_by_city, secretaries_of
 
 # Who hears of each event: the alliance's secretariat, or the unit's contacts.
 TO_SECRETARIAT = {"applied", "accepted", Membership.Status.WITHDRAWN}
@@ -57,11 +57,7 @@ def membership_event(membership: Membership, event: str) -> None:
 def identity_change_requested(change: IdentityChange) -> None:
     """Officials of the unit's city decide the request."""
     organization = change.organization
-    officials = [
-        grant.user for grant in RoleGrant.objects.filter(
-            role=RoleGrant.Role.OFFICIAL, city_id=organization.city_id, user__is_active=True
-        ).select_related("user")
-    ] if organization.city_id else []
+    officials = officials_by_city([organization.city_id])[organization.city_id] if organization.city_id else []
     for user in officials:
         notify(
             user=user, key=f"identity-change:{change.pk}:requested:{user.pk}",

@@ -99,6 +99,17 @@ def secretaries_by_alliance(alliance_ids) -> dict[int, list]:
     return secretaries
 
 
+def officials_by_city(city_ids) -> dict[int, list]:
+    """{city id: the active users who are its officials}, in one query."""
+    grants = RoleGrant.objects.filter(
+        role=RoleGrant.Role.OFFICIAL, city_id__in=set(city_ids), user__is_active=True
+    ).select_related("user")
+    officials = defaultdict(list)
+    for grant in grants:
+        officials[grant.city_id].append(grant.user)
+    return officials
+
+
 def secretaries_of(alliance) -> list:
     return secretaries_by_alliance([alliance.pk]).get(alliance.pk, [])
 

@@ -35,8 +35,8 @@ from governance.figures import (
 )
 from kernel.notify import existing_keys, notify
 from kernel.scope import scope_of
-from members.models import Membership, RoleGrant
-from members.selectors import secretaries_by_alliance
+from members.models import Membership
+from members.selectors import officials_by_city, secretaries_by_alliance
 
 # Alliances that run (the others have nothing to warn about).
 WATCHED_STATUSES = (Alliance.Status.ESTABLISHED, Alliance.Status.RECTIFYING, Alliance.Status.UNDER_REVIEW)
@@ -223,11 +223,7 @@ def _notify(warnings: list[EarlyWarning]) -> None:
                  Alliance.objects.filter(id__in={warning.alliance_id for warning in warnings}).only("id", "name",
                                                                                                    "city_id")}
     secretaries = secretaries_by_alliance(alliances)
-    officials = defaultdict(list)
-    for grant in RoleGrant.objects.filter(role=RoleGrant.Role.OFFICIAL, user__is_active=True,
-                                          city_id__in={alliance.city_id for alliance in alliances.values()}
-                                          ).select_related("user"):
-        officials[grant.city_id].append(grant.user)
+    officials = officials_by_city({alliance.city_id for alliance in alliances.values()})
     recipients = [(warning, user) for warning in warnings
                   for user in {user.pk: user for user in secretaries.get(warning.alliance_id, [])
                                + officials[alliances[warning.alliance_id].city_id]}.values()]

@@ -283,8 +283,7 @@ _matching("coupling_d", _("Coupling coordination of education and industry (D)")
 
 # Cooperation projects and their confirmed outcomes (cooperation/; framework leaves B1–B10) -----------------
 
-def _project_evidence(row) -> dict:
-    project = getattr(row, "project", row)
+def _project_evidence(project) -> dict:
     return {"label": project.title, "url": reverse("cooperation:project", args=[project.pk]),
             "date": project.starts_on}
 
