@@ -12,10 +12,13 @@ class AssessmentsConfig(AppConfig):
 
         from alliance.extensions import PUBLIC_SECTION_ORDER, register_public_section
         from assessments.models import (
+            AnnualPlan,
+            AnnualReport,
             Assessment,
             Cycle,
             Evidence,
             Framework,
+            PlanTarget,
             RectificationItem,
             Review,
         )
@@ -27,5 +30,8 @@ class AssessmentsConfig(AppConfig):
         auditlog.register(Review)
         auditlog.register(RectificationItem)
         auditlog.register(Evidence)
+        auditlog.register(AnnualPlan, m2m_fields={"tasks", "projects"})
+        auditlog.register(PlanTarget)
+        auditlog.register(AnnualReport, exclude_fields=["data"])
         register_public_section("assessments/_public_section.html", public_results,
                                 order=PUBLIC_SECTION_ORDER["assessments"])

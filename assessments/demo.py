@@ -2,6 +2,7 @@
 bindings to the named metrics; and (`load_assessment_cycle`, run by `manage.py loaddemo`) this year's cycle open
 for the demo alliance, its self-assessment pre-filled from the alliance's figures."""
 
+import datetime
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -10,9 +11,11 @@ from django.utils import timezone
 
 from alliance.demo import HIGH_TECH
 from alliance.models import Alliance
+from assessments.annual import services as annual_services
 from assessments.frameworks import create_from_data, validate
-from assessments.models import Cycle, Framework
+from assessments.models import AnnualPlan, Cycle, Framework
 from assessments.services import cycle_open
+from governance.figures import task_choices
 from members.models import User
 
 SEED_FRAMEWORK = Path(__file__).resolve().parent / "data" / "seed_000.json"
@@ -69,4 +72,29 @@ def load_assessment_cycle() -> bool:
     cycle_open(actor=User.objects.get(username="official"), framework=framework, city=alliance.city, title=title,
                opens_on=today, self_assessment_due=today + timedelta(days=30),
                review_due=today + timedelta(days=60), alliances=[alliance])
+    return True
+
+
+# This year's work plan of the demo alliance: targets on the figures its records give, and the council's tasks.
+DEMO_TARGETS = [("projects_started", 2), ("interns", 30), ("engineers_teaching", 12), ("meetings_held", 2),
+                ("supply_demand_events_held", 1), ("problems_solved", 1), ("talent_filled", 60)]
+
+
+def load_annual_plan() -> bool:
+    """This year's work plan of the demo alliance, submitted, with its tasks (once)."""
+    alliance = Alliance.objects.get(name=HIGH_TECH)
+    year = timezone.localdate().year
+    if AnnualPlan.objects.filter(alliance=alliance, year=year).exists():
+        return False
+    secretariat = User.objects.get(username="secretariat")
+    plan = annual_services.plan_save(
+        actor=secretariat, alliance=alliance, year=year,
+        summary=f"{year}年围绕新材料和高端装备产业链，深化产教融合：新开展合作项目、扩大企业培训、提高本地就业，"
+                "按季度召开理事会并举办供需对接会。",
+        targets=[{"metric": key, "target": value} for key, value in DEMO_TARGETS],
+        task_ids=[pk for pk, _title in task_choices(alliance.pk, year)])
+    annual_services.plan_submit(actor=secretariat, plan=plan)
+    # Submitted in time, as a running alliance would have (the demo is loaded at any time of the year).
+    AnnualPlan.objects.filter(pk=plan.pk).update(submitted_at=timezone.make_aware(
+        datetime.datetime(year, 1, 20, 10)))
     return True

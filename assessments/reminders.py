@@ -13,7 +13,16 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Assessment, Cycle, RectificationItem, Review
+from assessments.annual.plans import plan_due, report_due
+from assessments.early_warnings.rules import watched_alliances
+from assessments.models import (
+    AnnualPlan,
+    AnnualReport,
+    Assessment,
+    Cycle,
+    RectificationItem,
+    Review,
+)
 from kernel.dates import local_date
 from kernel.notify import existing_keys, notify
 from members.selectors import secretaries_by_alliance
@@ -121,11 +130,43 @@ def _rectification_reminders(today, last_day) -> list[Reminder]:
     ]
 
 
+def _annual_reminders(today, last_day) -> list[Reminder]:
+    """Before 31 January, the secretariats of running alliances without a submitted plan for the year; before
+    31 December, those without a submitted report. One reminder per alliance, year, deadline and person."""
+    reminders = []
+    for kind, due, model, subject, body, url_name in (
+        ("plan", plan_due(today.year), AnnualPlan, _("Annual work plan due on {due}: {alliance}"),
+         _("The work plan of {alliance} for {year} is not submitted yet. It is due on {due}."),
+         "assessments:annual-plan"),
+        ("report", report_due(today.year), AnnualReport,
+         _("Construction self-assessment report due on {due}: {alliance}"),
+         _("The construction self-assessment report of {alliance} for {year} is not submitted yet. It is due on "
+           "{due}."), "assessments:annual-report"),
+    ):
+        if not today <= due <= last_day:
+            continue
+        done = model.objects.filter(year=due.year, status=model.Status.SUBMITTED).values("alliance_id")
+        alliances = list(watched_alliances().exclude(id__in=done).only("id", "name"))
+        secretaries = secretaries_by_alliance(alliance.pk for alliance in alliances)
+        reminders += [
+            Reminder(
+                user=user, key=f"annual-{kind}-due:{alliance.pk}:{due.year}:{user.id}",
+                subject=format_lazy(subject, due=local_date(due), alliance=alliance.name),
+                body=format_lazy(body, alliance=alliance.name, year=due.year, due=local_date(due)),
+                url=reverse(url_name, args=[alliance.pk, due.year]),
+            )
+            for alliance in alliances
+            for user in secretaries[alliance.pk]
+        ]
+    return reminders
+
+
 def create_due_reminders() -> int:
     """Remind who has not yet done their part, ASSESSMENT_REMINDER_DAYS before each deadline.
 
     Covers self-assessments still in draft, reviews not submitted, rectification items not
-    done. Each reminder is created once, however often this runs; returns how many are new.
+    done, and (ANNUAL_REMINDER_DAYS before) the year's work plan and report not submitted. Each
+    reminder is created once, however often this runs; returns how many are new.
     """
     today = timezone.localdate()
     last_day = today + timedelta(days=settings.ASSESSMENT_REMINDER_DAYS)
@@ -133,6 +174,7 @@ def create_due_reminders() -> int:
         _self_assessment_reminders(today, last_day)
         + _review_reminders(today, last_day)
         + _rectification_reminders(today, last_day)
+        + _annual_reminders(today, today + timedelta(days=settings.ANNUAL_REMINDER_DAYS))
     )
     already = existing_keys(reminder.key for reminder in reminders)
     created = 0

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from assessments import views
+from assessments.annual import views as annual_views
 from assessments.early_warnings import views as warning_views
 
 # Namespaced: the API's router names ("framework-list", ...) would otherwise collide with the pages'.
@@ -11,6 +12,13 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("warnings/", warning_views.warning_list, name="warnings"),
     path("warnings/check/", warning_views.warning_check, name="warnings-check"),
+    path("annual/", annual_views.annual_home, name="annual"),
+    path("annual/<int:alliance_id>/<int:year>/plan/", annual_views.plan_detail, name="annual-plan"),
+    path("annual/<int:alliance_id>/<int:year>/plan/submit/", annual_views.plan_submit, name="annual-plan-submit"),
+    path("annual/<int:alliance_id>/<int:year>/report/", annual_views.report_detail, name="annual-report"),
+    path("annual/<int:alliance_id>/<int:year>/report/submit/", annual_views.report_submit,
+         name="annual-report-submit"),
+    path("annual/<int:alliance_id>/<int:year>/report.pdf", annual_views.report_pdf, name="annual-report-pdf"),
     path("cycles/new/", views.cycle_open, name="cycle-open"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle-detail"),
     path("<int:pk>/", views.assessment_detail, name="detail"),

@@ -416,6 +416,7 @@ SPECTACULAR_SETTINGS = {
         "NewsStatusEnum": "publicity.models.NewsItem.Status",
         "LevelEnum": "alliance.models.Alliance.Level",  # its name before warnings had levels too
         "WarningLevelEnum": "assessments.models.WarningRule.Level",
+        "AnnualStatusEnum": "assessments.models.AnnualPlan.Status",  # a report's too: the same choices
     },
 }
 
@@ -448,6 +449,10 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2025")
 SITE_URL = env_str("SITE_URL").rstrip("/")
 # Days before a self-assessment, review or rectification deadline that reminders go out.
 ASSESSMENT_REMINDER_DAYS = env_int("ASSESSMENT_REMINDER_DAYS", 3)
+# Days before 31 January (the year's work plan) and 31 December (the year's report) that the secretariat is reminded.
+ANNUAL_REMINDER_DAYS = env_int("ANNUAL_REMINDER_DAYS", 14)
+# The execution rate (per cent) a year's work plan must reach; below it two years running is an early warning.
+ANNUAL_PLAN_PASS_RATE = env_int("ANNUAL_PLAN_PASS_RATE", 80)
 # Hours before a meeting that its reminder goes out, and before a vote closes that seats not yet voted are reminded.
 MEETING_REMINDER_HOURS = env_int("MEETING_REMINDER_HOURS", 24)
 VOTE_REMINDER_HOURS = env_int("VOTE_REMINDER_HOURS", 24)

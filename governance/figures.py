@@ -101,3 +101,20 @@ def overdue_tasks_by_alliance(alliance_ids, today: date) -> dict:
     """{alliance id: the council's tasks past their due date and not yet accepted}."""
     return dict(Task.objects.filter(alliance_id__in=alliance_ids, due_on__lt=today)
                 .exclude(status=Task.Status.ACCEPTED).values_list("alliance_id").annotate(count=Count("id")))
+
+
+def tasks_as_figures(task_ids) -> dict[int, dict]:
+    """{task id: its title, owner's name, target, progress, weight, due date, status and the share done (per cent,
+    as Task.progress_percent)} — one query, for an annual work plan's execution."""
+    return {task.pk: {"id": task.pk, "alliance_id": task.alliance_id, "title": task.title,
+                      "owner": task.owner.name, "target": task.target_value, "unit": task.target_unit,
+                      "progress": task.progress, "weight": task.weight, "due_on": task.due_on,
+                      "status": task.status, "status_label": task.get_status_display(),
+                      "percent": task.progress_percent}
+            for task in Task.objects.filter(id__in=list(task_ids)).select_related("owner")}
+
+
+def task_choices(alliance_id: int, year: int) -> list[tuple[int, str]]:
+    """The alliance's tasks due in the year (for a work plan's choice)."""
+    return [(pk, title) for pk, title in Task.objects.filter(alliance_id=alliance_id, due_on__year=year)
+            .order_by("due_on", "id").values_list("id", "title")]

@@ -7,8 +7,8 @@ demand: it opens a warning the first day a rule is met (`since`), keeps its valu
 ends it the day it no longer is. A new warning is notified once per rule and year to the alliance's
 secretariat and its city's officials, through the outbox.
 
-Rules that need records the application does not keep yet (projects: the share led by the lead units; the
-annual work plan behind schedule) join the registry with one `Rule` each when those records arrive.
+The annual work plan gives two rules: behind schedule during the year, and below the pass rate
+(ANNUAL_PLAN_PASS_RATE) two years running — the 2023 notice removes such an alliance from the list.
 """
 
 import datetime
@@ -25,7 +25,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Alliance
-from assessments.models import EarlyWarning, RectificationItem, WarningRule
+from assessments.annual.plans import executions, expected_rate, pass_rate, year_rates
+from assessments.models import AnnualPlan, EarlyWarning, RectificationItem, WarningRule
 from cooperation.kinds import KINDS
 from cooperation.models import Response
 from governance.figures import (
@@ -129,6 +130,38 @@ def _list_silence(alliance_ids, today) -> dict:
     return values
 
 
+def _plan_behind(alliance_ids, today) -> dict:
+    """Percentage points by which the year's submitted work plan is behind an even pace through the year (where it
+    should be by today, less its execution rate); from February, once the plan is due."""
+    if today.month == 1:
+        return {}
+    plans = AnnualPlan.objects.filter(alliance_id__in=alliance_ids, year=today.year,
+                                      status=AnnualPlan.Status.SUBMITTED)
+    expected = expected_rate(today.year, today)
+    by_id = {plan.pk: plan for plan in plans}
+    return {by_id[pk].alliance_id: max(Decimal(0), expected - execution.rate)
+            for pk, execution in executions(by_id.values(), today).items() if execution.rate is not None}
+
+
+def _plan_failed(alliance_ids, today) -> dict:
+    """Years running, up to last year, that the alliance's submitted work plan ended below the pass rate (a year
+    without a submitted plan ends the run: it is not counted either way)."""
+    years = [today.year - 1, today.year - 2, today.year - 3]
+    rates = year_rates(alliance_ids, years, today)
+    mark = pass_rate()
+    values = {}
+    for pk in alliance_ids:
+        running = 0
+        for year in years:
+            rate = rates.get((pk, year))
+            if (pk, year) not in rates or (rate is not None and rate >= mark):
+                break
+            running += 1
+        if running:
+            values[pk] = Decimal(running)
+    return values
+
+
 RULES = {rule.code: rule for rule in [
     Rule("council_silent", _("No council meeting"), _("months"),
          _("Months since the council last met; it should meet at least every six months."),
@@ -147,6 +180,14 @@ RULES = {rule.code: rule for rule in [
          _("Months since the alliance's lists (products, needs, offers) were last posted or updated; they should "
            "be kept every year."),
          Decimal(12), WarningRule.Level.NOTICE, _list_silence),
+    Rule("plan_behind", _("Work plan behind schedule"), _("percentage points"),
+         _("How far the year's work plan is behind an even pace through the year: where it should be by today less "
+           "its execution rate."),
+         Decimal(25), WarningRule.Level.WARNING, _plan_behind),
+    Rule("plan_failed", _("Work plan failed"), _("years running"),
+         _("Years running that the alliance's work plan ended below the pass rate; two years running removes an "
+           "alliance from the list."),
+         Decimal(2), WarningRule.Level.SERIOUS, _plan_failed),
 ]}
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from assessments.early_warnings.rules import evaluate as check_early_warnings
 from config.demo import (
     DEMO_LOGINS,
+    load_annual_plan,
     load_assessment_cycle,
     load_cooperation_activity,
     load_demo,
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         load_cooperation_activity()
         load_publicity_demo()
         load_assessment_cycle()
+        load_annual_plan()
         warnings = check_early_warnings()  # as the beat does every night, so the first visit shows them
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: {counts['alliances']} alliances, {counts['organizations']} organisations, "
