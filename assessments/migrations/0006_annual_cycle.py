@@ -4,6 +4,18 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+RULES = [("plan_behind", 25, "warning"), ("plan_failed", 2, "serious")]
+
+
+def add_plan_rules(apps, schema_editor):
+    WarningRule = apps.get_model("assessments", "WarningRule")
+    for code, threshold, level in RULES:
+        WarningRule.objects.get_or_create(code=code, defaults={"threshold": threshold, "level": level})
+
+
+def remove_plan_rules(apps, schema_editor):
+    apps.get_model("assessments", "WarningRule").objects.filter(code__in=[code for code, *_ in RULES]).delete()
+
 
 class Migration(migrations.Migration):
 
@@ -108,4 +120,5 @@ class Migration(migrations.Migration):
             model_name='plantarget',
             constraint=models.CheckConstraint(condition=models.Q(('target__gt', 0), ('weight__gt', 0)), name='plan_target_positive'),
         ),
+        migrations.RunPython(add_plan_rules, remove_plan_rules),
     ]
