@@ -385,7 +385,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "City-region industry-education alliance API",
     "DESCRIPTION": "市域产教联合体 REST API v1: the member register, council business, cooperation and assessments. "
                    "Get a token with POST /api/v1/auth/token/ and send it as `Authorization: Token <token>`.",
-    "VERSION": "1.6.0",  # docs/api-changelog.md
+    "VERSION": "1.7.0",  # docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
