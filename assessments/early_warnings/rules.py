@@ -7,8 +7,8 @@ demand: it opens a warning the first day a rule is met (`since`), keeps its valu
 ends it the day it no longer is. A new warning is notified once per rule and year to the alliance's
 secretariat and its city's officials, through the outbox.
 
-Rules that need records the application does not keep yet (projects: the share led by the lead units; the
-annual work plan behind schedule) join the registry with one `Rule` each when those records arrive.
+Rules that need records the application does not keep yet (the annual work plan behind schedule) join the
+registry with one `Rule` each when those records arrive.
 """
 
 import datetime
@@ -28,6 +28,7 @@ from alliance.models import Alliance
 from assessments.models import EarlyWarning, RectificationItem, WarningRule
 from cooperation.kinds import KINDS
 from cooperation.models import Response
+from cooperation.selectors import participation_by_alliance
 from governance.figures import (
     council_participants,
     last_council_meeting_by_alliance,
@@ -129,6 +130,16 @@ def _list_silence(alliance_ids, today) -> dict:
     return values
 
 
+def _lead_unit_concentration(alliance_ids, today) -> dict:
+    """Per cent of this year's projects (running at some time of it) led by the lead school or the lead enterprise,
+    as the participation page counts it (seed 000 §4.3: an alliance should not rest on its lead units). An
+    alliance without projects this year has nothing to say."""
+    alliances = Alliance.objects.filter(id__in=alliance_ids).only("id", "lead_school_id", "lead_enterprise_id")
+    return {pk: figures["lead_unit_project_share"]
+            for pk, figures in participation_by_alliance(alliances, today.year).items()
+            if figures["lead_unit_project_share"] is not None}
+
+
 RULES = {rule.code: rule for rule in [
     Rule("council_silent", _("No council meeting"), _("months"),
          _("Months since the council last met; it should meet at least every six months."),
@@ -147,6 +158,10 @@ RULES = {rule.code: rule for rule in [
          _("Months since the alliance's lists (products, needs, offers) were last posted or updated; they should "
            "be kept every year."),
          Decimal(12), WarningRule.Level.NOTICE, _list_silence),
+    Rule("lead_unit_concentration", _("Projects concentrated on the lead units"), _("%"),
+         _("Share of this year's cooperation projects led by the lead school or the lead enterprise; the other member "
+           "units should lead projects too."),
+         Decimal(70), WarningRule.Level.NOTICE, _lead_unit_concentration),
 ]}
 
 
