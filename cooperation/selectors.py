@@ -451,6 +451,17 @@ def participation_by_alliance(alliances, year: int) -> dict[int, dict]:
             for alliance in alliances}
 
 
+def city_participation(city, year: int) -> list[dict]:
+    """The city's alliances (all but the revoked and withdrawn) side by side for the year: each one's share of
+    units active and concentration on its lead units (`participation_by_alliance`, without the units' rows). A
+    fixed number of queries, however many alliances."""
+    alliances = list(Alliance.objects.filter(city=city).exclude(status__in=Alliance.CLOSED_STATUSES)
+                     .only("id", "name", "name_en", "lead_school_id", "lead_enterprise_id").order_by("name", "id"))
+    figures = participation_by_alliance(alliances, year)
+    return [{"alliance": alliance, **{key: value for key, value in figures[alliance.pk].items() if key != "rows"}}
+            for alliance in alliances]
+
+
 def _participation_of(alliance, year, members, projects_total, led, partnered, contributed, posted) -> dict:
     lead_ids = {pk for pk in (alliance.lead_school_id, alliance.lead_enterprise_id) if pk}
     rows, active = [], 0
