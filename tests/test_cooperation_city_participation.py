@@ -75,11 +75,12 @@ def test_it_costs_the_same_with_more_alliances(world, cast, client_for, high_tec
 
 def test_it_reads_in_both_languages_and_the_official_finds_it(world, cast, client_for):
     browser = client_for(cast["official"])
-    assert "各联合体比较" in browser.get(_url(world.alliance)).content.decode()
+    page = browser.get(_url(world.alliance)).content.decode()
+    assert "各联合体比较" in page and "牵头单位牵头的项目占比" in page and "Share of the" not in page
     home = browser.get("/cooperation/").content.decode()
     assert f'href="/cooperation/cities/{world.alliance.city_id}/participation/"' in home
     assert "/cooperation/cities/" not in client_for(cast["secretariat"]).get("/cooperation/").content.decode()
     browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = browser.get(_url(world.alliance)).content.decode()
     assert "<h1>Participation: the city's alliances compared · 2025</h1>" in page
-    assert "Projects led by the lead units (%)" in page
+    assert "Share of the projects led by the lead units" in page
