@@ -15,7 +15,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('assessments', '0005_figures'),
-        ('cooperation', '0003_projects'),
     ]
 
     operations = [
