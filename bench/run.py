@@ -33,7 +33,8 @@ One run:
    the tally; then the meeting's minutes PDF, timed. Its table is added to latest.md.
 
 8. (issue 12's benchmark, bench/matching.py): the matching of majors and industry for a city of 150
-   alliances over five years, in-process; its table is added to latest.md.
+   alliances over five years, in-process; then (bench/metrics.py) every metric of the assessment's registry for
+   the same 150 alliances; their tables are added to latest.md.
 
 gunicorn is always stopped (in a finally) before step 6, and again at the end of step 7.
 """
@@ -1139,9 +1140,11 @@ def main() -> int:
     matching_lines = []
     if not args.skip_matching:
         from bench.matching import run_step as matching_step
+        from bench.metrics import run as metrics_step
 
         log("Matching: a city of 150 alliances over five years ...")
         matching_lines = matching_step()
+        matching_lines += ["", *metrics_step()]  # every metric of the registry, for the same 150 alliances
 
     # 5. Report.
     floor = statistics.median(timings[endpoints[0][0]])

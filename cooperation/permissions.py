@@ -30,6 +30,12 @@ def can_read_all(user, alliance) -> bool:
     return is_secretariat_of(user, alliance) or is_official_of(user, alliance)
 
 
+def can_compare_city(user, city_id: int) -> bool:
+    """The participation of a city's alliances side by side: the city's officials."""
+    scope = scope_of(user)
+    return scope.is_superuser or city_id in scope.official_city_ids
+
+
 def may_post_kind(model, organization: Organization) -> bool:
     return organization.type in POSTERS[model]
 

@@ -373,7 +373,11 @@ def active_members(alliance) -> QuerySet[Organization]:
 
 def _overlapping(alliance, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
     """The alliance's projects whose dates overlap the period (whatever their status now)."""
-    return Project.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), alliance=alliance,
+    return _overlapping_in([alliance.pk], start, end)
+
+
+def _overlapping_in(alliance_ids, start: datetime.date, end: datetime.date) -> QuerySet[Project]:
+    return Project.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), alliance_id__in=alliance_ids,
                                   starts_on__lte=end)
 
 
@@ -400,37 +404,76 @@ def project_figures(alliance, start: datetime.date, end: datetime.date) -> dict:
 
 def participation(alliance, year: int) -> dict:
     """What each active member unit of the alliance put into its projects during the year and what it took part
-    in: projects it led or was a partner of (running at some time of the year), the contributions it recorded
-    for the year (funds in yuan summed; other kinds counted), the list entries it posted. Beside them, the share of
-    units that took part in anything, and the concentration on the lead units (the alliance's lead school and lead
-    enterprise): their share of the year's projects led and of the funds put in. A fixed number of queries."""
+    in, with the share of units active and the concentration on the lead units (`participation_by_alliance`)."""
+    return participation_by_alliance([alliance], year)[alliance.pk]
+
+
+def participation_by_alliance(alliances, year: int) -> dict[int, dict]:
+    """{alliance id: its participation in the year}, for several alliances at once (their lead units loaded):
+    what each active member unit put into its projects during the year and what it took part in — projects it led
+    or was a partner of (running at some time of the year), the contributions it recorded for the year (funds in
+    yuan summed; other kinds counted), the list entries it posted. Beside them, the share of units that took part
+    in anything, and the concentration on the lead units (the alliance's lead school and lead enterprise): their
+    share of the year's projects led and of the funds put in. A fixed number of queries, however many alliances."""
+    alliances = list(alliances)
+    ids = [alliance.pk for alliance in alliances]
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    members = list(Organization.objects.filter(memberships__alliance=alliance,
-                                               memberships__status=Membership.Status.ACTIVE)
-                   .only("id", "name", "name_en", "type").order_by("name", "id"))
-    running = _overlapping(alliance, start, end)
-    led = dict(running.order_by().values_list("lead_id").annotate(n=Count("id")))
-    partnered = dict(ProjectPartner.objects.filter(project__in=running).order_by()
-                     .values_list("organization_id").annotate(n=Count("id")))
-    contributed: dict[int, dict] = {}
-    for row in (Contribution.objects.filter(project__alliance=alliance, year=year).order_by()
-                .values("organization_id", "kind").annotate(n=Count("id"), total=Sum("amount"))):
-        contributed.setdefault(row["organization_id"], {})[row["kind"]] = row
-    posted: dict[int, int] = {}
+    members: dict[int, list] = {pk: [] for pk in ids}
+    for membership in (Membership.objects.filter(alliance_id__in=ids, status=Membership.Status.ACTIVE)
+                       .select_related("organization")
+                       .only("alliance_id", "organization__id", "organization__name", "organization__name_en",
+                             "organization__type")
+                       .order_by("organization__name", "organization_id")):
+        members[membership.alliance_id].append(membership.organization)
+    running = _overlapping_in(ids, start, end)
+    led: dict[tuple, int] = {(alliance_id, lead_id): n for alliance_id, lead_id, n in
+                             running.order_by().values_list("alliance_id", "lead_id").annotate(n=Count("id"))}
+    partnered = {(alliance_id, organization_id): n for alliance_id, organization_id, n in
+                 ProjectPartner.objects.filter(project__in=running).order_by()
+                 .values_list("project__alliance_id", "organization_id").annotate(n=Count("id"))}
+    contributed: dict[tuple, dict] = {}
+    for row in (Contribution.objects.filter(project__alliance_id__in=ids, year=year).order_by()
+                .values("project__alliance_id", "organization_id", "kind").annotate(n=Count("id"),
+                                                                                     total=Sum("amount"))):
+        contributed.setdefault((row["project__alliance_id"], row["organization_id"]), {})[row["kind"]] = row
+    posted: dict[tuple, int] = {}
     for model in ENTRY_MODELS:
-        for organization_id, n in (model.objects.filter(alliance=alliance, year=year, merged_into__isnull=True)
-                                   .order_by().values_list("organization_id").annotate(n=Count("id"))):
-            posted[organization_id] = posted.get(organization_id, 0) + n
+        for alliance_id, organization_id, n in (model.objects.filter(alliance_id__in=ids, year=year,
+                                                                     merged_into__isnull=True)
+                                                .order_by().values_list("alliance_id", "organization_id")
+                                                .annotate(n=Count("id"))):
+            posted[(alliance_id, organization_id)] = posted.get((alliance_id, organization_id), 0) + n
+    projects: dict[int, int] = {}
+    for (alliance_id, _lead_id), n in led.items():
+        projects[alliance_id] = projects.get(alliance_id, 0) + n
+    return {alliance.pk: _participation_of(alliance, year, members[alliance.pk], projects.get(alliance.pk, 0), led,
+                                           partnered, contributed, posted)
+            for alliance in alliances}
+
+
+def city_participation(city, year: int) -> list[dict]:
+    """The city's alliances (all but the revoked and withdrawn) side by side for the year: each one's share of
+    units active and concentration on its lead units (`participation_by_alliance`, without the units' rows). A
+    fixed number of queries, however many alliances."""
+    alliances = list(Alliance.objects.filter(city=city).exclude(status__in=Alliance.CLOSED_STATUSES)
+                     .only("id", "name", "name_en", "lead_school_id", "lead_enterprise_id").order_by("name", "id"))
+    figures = participation_by_alliance(alliances, year)
+    return [{"alliance": alliance, **{key: value for key, value in figures[alliance.pk].items() if key != "rows"}}
+            for alliance in alliances]
+
+
+def _participation_of(alliance, year, members, projects_total, led, partnered, contributed, posted) -> dict:
     lead_ids = {pk for pk in (alliance.lead_school_id, alliance.lead_enterprise_id) if pk}
     rows, active = [], 0
     for unit in members:
-        given = contributed.get(unit.pk, {})
+        key = (alliance.pk, unit.pk)
+        given = contributed.get(key, {})
         row = {
             "organization": unit, "is_lead_unit": unit.pk in lead_ids,
-            "projects_led": led.get(unit.pk, 0), "projects_partnered": partnered.get(unit.pk, 0),
+            "projects_led": led.get(key, 0), "projects_partnered": partnered.get(key, 0),
             "funds": given.get("funds", {}).get("total") or 0,
             "contributions": sum(item["n"] for item in given.values()),
-            "entries_posted": posted.get(unit.pk, 0),
+            "entries_posted": posted.get(key, 0),
         }
         row["active"] = bool(row["projects_led"] or row["projects_partnered"] or row["contributions"]
                              or row["entries_posted"])
@@ -438,9 +481,8 @@ def participation(alliance, year: int) -> dict:
         rows.append(row)
     rows.sort(key=lambda row: (-row["projects_led"] - row["projects_partnered"], -row["funds"],
                                row["organization"].name))
-    projects_total = sum(led.values())
     funds_total = sum(row["funds"] for row in rows)
-    by_leads = sum(led.get(pk, 0) for pk in lead_ids)
+    by_leads = sum(led.get((alliance.pk, pk), 0) for pk in lead_ids)
     funds_by_leads = sum(row["funds"] for row in rows if row["is_lead_unit"])
     return {
         "year": year, "rows": rows, "members": len(members), "active": active,

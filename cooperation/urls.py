@@ -17,6 +17,7 @@ urlpatterns = [
     path("alliances/<int:alliance_id>/outcomes.xlsx", projects.outcome_export, name="outcome-export"),
     path("alliances/<int:alliance_id>/<slug:kind>/export.xlsx", documents.list_export, name="export"),
     path("alliances/<int:alliance_id>/<slug:kind>/import/", documents.list_import, name="import"),
+    path("cities/<int:city_id>/participation/", projects.city_participation, name="city-participation"),
     path("projects/", projects.project_list, name="projects"),
     path("projects/new/", projects.project_create, name="project-create"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),

@@ -120,17 +120,34 @@ def _talent(needs_rows) -> dict:
             "graduates_placed_local_share": None}
 
 
+class CityReads:
+    """What the matching of an alliance reads of its city, once for all the city's alliances: the key chains as
+    sectors, the mapping of majors to them, the city's figures for them, the coupling's indicators."""
+
+    def __init__(self, city_id: int):
+        self.sectors = list(Sector.objects.filter(city_id=city_id, scheme=Scheme.CHAIN).order_by("code"))
+        self.mapping = Mapping(city_id, Scheme.CHAIN, self.sectors)
+        self.figures = _figures(city_id, [sector.pk for sector in self.sectors])
+        self.indicators = _indicators(city_id)
+
+
 def alliance_matching(alliance: Alliance, *, year: int | None = None, basis: str = "graduates",
                       weight: str = "value_added", language: str = "zh-hans") -> dict:
     """The structure of the alliance's supply against the city's chains in `year`, and the coupling over the
     alliance's years with data (at least two), with the working."""
-    sectors = list(Sector.objects.filter(city_id=alliance.city_id, scheme=Scheme.CHAIN).order_by("code"))
-    mapping = Mapping(alliance.city_id, Scheme.CHAIN, sectors)
-    supply, unmapped, mapped_totals = _distribute(
-        ((row["year"], row) for row in major_supply([alliance.pk])), mapping, basis)
-    figures = _figures(alliance.city_id, [sector.pk for sector in sectors])
-    served = set(alliance.chains.values_list("sector__id", flat=True)) - {None} or {s.pk for s in sectors}
-    needs = {row["year"]: row for row in needs_posted([alliance.pk])}
+    served = set(alliance.chains.values_list("sector__id", flat=True)) - {None}
+    return _alliance_answer(CityReads(alliance.city_id), major_supply([alliance.pk]), needs_posted([alliance.pk]),
+                            served, year=year, basis=basis, weight=weight, language=language)
+
+
+def _alliance_answer(city: CityReads, offer_rows, needs_rows, served: set, *, year: int | None, basis: str,
+                     weight: str, language: str) -> dict:
+    """alliance_matching from what it reads: the alliance's offered majors and needs posted (its rows only), the
+    sectors of the chains it serves (all the city's when none)."""
+    sectors, figures = city.sectors, city.figures
+    supply, unmapped, mapped_totals = _distribute(((row["year"], row) for row in offer_rows), city.mapping, basis)
+    served = served or {s.pk for s in sectors}
+    needs = {row["year"]: row for row in needs_rows}
 
     industry_years = {y for (y, _sector), values in figures.items() if values["value_added"] or values["jobs"]}
     years = sorted(y for y in industry_years if any(mapped_totals[y].values()))
@@ -143,7 +160,7 @@ def alliance_matching(alliance: Alliance, *, year: int | None = None, basis: str
         sectors, {sector.pk: supply.get((year, sector.pk), 0) for sector in sectors},
         {sector.pk: figures.get((year, sector.pk), {}).get(weight, 0) for sector in sectors}, language))
 
-    indicators = _indicators(alliance.city_id)
+    indicators = city.indicators
     education = {key: {y: mapped_totals[y][key] for y in years} for key in indicators[EDUCATION]
                  if key in RECORDED}
     industry = {}
@@ -234,7 +251,30 @@ def alliance_metrics(alliance: Alliance, year: int) -> dict:
     """The alliance's matching figures of a year, for the metric registry of the assessments (framework leaf B1):
     `mean_abs_deviation`, `similarity`, `coupling_d` and `talent_filled_share` as decimals of six places, None
     where the data cannot support one (the matching's reason is on its page)."""
-    result = alliance_matching(alliance, year=year)
+    return _metrics_of(alliance_matching(alliance, year=year))
+
+
+def alliances_metrics(alliances, year: int) -> dict[int, dict]:
+    """{alliance id: alliance_metrics(alliance, year)} for many alliances at once: the supply, the needs and the
+    chains served of all of them in four queries, and four for each of their cities."""
+    alliances = list(alliances)
+    ids = [alliance.pk for alliance in alliances]
+    cities = {city_id: CityReads(city_id) for city_id in {alliance.city_id for alliance in alliances}}
+    supply, needs, served = defaultdict(list), defaultdict(list), defaultdict(set)
+    for row in major_supply(ids):
+        supply[row["alliance_id"]].append(row)
+    for row in needs_posted(ids):
+        needs[row["alliance_id"]].append(row)
+    for alliance_id, sector_id in Alliance.chains.through.objects.filter(
+            alliance_id__in=ids, industrialchain__sector__isnull=False).values_list(
+            "alliance_id", "industrialchain__sector__id"):
+        served[alliance_id].add(sector_id)
+    return {alliance.pk: _metrics_of(_alliance_answer(
+        cities[alliance.city_id], supply[alliance.pk], needs[alliance.pk], served[alliance.pk], year=year,
+        basis="graduates", weight="value_added", language="zh-hans")) for alliance in alliances}
+
+
+def _metrics_of(result: dict) -> dict:
     values = {"mean_abs_deviation": result["mean_abs_deviation"], "similarity": result["similarity"],
               "coupling_d": result["coupling"]["d"] if result["coupling"] else None,
               "talent_filled_share": result["talent"]["filled_share"]}

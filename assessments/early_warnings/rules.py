@@ -29,6 +29,7 @@ from assessments.annual.plans import executions, expected_rate, pass_rate, year_
 from assessments.models import AnnualPlan, EarlyWarning, RectificationItem, WarningRule
 from cooperation.kinds import KINDS
 from cooperation.models import Response
+from cooperation.selectors import participation_by_alliance
 from governance.figures import (
     council_participants,
     last_council_meeting_by_alliance,
@@ -162,6 +163,16 @@ def _plan_failed(alliance_ids, today) -> dict:
     return values
 
 
+def _lead_unit_concentration(alliance_ids, today) -> dict:
+    """Per cent of this year's projects (running at some time of it) led by the lead school or the lead enterprise,
+    as the participation page counts it (seed 000 §4.3: an alliance should not rest on its lead units). An
+    alliance without projects this year has nothing to say."""
+    alliances = Alliance.objects.filter(id__in=alliance_ids).only("id", "lead_school_id", "lead_enterprise_id")
+    return {pk: figures["lead_unit_project_share"]
+            for pk, figures in participation_by_alliance(alliances, today.year).items()
+            if figures["lead_unit_project_share"] is not None}
+
+
 RULES = {rule.code: rule for rule in [
     Rule("council_silent", _("No council meeting"), _("months"),
          _("Months since the council last met; it should meet at least every six months."),
@@ -188,6 +199,10 @@ RULES = {rule.code: rule for rule in [
          _("Years running that the alliance's work plan ended below the pass rate; two years running removes an "
            "alliance from the list."),
          Decimal(2), WarningRule.Level.SERIOUS, _plan_failed),
+    Rule("lead_unit_concentration", _("Projects concentrated on the lead units"), _("%"),
+         _("Share of this year's cooperation projects led by the lead school or the lead enterprise; the other member "
+           "units should lead projects too."),
+         Decimal(70), WarningRule.Level.NOTICE, _lead_unit_concentration),
 ]}
 
 

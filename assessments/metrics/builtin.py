@@ -32,7 +32,7 @@ from cooperation.models import (
     TechnologyNeed,
 )
 from governance.figures import council_business_by_alliance, council_establishment_by_alliance
-from matching.compute import alliance_metrics as alliance_matching_metrics
+from matching.compute import alliances_metrics as alliances_matching_metrics
 from members.models import Membership, Organization
 
 PLAN_DOCUMENTS = (AllianceDocument.Kind.CHARTER, AllianceDocument.Kind.DEVELOPMENT_PLAN,
@@ -259,10 +259,9 @@ register(
 # Matching of majors and industry (matching/; framework leaf B1) ---------------------------------------------
 
 def matching_of_the_year(ids: list[int], start: date, end: date) -> dict[int, dict]:
-    """Each alliance's matching measures in the year the period ends in (matching.compute.alliance_metrics:
-    about eight queries per alliance — the matching reads the year's supply and industry of each)."""
-    return {alliance.pk: alliance_matching_metrics(alliance, end.year)
-            for alliance in Alliance.objects.filter(id__in=ids)}
+    """Each alliance's matching measures in the year the period ends in (matching.compute.alliances_metrics: a
+    fixed number of queries per city, whatever the number of alliances)."""
+    return alliances_matching_metrics(Alliance.objects.filter(id__in=ids).only("id", "city_id"), end.year)
 
 
 def _matching(key: str, label, working):

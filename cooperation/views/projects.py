@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliance.extensions import resolve_references
+from alliance.models import City
 from alliance.permissions import is_secretariat_of
 from alliance.selectors import alliance_choices_for_user, alliance_get_for_user
 from cooperation import excel, selectors
@@ -35,6 +37,7 @@ from cooperation.forms import (
 from cooperation.models import Outcome, Project, TalentNeed, TechnologyNeed
 from cooperation.permissions import (
     acting_units,
+    can_compare_city,
     can_confirm_outcomes,
     can_edit_project,
     can_read_all,
@@ -46,6 +49,8 @@ from cooperation.services import projects as services
 from cooperation.views.common import PAGE_SIZE, act, fail, query_without_page, refused
 from cooperation.views.documents import XLSX
 from kernel.errors import DomainError
+from kernel.names import display_name
+from kernel.selectors import get_or_404
 from members.models import Organization
 
 
@@ -363,4 +368,30 @@ def participation(request, alliance_id):
     form = YearForm(request.GET or None)
     year = (form.cleaned_data["year"] if form.is_valid() else None) or timezone.localdate().year
     return render(request, "cooperation/participation.html", {
-        "alliance": alliance, "form": form, "figures": selectors.participation(alliance, year)})
+        "alliance": alliance, "form": form, "figures": selectors.participation(alliance, year),
+        "compares_city": can_compare_city(request.user, alliance.city_id)})
+
+
+@login_required
+def city_participation(request, city_id):
+    """The city's alliances compared for a year: the share of units active and the concentration on the lead
+    units, as a chart and a table (the city's officials)."""
+    city = get_or_404(City.objects.all(), city_id)
+    if not can_compare_city(request.user, city.pk):
+        return refused(request, _("Only the city's officials compare the participation of its alliances."))
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data["year"] if form.is_valid() else None) or timezone.localdate().year
+    rows = selectors.city_participation(city, year)
+    language = get_language()
+    chart = {"labels": [display_name(row["alliance"], language) for row in rows],
+             "series": [{"label": _("Units active (%)"), "values": [_number(row["active_share"]) for row in rows]},
+                        {"label": _("Projects led by the lead units (%)"),
+                         "values": [_number(row["lead_unit_project_share"]) for row in rows]},
+                        {"label": _("Funds put in by the lead units (%)"),
+                         "values": [_number(row["lead_unit_funds_share"]) for row in rows]}]}
+    return render(request, "cooperation/city_participation.html", {
+        "city": city, "form": form, "year": year, "rows": rows, "chart": chart})
+
+
+def _number(share):
+    return None if share is None else float(share)
