@@ -36,6 +36,9 @@ One run:
    alliances over five years, in-process; then (bench/metrics.py) every metric of the assessment's registry for
    the same 150 alliances; their tables are added to latest.md.
 
+9. (issue 11's benchmark, bench/annual.py): the year's construction self-assessment report of step 6's alliance
+   of 300 members, given 200 projects of the year; its table is added to latest.md.
+
 gunicorn is always stopped (in a finally) before step 6, and again at the end of step 7.
 """
 
@@ -795,7 +798,7 @@ def existing_assessments() -> dict | None:
              .order_by("id").values_list("id", flat=True).first())
     return {
         "cycle_id": cycle.id, "assessment_id": assessment.id, "small_assessment_id": small,
-        "alliance": assessment.alliance.name,
+        "alliance": assessment.alliance.name, "alliance_id": assessment.alliance_id,
         "city": cycle.city.name, "leaves": len(frameworks.leaves(cycle.framework)),
         "grades": dict(Assessment.objects.filter(cycle=cycle).values_list("grade").annotate(n=Count("id")).order_by()),
         "big_grade": assessment.grade, "big_score": str(assessment.final_score),
@@ -1146,6 +1149,14 @@ def main() -> int:
         matching_lines = matching_step()
         matching_lines += ["", *metrics_step()]  # every metric of the registry, for the same 150 alliances
 
+    # 9. The year's construction self-assessment report of step 6's alliance of 300 members, with 200 projects.
+    annual_lines = []
+    if not args.skip_assessments:
+        from bench.annual import run as annual_step
+
+        log("Annual report: the alliance of 300 members with 200 projects ...")
+        annual_lines = annual_step(subjects["alliance_id"])
+
     # 5. Report.
     floor = statistics.median(timings[endpoints[0][0]])
     lines = [
@@ -1194,6 +1205,8 @@ def main() -> int:
         lines += ["", *governance_lines]
     if matching_lines:
         lines += ["", *matching_lines]
+    if annual_lines:
+        lines += ["", *annual_lines]
     lines += ["", f"Total run time: {time.perf_counter() - started:.0f} s."]
     report = "\n".join(lines) + "\n"
     print()
