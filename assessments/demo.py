@@ -5,15 +5,18 @@ for the demo alliance, its self-assessment pre-filled from the alliance's figure
 import datetime
 import json
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
 from alliance.demo import HIGH_TECH
 from alliance.models import Alliance
+from assessments import frameworks, services
 from assessments.annual import services as annual_services
 from assessments.frameworks import create_from_data, validate
-from assessments.models import AnnualPlan, Cycle, Framework
+from assessments.models import AnnualPlan, Assessment, Cycle, Framework, Review
 from assessments.services import cycle_open
 from governance.figures import task_choices
 from members.models import User
@@ -59,6 +62,56 @@ def _refresh_bindings(framework: Framework, data: dict) -> None:
     for node in validate(data):
         framework.indicators.filter(code=node["code"]).exclude(binding=node["binding"]).update(
             binding=node["binding"])
+
+
+EXPERT_SHARES = (Decimal("0.86"), Decimal("0.82"), Decimal("0.90"))  # of each leaf's maximum, per expert
+
+
+def _sheet(leaves, share: Decimal) -> dict:
+    """Every leaf scored at `share` of its maximum (in half points); veto leaves passed."""
+    return {leaf.code: "1" if leaf.veto else str((leaf.max_score * share * 2).to_integral_value() / 2)
+            for leaf in leaves}
+
+
+def load_decided_cycle() -> bool:
+    """Last year's cycle of the demo alliance, decided (once): the self-assessment, three experts' reviews and the
+    official's decision go through the services, as they did then; the cycle's dates and the times of its steps
+    are then set in last year, so the official's dashboard, trends and city comparison have a year behind them."""
+    framework = load_seed_framework()
+    alliance = Alliance.objects.get(name=HIGH_TECH)
+    today = timezone.localdate()
+    year = today.year - 1
+    title = f"{year}年度建设成效考核"
+    if Cycle.objects.filter(city=alliance.city, title=title).exists():
+        return False
+    official, secretariat = User.objects.get(username="official"), User.objects.get(username="secretariat")
+    experts = list(User.objects.filter(username__in=["expert1", "expert2", "expert3"]).order_by("username"))
+    leaves = list(frameworks.leaves(framework))
+    with transaction.atomic():
+        cycle = cycle_open(actor=official, framework=framework, city=alliance.city, title=title, opens_on=today,
+                           self_assessment_due=today + timedelta(days=30), review_due=today + timedelta(days=60),
+                           alliances=[alliance])
+        assessment = Assessment.objects.get(cycle=cycle, alliance=alliance)
+        services.self_assessment_save(assessment=assessment, actor=secretariat,
+                                      scores=_sheet(leaves, Decimal("0.9")),
+                                      reasons={code: "依据年度台账核定" for code in assessment.figures.get("scores", {})})
+        services.self_assessment_submit(assessment=assessment, actor=secretariat)
+        for review, share in zip(services.experts_assign(assessment=assessment, actor=official, experts=experts),
+                                 EXPERT_SHARES, strict=True):
+            services.review_save(review=review, actor=review.expert, declared_no_conflict=True,
+                                 scores=_sheet(leaves, share), comment="运行规范，产教协同成效明显。")
+            services.review_submit(review=review, actor=review.expert)
+        services.assessment_decide(assessment=assessment, actor=official, note="经专家评审和综合评议，确定考核等级如上。")
+        # In last year, as it happened: opened in November, decided in December.
+        Cycle.objects.filter(pk=cycle.pk).update(opens_on=datetime.date(year, 11, 1),
+                                                 self_assessment_due=datetime.date(year, 11, 30),
+                                                 review_due=datetime.date(year, 12, 20))
+        Assessment.objects.filter(pk=assessment.pk).update(
+            submitted_at=timezone.make_aware(datetime.datetime(year, 11, 28, 10)),
+            decided_at=timezone.make_aware(datetime.datetime(year, 12, 22, 10)))
+        Review.objects.filter(assessment=assessment).update(
+            submitted_at=timezone.make_aware(datetime.datetime(year, 12, 15, 10)))
+    return True
 
 
 def load_assessment_cycle() -> bool:

@@ -5,7 +5,12 @@ from django.db import transaction
 
 from alliance.demo import load_core_demo
 from alliance.models import Alliance
-from assessments.demo import load_annual_plan, load_assessment_cycle, load_seed_framework
+from assessments.demo import (
+    load_annual_plan,
+    load_assessment_cycle,
+    load_decided_cycle,
+    load_seed_framework,
+)
 from cooperation.demo import load_cooperation_activity, load_cooperation_demo
 from governance.demo import load_demo_council, load_governance_demo
 from matching.demo import load_matching_demo
@@ -36,4 +41,4 @@ def load_demo() -> dict:
     return {"alliances": Alliance.objects.count(), "organizations": Organization.objects.count()}
 
 
-__all__ = ["DEMO_LOGINS", "load_annual_plan", "load_assessment_cycle", "load_cooperation_activity", "load_demo", "load_demo_council", "load_publicity_demo"]
+__all__ = ["DEMO_LOGINS", "load_annual_plan", "load_assessment_cycle", "load_decided_cycle", "load_cooperation_activity", "load_demo", "load_demo_council", "load_publicity_demo"]

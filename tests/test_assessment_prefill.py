@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from alliance.models import Alliance
 from assessments import services
-from assessments.demo import load_assessment_cycle
+from assessments.demo import load_annual_plan, load_assessment_cycle, load_decided_cycle
 from assessments.metrics import compute_figures
-from assessments.models import Assessment
+from assessments.models import AnnualPlan, Assessment
 from assessments.prefill import assessment_period, figures_for
 from governance.services import meetings
 from kernel.errors import DomainError
@@ -232,3 +232,18 @@ def test_the_demo_opens_this_years_cycle_with_the_self_assessment_prefilled(high
         assessment.self_scores)
     assert D(assessment.self_scores["A4.2"]) > 0  # the demo alliance has members
     assert load_assessment_cycle() is False
+
+
+def test_the_demo_has_last_years_cycle_decided_and_this_years_plan_submitted(high_tech):
+    assert load_decided_cycle() is True and load_annual_plan() is True
+    year = timezone.localdate().year
+    decided = Assessment.objects.get(alliance=high_tech, cycle__title=f"{year - 1}年度建设成效考核")
+    assert decided.status == Assessment.Status.DECIDED and decided.grade in ("excellent", "qualified")
+    assert decided.cycle.review_due.year == year - 1 and decided.decided_at.year == year - 1
+    assert decided.reviews.filter(status="submitted").count() == 3
+    plan = AnnualPlan.objects.get(alliance=high_tech, year=year)
+    assert plan.status == "submitted" and timezone.localdate(plan.submitted_at) <= datetime.date(year, 1, 31)
+    assert plan.targets.count() >= 5
+    high_tech.refresh_from_db()
+    assert high_tech.status == "established"
+    assert load_decided_cycle() is False and load_annual_plan() is False

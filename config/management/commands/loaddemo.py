@@ -7,6 +7,7 @@ from config.demo import (
     load_annual_plan,
     load_assessment_cycle,
     load_cooperation_activity,
+    load_decided_cycle,
     load_demo,
     load_demo_council,
     load_publicity_demo,
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         load_demo_council()
         load_cooperation_activity()
         load_publicity_demo()
+        load_decided_cycle()
         load_assessment_cycle()
         load_annual_plan()
         warnings = check_early_warnings()  # as the beat does every night, so the first visit shows them
