@@ -365,3 +365,20 @@ def test_api_writes_validate_and_conflict(world, cast, api_for):
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
     pdf = api.get(f"/api/v1/annual-reports/{report.json()['id']}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_reports_data_takes_as_many_queries_whatever_the_projects(world):
+    _plan(world)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            document.report_data(world.alliance, YEAR, {})
+        return len(queries)
+
+    count()  # warm what is read once per process
+    before = count()
+    for n in range(4):
+        project = world.project(title=f"项目{n}", kind="training_base")
+        projects.outcome_confirm(outcome=world.outcome(project, year=YEAR, metric="patents", value=n + 1),
+                                 actor=world.secretariat)
+    assert count() == before

@@ -97,8 +97,8 @@ def period_of(year: int, today: datetime.date) -> tuple[datetime.date, datetime.
 
 def _share(achieved, target) -> Decimal:
     if not target:
-        return HUNDRED
-    return min(HUNDRED, (Decimal(achieved) * HUNDRED / Decimal(target)).quantize(TENTH, ROUND_HALF_UP))
+        return HUNDRED.quantize(TENTH)
+    return min(HUNDRED, Decimal(achieved) * HUNDRED / Decimal(target)).quantize(TENTH, ROUND_HALF_UP)
 
 
 def executions(plans, today: datetime.date | None = None) -> dict[int, Execution]:
@@ -144,7 +144,7 @@ def executions(plans, today: datetime.date | None = None) -> dict[int, Execution
                 "kind": "task", "key": f"task:{task_id}", "label": task["title"], "unit": task["unit"],
                 "target": task["target"], "achieved": task["progress"], "weight": task["weight"],
                 "note": task["owner"], "status": task["status_label"], "due_on": task["due_on"],
-                "percent": Decimal(task["percent"]),
+                "percent": Decimal(task["percent"]).quantize(TENTH),
             })
         weight = sum((item["weight"] for item in execution.items), Decimal(0))
         if weight:
