@@ -614,7 +614,7 @@ CITY_EXPERTS = 3  # every other alliance: three
 CYCLE_TITLE = "2025年度市域产教联合体建设成效考核（基准）"
 REPORT_RUNS = {"assessment_pdf": 5, "city_pdf": 3, "city_xlsx": 3}  # timed runs, after one counted first run
 REPORT_BUDGET = 45.0  # seconds of timed runs at most per report (at least one run)
-REPORT_AIMS = {"assessment_pdf": 3.0, "city_pdf": 10.0, "city_xlsx": 10.0}  # seconds (issue 4)
+REPORT_AIMS = {"assessment_pdf": 2.0, "city_pdf": 5.0, "city_xlsx": 5.0}  # seconds (issue 14; issue 4 had 3 and 10)
 COMMENT_PARTS = [
     "材料齐全，佐证充分", "理事会按章程召开会议，纪要和决议完整", "成员单位参与度较高，但部分企业仅挂名",
     "校企共建项目已落地，建议扩大覆盖面", "培训人次与计划相比仍有差距", "技术攻关项目有明确成果，已在企业应用",
@@ -883,7 +883,7 @@ def time_reports(subjects: dict, *, runs: dict, budget: float) -> list[dict]:
             "bytes": len(content), "file": describe_file(kind, content, subjects["alliances"]),
             "aim": REPORT_AIMS[kind],
         }
-        row["met"] = row["median"] < row["aim"]
+        row["met"] = row["median"] <= row["aim"]
         if kind == "assessment_pdf":
             # The same report of an alliance with three experts, a few comments and no members: the count must
             # not depend on the members, experts or comments.
@@ -910,7 +910,7 @@ def assessment_markdown(subjects: dict, rows: list[dict], note: str) -> list[str
         lines.append(
             f"| {r['label']} | {r['subject']} | {r['runs']} | {r['median']:.2f} | {r['min']:.2f}–{r['max']:.2f} "
             f"| {r['data']:.2f} | {r['render']:.2f} | {r['first']:.2f} | {r['queries']} | {r['sql_ms']:.0f} "
-            f"| {r['file']}, {r['bytes'] / 1024:,.0f} KiB | < {r['aim']:.0f} s | {'yes' if r['met'] else '**no**'} |"
+            f"| {r['file']}, {r['bytes'] / 1024:,.0f} KiB | ≤ {r['aim']:.0f} s | {'yes' if r['met'] else '**no**'} |"
         )
     lines += [
         "",
@@ -1125,7 +1125,7 @@ def main() -> int:
                 f"{time.perf_counter() - step_started:.0f} s.")
         assessment_lines = assessment_markdown(subjects, report_rows, note)
         all_reports_met = all(r["met"] for r in report_rows)
-        assessment_lines += ["", "Aim (issue 4): the alliance's report under 3 s, the city comparison under 10 s. "
+        assessment_lines += ["", "Aim (issue 14): the alliance's report within 2 s, the city comparison within 5 s. "
                              f"Overall: {'met' if all_reports_met else '**not met**'}."]
 
     # 7. Governance: 1,000 ballots over HTTP, then the minutes PDF.
