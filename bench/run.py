@@ -618,7 +618,7 @@ CITY_EXPERTS = 3  # every other alliance: three
 CYCLE_TITLE = "2025年度市域产教联合体建设成效考核（基准）"
 REPORT_RUNS = {"assessment_pdf": 5, "city_pdf": 3, "city_xlsx": 3}  # timed runs, after one counted first run
 REPORT_BUDGET = 45.0  # seconds of timed runs at most per report (at least one run)
-REPORT_AIMS = {"assessment_pdf": 3.0, "city_pdf": 10.0, "city_xlsx": 10.0}  # seconds (issue 4)
+REPORT_AIMS = {"assessment_pdf": 2.0, "city_pdf": 5.0, "city_xlsx": 5.0}  # seconds (issue 14; issue 4 had 3 and 10)
 COMMENT_PARTS = [
     "材料齐全，佐证充分", "理事会按章程召开会议，纪要和决议完整", "成员单位参与度较高，但部分企业仅挂名",
     "校企共建项目已落地，建议扩大覆盖面", "培训人次与计划相比仍有差距", "技术攻关项目有明确成果，已在企业应用",
@@ -871,10 +871,12 @@ def time_reports(subjects: dict, *, runs: dict, budget: float) -> list[dict]:
         with CaptureQueriesContext(connection) as ctx:
             content, _data_s, _render_s = build_report_once(kind, pk)
         first = time.perf_counter() - start
-        totals, datas, renders = [], [], []
+        totals, datas, renders, cpus = [], [], [], []
         spent = 0.0
         while len(totals) < runs[kind] and (not totals or spent < budget):
+            cpu = time.process_time()
             content, data_s, render_s = build_report_once(kind, pk)
+            cpus.append(time.process_time() - cpu)
             totals.append(data_s + render_s)
             datas.append(data_s)
             renders.append(render_s)
@@ -882,12 +884,12 @@ def time_reports(subjects: dict, *, runs: dict, budget: float) -> list[dict]:
         row = {
             "kind": kind, "label": label, "subject": subject, "runs": len(totals), "first": first,
             "median": statistics.median(totals), "min": min(totals), "max": max(totals),
-            "data": statistics.median(datas), "render": statistics.median(renders),
+            "data": statistics.median(datas), "render": statistics.median(renders), "cpu": statistics.median(cpus),
             "queries": len(ctx.captured_queries), "sql_ms": sum(float(q["time"]) for q in ctx.captured_queries) * 1000,
             "bytes": len(content), "file": describe_file(kind, content, subjects["alliances"]),
             "aim": REPORT_AIMS[kind],
         }
-        row["met"] = row["median"] < row["aim"]
+        row["met"] = row["median"] <= row["aim"]
         if kind == "assessment_pdf":
             # The same report of an alliance with three experts, a few comments and no members: the count must
             # not depend on the members, experts or comments.
@@ -895,7 +897,7 @@ def time_reports(subjects: dict, *, runs: dict, budget: float) -> list[dict]:
                 build_report_once(kind, subjects["small_assessment_id"])
             row["queries_small"] = len(small.captured_queries)
         rows.append(row)
-        log(f"  {label}: {row['runs']} runs, median {row['median']:.2f} s (first {first:.2f} s), "
+        log(f"  {label}: {row['runs']} runs, median {row['median']:.2f} s, CPU {row['cpu']:.2f} s (first {first:.2f} s), "
             f"{row['queries']} queries, {row['file']}")
     return rows
 
@@ -906,22 +908,24 @@ def assessment_markdown(subjects: dict, rows: list[dict], note: str) -> list[str
         "",
         note,
         "",
-        "| Report | Subject | Runs | Median s | Min–max s | Data s | Render s | First run s | Queries | SQL ms "
+        "| Report | Subject | Runs | Median s | Min–max s | Data s | Render s | CPU s | First run s | Queries | SQL ms "
         "| File | Aim | Aim met |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['subject']} | {r['runs']} | {r['median']:.2f} | {r['min']:.2f}–{r['max']:.2f} "
-            f"| {r['data']:.2f} | {r['render']:.2f} | {r['first']:.2f} | {r['queries']} | {r['sql_ms']:.0f} "
-            f"| {r['file']}, {r['bytes'] / 1024:,.0f} KiB | < {r['aim']:.0f} s | {'yes' if r['met'] else '**no**'} |"
+            f"| {r['data']:.2f} | {r['render']:.2f} | {r['cpu']:.2f} | {r['first']:.2f} | {r['queries']} | {r['sql_ms']:.0f} "
+            f"| {r['file']}, {r['bytes'] / 1024:,.0f} KiB | ≤ {r['aim']:.0f} s | {'yes' if r['met'] else '**no**'} |"
         )
     lines += [
         "",
         "Built in-process the way the Celery task builds them (`assessments.reports.data_for`, `render`, `digest`; "
         "the file is not stored). Data: loading the subject and gathering what the document shows (SQL and "
         "Python); render: the HTML template and WeasyPrint, or openpyxl. Median, min–max, data and render are over "
-        "the timed runs; the first run, whose queries are counted (CaptureQueriesContext), is timed apart.",
+        "the timed runs; CPU is the median CPU time of this process over a run (time.process_time: what a shared "
+        "machine's load does not add to); the first run, whose queries are counted (CaptureQueriesContext), is "
+        "timed apart.",
     ]
     small = next((r["queries_small"] for r in rows if "queries_small" in r), None)
     if small is not None:
@@ -1129,7 +1133,7 @@ def main() -> int:
                 f"{time.perf_counter() - step_started:.0f} s.")
         assessment_lines = assessment_markdown(subjects, report_rows, note)
         all_reports_met = all(r["met"] for r in report_rows)
-        assessment_lines += ["", "Aim (issue 4): the alliance's report under 3 s, the city comparison under 10 s. "
+        assessment_lines += ["", "Aim (issue 14): the alliance's report within 2 s, the city comparison within 5 s. "
                              f"Overall: {'met' if all_reports_met else '**not met**'}."]
 
     # 7. Governance: 1,000 ballots over HTTP, then the minutes PDF.

@@ -256,6 +256,19 @@ def test_the_city_pdf_is_landscape_and_compares_the_alliances(cast, city_decided
     assert text.index("92.83") < text.index("76.00")
 
 
+def test_the_city_pdf_heat_map_holds_every_name_and_share_as_text(cast, city_decided,
+                                                                  django_capture_on_commit_callbacks):
+    Alliance.objects.filter(name=ELECTRONIC).update(name="淄博<b>电子</b>&amp;信息产教联合体")
+    report = build(django_capture_on_commit_callbacks, actor=cast["official"], kind="city_pdf", cycle=city_decided)
+    text = pdf_text(report)
+    # The heat map's header and rows, each row its alliance's name then its shares, as text in reading order.
+    assert "A1组织健全B1科研创新B2职业技能培训" in text
+    assert "淄博高新技术产业开发区市域产教联合体95.090.093.3" in text
+    # The name as written, in the ranking and in the heat map: escaped, never taken for markup.
+    assert text.count("淄博<b>电子</b>&amp;信息产教联合体") == 2
+    assert "淄博<b>电子</b>&amp;信息产教联合体70.080.080.0" in text  # A1 28/40, B1 8/10, B2 4/5
+
+
 def test_heat_colours_run_from_red_to_green():
     assert reports.heat_colour("0") == "#f8696b"
     assert reports.heat_colour("50") == "#ffeb84"

@@ -32,7 +32,7 @@ from kernel.pdf import FONT_FAMILY, LANGUAGE, render_pdf
 from kernel.xlsx import safe_row
 
 # Bump when a template or the drawing changes, so files built from the old layout are not reused.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 EXTENSIONS = {Report.Kind.ASSESSMENT_PDF: "pdf", Report.Kind.CITY_PDF: "pdf", Report.Kind.CITY_XLSX: "xlsx"}
 CONTENT_TYPES = {
@@ -278,9 +278,15 @@ def heat_colour(share: str | None) -> str:
 
 
 def city_pdf(data: dict) -> bytes:
-    rows = [{**row, "cells": [{"share": share, "colour": heat_colour(share)} for share in row["shares"]]}
+    # The heat map's cells name their colour by a class (one rule per colour in the document's style sheet):
+    # a style attribute on each of 150 × 16 cells made WeasyPrint compute every cell's style apart.
+    classes = {}
+    rows = [{**row, "cells": [{"share": share, "class": classes.setdefault(heat_colour(share), f"h{len(classes)}")}
+                              for share in row["shares"]]}
             for row in data["ranking"]]
-    return render_pdf("assessments/reports/city.html", {"data": data, "rows": rows}, language=data["language"])
+    return render_pdf("assessments/reports/city.html",
+                      {"data": data, "rows": rows, "heat_classes": [(name, colour) for colour, name in classes.items()]},
+                      language=data["language"])
 
 
 def city_xlsx(data: dict) -> bytes:
