@@ -382,3 +382,16 @@ def test_the_reports_data_takes_as_many_queries_whatever_the_projects(world):
         projects.outcome_confirm(outcome=world.outcome(project, year=YEAR, metric="patents", value=n + 1),
                                  actor=world.secretariat)
     assert count() == before
+
+
+def test_the_pages_speak_chinese_and_english(world, client_for, cast):
+    services.plan_submit(actor=world.secretariat, plan=_plan(world))
+    browser = client_for(cast["official"])
+    base = f"/assessments/annual/{world.alliance.pk}/{YEAR}"
+    chinese = browser.get(f"{base}/plan/").content.decode()
+    english = browser.get(f"{base}/plan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{YEAR}年度工作计划" in chinese and "执行率" in chinese and "完成比例" in chinese
+    assert f"Work plan for {YEAR}" in english and "Execution rate" in english and "Share done" in english
+    report = browser.get(f"{base}/report/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Overview of the year" in report and "Download the PDF" in report
+    assert "年度总体情况" in browser.get(f"{base}/report/").content.decode()

@@ -69,13 +69,15 @@ def _figure_row(key: str, figure) -> dict:
             "shown": _number(value) + ("%" if one.unit == Unit.PERCENT and value is not None else "")}
 
 
-def report_data(alliance, year: int, narratives: dict | None = None, *, today: datetime.date | None = None) -> dict:
-    """Everything the year's report of the alliance shows, in Chinese, as JSON-able values. A fixed number of
-    queries whatever the alliance's size (the registry's batch, the members by type, the projects and the plan)."""
+def report_data(alliance, year: int, narratives: dict | None = None, *, today: datetime.date | None = None,
+                language: str = LANGUAGE) -> dict:
+    """Everything the year's report of the alliance shows, as JSON-able values in `language` (Chinese, the
+    language of the submission and of the PDF; a page shows a draft in its reader's). A fixed number of queries
+    whatever the alliance's size (the registry's batch, the members by type, the projects and the plan)."""
     today = today or timezone.localdate()
     start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), max(today, datetime.date(year, 1, 1)))
     narratives = narratives or {}
-    with translation.override(LANGUAGE):
+    with translation.override(language):
         keys = [key for _code, _label, section_keys in SECTIONS for key in section_keys if metric(key)]
         figures = compute_figures([alliance.pk], start, end, keys=keys)[alliance.pk]
         by_type = active_member_counts_by_type(alliance)
@@ -99,9 +101,9 @@ def report_data(alliance, year: int, narratives: dict | None = None, *, today: d
                 "narrative": str(narratives.get(code, "")),
             })
         data = {
-            "layout": LAYOUT_VERSION, "language": LANGUAGE,
-            "alliance": display_name(alliance, LANGUAGE), "alliance_id": alliance.pk, "year": year,
-            "city": display_name(alliance.city, LANGUAGE) if alliance.city_id else "",
+            "layout": LAYOUT_VERSION, "language": language,
+            "alliance": display_name(alliance, language), "alliance_id": alliance.pk, "year": year,
+            "city": display_name(alliance.city, language) if alliance.city_id else "",
             "period": {"start": _date(start), "end": _date(end)},
             "report_due": _date(report_due(year)), "plan_due": _date(plan_due(year)),
             "sections": sections, "charts": charts,

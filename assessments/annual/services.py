@@ -71,7 +71,7 @@ def clean_targets(targets) -> list[dict]:
     return cleaned
 
 
-def _check_links(alliance: Alliance, year: int, task_ids, project_ids) -> tuple[list[int], list[int]]:
+def _check_links(alliance: Alliance, task_ids, project_ids) -> tuple[list[int], list[int]]:
     try:
         task_ids = sorted({int(pk) for pk in task_ids or []})
         project_ids = sorted({int(pk) for pk in project_ids or []})
@@ -95,7 +95,7 @@ def plan_save(*, actor, alliance: Alliance, year, summary: str = "", targets=Non
         raise NotAllowed(_("Only the alliance's secretariat writes its annual work plan."))
     year = _check_year(year, timezone.localdate())
     cleaned = clean_targets(targets if targets is not None else [])
-    task_ids, project_ids = _check_links(alliance, year, task_ids, project_ids)
+    task_ids, project_ids = _check_links(alliance, task_ids, project_ids)
     plan = AnnualPlan.objects.select_for_update().filter(alliance=alliance, year=year).first()
     if plan is not None and plan.status != AnnualPlan.Status.DRAFT:
         raise StateConflict(_("The plan is submitted and no longer changes."), code="submitted")

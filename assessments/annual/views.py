@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -149,7 +150,7 @@ def _report_page(request, alliance, year, report, form, status=200):
     if report is not None and report.status == AnnualReport.Status.SUBMITTED:
         data = report.data
     else:
-        data = document.report_data(alliance, year, report.narratives if report else {})
+        data = document.report_data(alliance, year, report.narratives if report else {}, language=get_language())
     return render(request, "assessments/annual/report.html", {
         "alliance": alliance, "year": year, "report": report, "data": data,
         "form": form if editable else None, "can_submit": editable and report is not None,
