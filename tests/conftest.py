@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from alliance.demo import HIGH_TECH
@@ -64,6 +65,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language: a request in English (or /i18n/setlang/) leaves its language
+    active on the thread, which a next test calling a service directly would otherwise inherit."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
