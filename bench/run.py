@@ -70,6 +70,7 @@ N_MEMBERSHIPS = 20_000
 N_HISTORICAL = 1_000  # closed memberships of pairs that have an open one again
 N_USERS = 30_000
 N_CONTACTS = 6_000
+LIST_AIM = 2.0  # issue 14: each list's median within 2x the floor's, measured in the same run
 
 CITIES = [
     ("北京市", "Beijing", "北京市", "110100"), ("天津市", "Tianjin", "天津市", "120100"),
@@ -1030,7 +1031,9 @@ def main() -> int:
     who = ["anonymous", "anonymous", "official-session", "anonymous", "official-token"]
     # The cooperation API lists (bench/cooperation.py), each aimed within 2x the floor.
     narrow_unit, narrow_title = cooperation_bench.narrow(official)
-    aims = {label: 3.0 for label, *_rest in endpoints}
+    # Issue 14: every list within 2x the floor (the register page included; the floor has no aim of its own).
+    aims = {label: LIST_AIM for label, *_rest in endpoints}
+    aims[endpoints[0][0]] = None
     for label, path, client, headers, narrow_path, rows, key in cooperation_bench.endpoints(
             official, anonymous_client, token_client, token_header, narrow_unit, narrow_title):
         endpoints.append((label, path, client, headers, narrow_path, rows))
@@ -1156,9 +1159,9 @@ def main() -> int:
         "",
         f"{build_note}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
         "",
-        "| Endpoint | Rows in scope | Requests | Median ms | p95 ms | Median / floor | Queries (full list) "
-        "| Queries (one unit) | SQL ms in-process | Slowest query ms | Aim | Aim met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Endpoint | Rows in scope | Requests | Median ms | Floor ms | × floor | Aim × floor | Met | p95 ms "
+        "| Queries (full list) | Queries (one unit) | SQL ms in-process | Slowest query ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     all_met = True
     for (label, path, *_rest), q in zip(endpoints, query_rows, strict=True):
@@ -1169,14 +1172,15 @@ def main() -> int:
         met = (aim is None or ratio <= aim) and q["full"] == q["few"]
         all_met &= met
         lines.append(
-            f"| {label} `{path}` | {q['rows']:,} | {len(values)} | {median:.1f} | {p95(values):.1f} | {ratio:.2f}× "
-            f"| {q['full']} | {q['few']} | {q['sql_ms']:.0f} | {q['slowest_ms']:.0f}{' (JIT)' if q['jit'] else ''} "
-            f"| {'—' if aim is None else f'{aim:.0f}×'} | {'yes' if met else '**no**'} |"
+            f"| {label} `{path}` | {q['rows']:,} | {len(values)} | {median:.1f} | {floor:.1f} | {ratio:.2f}× "
+            f"| {'—' if aim is None else f'≤ {aim:g}×'} | {'—' if aim is None and label == endpoints[0][0] else 'yes' if met else '**no**'} "
+            f"| {p95(values):.1f} | {q['full']} | {q['few']} | {q['sql_ms']:.0f} "
+            f"| {q['slowest_ms']:.0f}{' (JIT)' if q['jit'] else ''} |"
         )
     lines += [
         "",
-        "Aim: each endpoint's median within its aim times the floor's (3× for the register and the organisations, "
-        "2× for the cooperation API lists; the technology needs page has none), and the same number of queries for "
+        "Aim (issue 14): each list's median within the aim times the floor's median of the same run (2× for the "
+        "register and every API list; the technology needs page has none), and the same number of queries for "
         f"the full list as for a filter down to one unit (credit code {narrow}; for the cooperation lists "
         f"`?organization={narrow_unit}`, and `?q={narrow_title}` on the page). Overall: {'met' if all_met else '**not met**'}.",
         "",
