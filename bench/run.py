@@ -121,6 +121,29 @@ def weighted(rng: random.Random, choices):
     return rng.choices(values, weights)[0]
 
 
+def apply_scale(scale: int) -> None:
+    """`--scale N`: N times the alliances (N x 5 per city), units, memberships, users, contacts and cooperation
+    entries, for the same 30 cities; N = 1 is the national data set, row for row."""
+    global N_ALLIANCES_PER_CITY, N_ORGANIZATIONS, N_MEMBERSHIPS, N_HISTORICAL, N_USERS, N_CONTACTS
+    N_ALLIANCES_PER_CITY *= scale
+    N_ORGANIZATIONS *= scale
+    N_MEMBERSHIPS *= scale
+    N_HISTORICAL *= scale
+    N_USERS *= scale
+    N_CONTACTS *= scale
+    for name in ("N_PRODUCTS", "N_TECHNOLOGY", "N_TALENT", "N_OFFERS", "N_RESPONSES"):
+        setattr(cooperation_bench, name, getattr(cooperation_bench, name) * scale)
+
+
+def _alliance_industries(rng: random.Random) -> list[tuple[str, str, str]]:
+    """The industries of one city's alliances: distinct ones (the national set), then numbered rounds of them."""
+    if N_ALLIANCES_PER_CITY <= len(INDUSTRIES):
+        return [(industry, en, "") for industry, en in rng.sample(INDUSTRIES, N_ALLIANCES_PER_CITY)]
+    return [(industry, en, str(k // len(INDUSTRIES) + 1))
+            for k, (industry, en) in enumerate(INDUSTRIES * (N_ALLIANCES_PER_CITY // len(INDUSTRIES) + 1))
+            ][:N_ALLIANCES_PER_CITY]
+
+
 def log(message: str) -> None:
     print(message, flush=True)
 
@@ -234,10 +257,10 @@ def build_dataset() -> dict:
         for city_index, (city_name, city_en, _p, _r) in enumerate(CITIES):
             city_id = city_index + 1
             schools = [o for t in SCHOOL_TYPES for o in by_city_type.get((city_id, t), [])]
-            for k, (industry, en) in enumerate(rng.sample(INDUSTRIES, N_ALLIANCES_PER_CITY)):
+            for k, (industry, en, number) in enumerate(_alliance_industries(rng)):
                 alliances.append({
-                    "id": len(alliances) + 1, "name": f"{city_name[:-1]}{industry}市域产教联合体",
-                    "name_en": f"{city_en} {en} Industry-Education Alliance", "city_id": city_id,
+                    "id": len(alliances) + 1, "name": f"{city_name[:-1]}{industry}市域产教联合体{number}",
+                    "name_en": f"{city_en} {en} Industry-Education Alliance {number}".rstrip(), "city_id": city_id,
                     "park_id": city_id if k == 0 else None,
                     "level": "provincial" if k < 2 else "municipal", "status": weighted(rng, ALLIANCE_STATUSES),
                     "entity_form": "理事会领导下的秘书处实体化运作",
@@ -957,7 +980,12 @@ def main() -> int:
                         help="leave out step 8, the matching of a city of 150 alliances over five years")
     parser.add_argument("--only-governance", action="store_true",
                         help="run step 7 alone, on an empty migrated database (or the previous one with --reuse-db)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="N times the national data set (alliances, units, memberships, users, contacts, "
+                             "cooperation entries) in the same 30 cities; 10 is issue 14's 1,500 alliances, "
+                             "150,000 units, 300,000 users (default 1)")
     args = parser.parse_args()
+    apply_scale(args.scale)
 
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ["DATABASE_URL"] = database_url
