@@ -74,6 +74,7 @@ N_MEMBERSHIPS = 20_000
 N_HISTORICAL = 1_000  # closed memberships of pairs that have an open one again
 N_USERS = 30_000
 N_CONTACTS = 6_000
+LIST_AIM = 2.0  # issue 14: each list's median within 2x the floor's, measured in the same run
 
 CITIES = [
     ("北京市", "Beijing", "北京市", "110100"), ("天津市", "Tianjin", "天津市", "120100"),
@@ -122,6 +123,29 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 def weighted(rng: random.Random, choices):
     values, weights = zip(*choices, strict=True)
     return rng.choices(values, weights)[0]
+
+
+def apply_scale(scale: int) -> None:
+    """`--scale N`: N times the alliances (N x 5 per city), units, memberships, users, contacts and cooperation
+    entries, for the same 30 cities; N = 1 is the national data set, row for row."""
+    global N_ALLIANCES_PER_CITY, N_ORGANIZATIONS, N_MEMBERSHIPS, N_HISTORICAL, N_USERS, N_CONTACTS
+    N_ALLIANCES_PER_CITY *= scale
+    N_ORGANIZATIONS *= scale
+    N_MEMBERSHIPS *= scale
+    N_HISTORICAL *= scale
+    N_USERS *= scale
+    N_CONTACTS *= scale
+    for name in ("N_PRODUCTS", "N_TECHNOLOGY", "N_TALENT", "N_OFFERS", "N_RESPONSES"):
+        setattr(cooperation_bench, name, getattr(cooperation_bench, name) * scale)
+
+
+def _alliance_industries(rng: random.Random) -> list[tuple[str, str, str]]:
+    """The industries of one city's alliances: distinct ones (the national set), then numbered rounds of them."""
+    if N_ALLIANCES_PER_CITY <= len(INDUSTRIES):
+        return [(industry, en, "") for industry, en in rng.sample(INDUSTRIES, N_ALLIANCES_PER_CITY)]
+    return [(industry, en, str(k // len(INDUSTRIES) + 1))
+            for k, (industry, en) in enumerate(INDUSTRIES * (N_ALLIANCES_PER_CITY // len(INDUSTRIES) + 1))
+            ][:N_ALLIANCES_PER_CITY]
 
 
 def log(message: str) -> None:
@@ -237,10 +261,10 @@ def build_dataset() -> dict:
         for city_index, (city_name, city_en, _p, _r) in enumerate(CITIES):
             city_id = city_index + 1
             schools = [o for t in SCHOOL_TYPES for o in by_city_type.get((city_id, t), [])]
-            for k, (industry, en) in enumerate(rng.sample(INDUSTRIES, N_ALLIANCES_PER_CITY)):
+            for k, (industry, en, number) in enumerate(_alliance_industries(rng)):
                 alliances.append({
-                    "id": len(alliances) + 1, "name": f"{city_name[:-1]}{industry}市域产教联合体",
-                    "name_en": f"{city_en} {en} Industry-Education Alliance", "city_id": city_id,
+                    "id": len(alliances) + 1, "name": f"{city_name[:-1]}{industry}市域产教联合体{number}",
+                    "name_en": f"{city_en} {en} Industry-Education Alliance {number}".rstrip(), "city_id": city_id,
                     "park_id": city_id if k == 0 else None,
                     "level": "provincial" if k < 2 else "municipal", "status": weighted(rng, ALLIANCE_STATUSES),
                     "entity_form": "理事会领导下的秘书处实体化运作",
@@ -964,7 +988,12 @@ def main() -> int:
                         help="leave out step 8, the matching of a city of 150 alliances over five years")
     parser.add_argument("--only-governance", action="store_true",
                         help="run step 7 alone, on an empty migrated database (or the previous one with --reuse-db)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="N times the national data set (alliances, units, memberships, users, contacts, "
+                             "cooperation entries) in the same 30 cities; 10 is issue 14's 1,500 alliances, "
+                             "150,000 units, 300,000 users (default 1)")
     args = parser.parse_args()
+    apply_scale(args.scale)
 
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ["DATABASE_URL"] = database_url
@@ -1038,7 +1067,9 @@ def main() -> int:
     who = ["anonymous", "anonymous", "official-session", "anonymous", "official-token"]
     # The cooperation API lists (bench/cooperation.py), each aimed within 2x the floor.
     narrow_unit, narrow_title = cooperation_bench.narrow(official)
-    aims = {label: 3.0 for label, *_rest in endpoints}
+    # Issue 14: every list within 2x the floor (the register page included; the floor has no aim of its own).
+    aims = {label: LIST_AIM for label, *_rest in endpoints}
+    aims[endpoints[0][0]] = None
     for label, path, client, headers, narrow_path, rows, key in cooperation_bench.endpoints(
             official, anonymous_client, token_client, token_header, narrow_unit, narrow_title):
         endpoints.append((label, path, client, headers, narrow_path, rows))
@@ -1174,9 +1205,9 @@ def main() -> int:
         "",
         f"{build_note}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()) + ".",
         "",
-        "| Endpoint | Rows in scope | Requests | Median ms | p95 ms | Median / floor | Queries (full list) "
-        "| Queries (one unit) | SQL ms in-process | Slowest query ms | Aim | Aim met |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Endpoint | Rows in scope | Requests | Median ms | Floor ms | × floor | Aim × floor | Met | p95 ms "
+        "| Queries (full list) | Queries (one unit) | SQL ms in-process | Slowest query ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     all_met = True
     for (label, path, *_rest), q in zip(endpoints, query_rows, strict=True):
@@ -1187,14 +1218,15 @@ def main() -> int:
         met = (aim is None or ratio <= aim) and q["full"] == q["few"]
         all_met &= met
         lines.append(
-            f"| {label} `{path}` | {q['rows']:,} | {len(values)} | {median:.1f} | {p95(values):.1f} | {ratio:.2f}× "
-            f"| {q['full']} | {q['few']} | {q['sql_ms']:.0f} | {q['slowest_ms']:.0f}{' (JIT)' if q['jit'] else ''} "
-            f"| {'—' if aim is None else f'{aim:.0f}×'} | {'yes' if met else '**no**'} |"
+            f"| {label} `{path}` | {q['rows']:,} | {len(values)} | {median:.1f} | {floor:.1f} | {ratio:.2f}× "
+            f"| {'—' if aim is None else f'≤ {aim:g}×'} | {'—' if aim is None else 'yes' if met else '**no**'} "
+            f"| {p95(values):.1f} | {q['full']} | {q['few']} | {q['sql_ms']:.0f} "
+            f"| {q['slowest_ms']:.0f}{' (JIT)' if q['jit'] else ''} |"
         )
     lines += [
         "",
-        "Aim: each endpoint's median within its aim times the floor's (3× for the register and the organisations, "
-        "2× for the cooperation API lists; the technology needs page has none), and the same number of queries for "
+        "Aim (issue 14): each list's median within the aim times the floor's median of the same run (2× for the "
+        "register and every API list; the technology needs page has none), and the same number of queries for "
         f"the full list as for a filter down to one unit (credit code {narrow}; for the cooperation lists "
         f"`?organization={narrow_unit}`, and `?q={narrow_title}` on the page). Overall: {'met' if all_met else '**not met**'}.",
         "",

@@ -2,7 +2,8 @@
 
 PostgreSQL sorts with ICU's Chinese collation (`zh-x-icu`: 安 before 北 before 中, Latin letters among
 them by sound); the embedded SQLite default of `make run` has no such collation and keeps its code-point
-order. The ordering is given per query (`order_by(pinyin("name"))`), so no column or index changes.
+order. The ordering is given per query (`order_by(pinyin("name"))`), so no column changes; the units' names
+have an index in this order (members/migrations/0005), so a list of units reads its page from the index.
 """
 
 from django.db import connection

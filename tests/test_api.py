@@ -272,6 +272,21 @@ def test_a_value_not_there_yet_is_null_not_an_empty_string(cast, api_for, high_t
     assert history[-1]["from_status"] is None
 
 
+@pytest.mark.parametrize("who", ["official", "contact", None])
+def test_an_organization_list_row_is_what_the_detail_endpoint_answers(cast, api_for, who):
+    """The list is read in one query (kernel/api/lists.py); each row must still be the serializer's, blanks as
+    null included, and the count and the links those of DRF's paginator."""
+    api = api_for(cast[who] if who else None)
+    body = api.get("/api/v1/organizations/?page_size=7").json()
+    assert body["count"] > 7 and body["previous"] is None and "page=2" in body["next"]
+    assert any(row["size"] is None for row in body["results"])
+    for row in body["results"]:
+        assert api.get(f"/api/v1/organizations/{row['id']}/").json() == row
+    last = api.get(f"/api/v1/organizations/?page_size=7&page={-(-body['count'] // 7)}").json()
+    assert last["next"] is None and 1 <= len(last["results"]) <= 7
+    assert api.get("/api/v1/organizations/?page_size=7&page=last").json() == last
+
+
 def test_an_organization_takes_null_for_none_where_it_answers_null(cast, api_for):
     unit = Organization.objects.get(contacts__user=cast["contact"])
     response = api_for(cast["contact"]).patch(f"/api/v1/organizations/{unit.pk}/", {"website": None})

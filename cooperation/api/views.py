@@ -18,7 +18,6 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
 from cooperation import selectors
-from cooperation.api.lists import OneQueryListMixin
 from cooperation.api.serializers import (
     CoreProductInputSerializer,
     CoreProductSerializer,
@@ -38,6 +37,7 @@ from cooperation.models import CoreProduct, Offer, TalentNeed, TechnologyNeed
 from cooperation.models import Response as NeedResponse
 from cooperation.permissions import can_see_suggestions
 from cooperation.services import entries, responses
+from kernel.api.lists import OneQueryListMixin
 from kernel.api.schema import ACTION_ERRORS, documented_errors
 from kernel.selectors import get_or_404
 

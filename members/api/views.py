@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.api.filters import CityFilterSet
+from kernel.api.lists import OneQueryListMixin
 from kernel.api.throttling import FailOpenAnonRateThrottle
 from kernel.errors import NotAllowed
 from kernel.scope import scope_of
@@ -134,9 +135,15 @@ class OrganizationFilter(CityFilterSet):
         )
 
 
-class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class OrganizationViewSet(OneQueryListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                          mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """The list is read in one query, its rows written as OrganizationOutputSerializer writes them
+    (kernel/api/lists.py; tests/test_api.py compares the two)."""
+
     serializer_class = OrganizationOutputSerializer
+    list_fields = {name: {"city": "city_id", "city_name": "city__name"}.get(name, name)
+                   for name in OrganizationOutputSerializer.Meta.fields}
+    list_null_when_blank = tuple(OrganizationOutputSerializer.Meta.null_when_blank)
     filterset_class = OrganizationFilter
     search_fields = ["name", "name_en", "=uscc"]
     ordering_fields = ["name", "id"]

@@ -1,6 +1,6 @@
-"""The list endpoints of the cooperation API, read in one query.
+"""List endpoints read in one query (the cooperation lists, the organisations).
 
-At national scale (30,000 needs and offers) these lists are what portals poll. DRF's generic list costs two
+At national scale (30,000 needs and offers, 15,000 units) these lists are what portals poll. DRF's generic list costs two
 queries (the page and the paginator's COUNT) and builds a model instance and a serializer field for every
 value. Here the page and the number of rows come from one query (the page's columns read with `values()`,
 and the count as an uncorrelated subquery), and each row is the output serializer's own representation written out from
@@ -53,9 +53,11 @@ def _write(value, converter, zone):
 
 
 class OneQueryListMixin:
-    """`list_fields`: the output field names in order, each with the `values()` lookup that reads it."""
+    """`list_fields`: the output field names in order, each with the `values()` lookup that reads it;
+    `list_null_when_blank`: those written as null when empty (the serializer's `Meta.null_when_blank`)."""
 
     list_fields: dict[str, str] = {}
+    list_null_when_blank: tuple[str, ...] = ()
 
     def _page_number(self, request, paginator) -> int | None:
         """The page asked for; None for "last"."""
@@ -94,6 +96,10 @@ class OneQueryListMixin:
         columns = list(zip(self.list_fields, lookups, _converters(queryset.model, lookups), strict=True))
         results = [{name: _write(row[lookup], converter, zone) for name, lookup, converter in columns}
                    for row in rows]
+        for name in self.list_null_when_blank:
+            for result in results:
+                if result[name] == "":
+                    result[name] = None
         url = request.build_absolute_uri()
         return Response({
             "count": total,
