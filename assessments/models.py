@@ -315,22 +315,17 @@ class EarlyWarning(models.Model):
 # 31 December (the 2023 notice on the national batch).
 
 
-class AnnualPlan(models.Model):
-    """An alliance's work plan for a year (年度工作计划): targets per metric and the council's tasks and the
-    cooperation projects that carry them. Edited while a draft; submitted once, then it stays as submitted."""
+class AnnualSubmission(models.Model):
+    """What an alliance submits once a year: edited while a draft, submitted once, then it stays as submitted."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.PROTECT, related_name="annual_plans",
+    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.PROTECT, related_name="%(class)ss",
                                  verbose_name=_("Alliance"))
     year = models.PositiveSmallIntegerField(_("Year"))
-    summary = models.TextField(_("Goals and measures of the year"), blank=True)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    tasks = models.ManyToManyField("governance.Task", blank=True, related_name="+", verbose_name=_("Tasks"))
-    projects = models.ManyToManyField("cooperation.Project", blank=True, related_name="+",
-                                      verbose_name=_("Cooperation projects"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -339,18 +334,31 @@ class AnnualPlan(models.Model):
     submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-year", "alliance_id"]
+
+    def __str__(self):
+        return f"{self.alliance_id}:{self.year}"
+
+
+class AnnualPlan(AnnualSubmission):
+    """An alliance's work plan for a year (年度工作计划): targets per metric and the council's tasks and the
+    cooperation projects that carry them."""
+
+    summary = models.TextField(_("Goals and measures of the year"), blank=True)
+    tasks = models.ManyToManyField("governance.Task", blank=True, related_name="+", verbose_name=_("Tasks"))
+    projects = models.ManyToManyField("cooperation.Project", blank=True, related_name="+",
+                                      verbose_name=_("Cooperation projects"))
+
+    class Meta(AnnualSubmission.Meta):
         verbose_name = _("Annual work plan")
         verbose_name_plural = _("Annual work plans")
-        ordering = ["-year", "alliance_id"]
         constraints = [
             models.UniqueConstraint(fields=["alliance", "year"], name="annual_plan_one_per_year"),
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100), name="annual_plan_year_range"),
             models.CheckConstraint(condition=Q(status="draft") | Q(submitted_at__isnull=False),
                                    name="annual_plan_submitted_has_time"),
         ]
-
-    def __str__(self):
-        return f"{self.alliance_id}:{self.year}"
 
 
 class PlanTarget(models.Model):
@@ -375,33 +383,18 @@ class PlanTarget(models.Model):
         return f"{self.plan_id}:{self.metric}"
 
 
-class AnnualReport(models.Model):
+class AnnualReport(AnnualSubmission):
     """An alliance's construction self-assessment report for a year (年度建设自评报告): the figures come from the
     records, the narratives are written by the secretariat. Submitting freezes the data and keeps the PDF."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-
-    alliance = models.ForeignKey("alliance.Alliance", on_delete=models.PROTECT, related_name="annual_reports",
-                                 verbose_name=_("Alliance"))
-    year = models.PositiveSmallIntegerField(_("Year"))
     narratives = models.JSONField(_("Narratives"), default=dict, blank=True)
-    status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     data = models.JSONField(_("Data as submitted"), default=dict, blank=True,
                             help_text="What the report showed when it was submitted (frozen).")
     file = models.FileField(_("File"), upload_to="annual-reports/%Y/", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
-    submitted_at = models.DateTimeField(_("Submitted at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(AnnualSubmission.Meta):
         verbose_name = _("Annual construction self-assessment report")
         verbose_name_plural = _("Annual construction self-assessment reports")
-        ordering = ["-year", "alliance_id"]
         constraints = [
             models.UniqueConstraint(fields=["alliance", "year"], name="annual_report_one_per_year"),
             models.CheckConstraint(condition=Q(year__gte=2000) & Q(year__lte=2100),
@@ -409,6 +402,3 @@ class AnnualReport(models.Model):
             models.CheckConstraint(condition=Q(status="draft") | Q(submitted_at__isnull=False),
                                    name="annual_report_submitted_has_time"),
         ]
-
-    def __str__(self):
-        return f"{self.alliance_id}:{self.year}"
