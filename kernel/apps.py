@@ -9,3 +9,8 @@ class KernelConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "kernel"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from kernel import versions
+
+        versions.connect()

@@ -6,21 +6,52 @@ value. Here the page and the number of rows come from one query (the page's colu
 and the count as an uncorrelated subquery), and each row is the output serializer's own representation written out from
 those values. The answer has the shape and values the output serializer gives (tests/test_cooperation_api.py
 compares the two); the serializer remains what the schema documents and what detail endpoints answer.
+
+What an anonymous caller gets (published records only, the same for every anonymous caller) is kept in the cache
+under the data's version (kernel/versions.py), so that portals polling the lists are answered without the
+database until something is written; throttling, content negotiation and the checks of the query still run first.
 """
 
-from django.db import models
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.db import connection, models
 from django.db.models import Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from kernel.versions import data_version
+
+logger = logging.getLogger(__name__)
+
 MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
 # COUNT(*) as a plain function, not an aggregate: Django adds no GROUP BY, and PostgreSQL answers one row,
 # counting the public lists by an index-only scan of their partial index (cooperation/models.py).
 COUNT_ALL = Func(template="COUNT(*)", output_field=IntegerField())
+
+
+# How long an anonymous caller's page is kept at most (a write moves the data's version on at once; this bounds
+# what a write that sends no signal could leave behind: kernel/versions.py).
+PUBLIC_LIST_SECONDS = 60
+
+
+def public_list_key(request) -> str | None:
+    """Where an anonymous caller's page is kept: the data's version, the day (lists that depend on dates), the
+    language, the host (the page's links are absolute) and the full path with its query. None for anyone signed
+    in, or inside a transaction (which may hold writes not committed yet), or when the cache is unreachable."""
+    if request.user.is_authenticated or request.META.get("HTTP_AUTHORIZATION") or connection.in_atomic_block:
+        return None
+    version = data_version()
+    if version is None:
+        return None
+    path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return f"public-list:{version}:{timezone.localdate().isoformat()}:{get_language()}:{path}"
 
 
 def _converters(model, lookups) -> list:
@@ -73,6 +104,25 @@ class OneQueryListMixin:
         return number
 
     def list(self, request, *args, **kwargs):
+        """The page; for an anonymous caller kept in the cache under the data's version (public_list_key)."""
+        key = public_list_key(request)
+        # A caller asking for a fresh answer (Cache-Control: no-cache) gets one computed now, which is then kept.
+        if key is not None and "no-cache" not in request.META.get("HTTP_CACHE_CONTROL", ""):
+            try:
+                kept = cache.get(key)
+            except Exception:  # the cache unreachable: answer from the database
+                kept, key = None, None
+            if kept is not None:
+                return Response(kept)
+        page = self._page(request)
+        if key is not None:
+            try:
+                cache.set(key, page, timeout=PUBLIC_LIST_SECONDS)
+            except Exception:
+                logger.warning("a public list page was not kept: the cache is unreachable")
+        return Response(page)
+
+    def _page(self, request) -> dict:
         paginator = self.paginator
         queryset = self.filter_queryset(self.get_queryset())
         size = paginator.get_page_size(request)
@@ -101,7 +151,7 @@ class OneQueryListMixin:
                 if result[name] == "":
                     result[name] = None
         url = request.build_absolute_uri()
-        return Response({
+        return {
             "count": total,
             "next": replace_query_param(url, paginator.page_query_param, number + 1) if offset + size < total
             else None,
@@ -109,4 +159,4 @@ class OneQueryListMixin:
                                                   else replace_query_param(url, paginator.page_query_param,
                                                                            number - 1)),
             "results": results,
-        })
+        }

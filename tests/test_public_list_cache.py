@@ -1,0 +1,77 @@
+"""What an anonymous caller gets from the one-query lists is kept in the cache under the data's version
+(kernel/versions.py, kernel/api/lists.py): served again without the database until a write commits; never for a
+signed-in caller; kept apart per language; a rolled-back write and writes to records no list shows leave it alone.
+These tests commit (transaction=True): inside a transaction nothing is kept, which is what the rest of the suite
+runs in."""
+
+import datetime
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from alliance.demo import HIGH_TECH
+from alliance.models import Alliance
+from kernel.versions import bump, data_version
+from members.models import Membership, User
+from tests.conftest import load_cast
+from tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = "/api/v1/organizations/?page_size=5"
+
+
+def _get(api, url=URL, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url, **headers)
+    assert response.status_code == 200
+    return response.json(), len(queries)
+
+
+def _new_member(alliance):
+    organization = OrganizationFactory(city=alliance.city)
+    Membership.objects.create(alliance=alliance, organization=organization, status=Membership.Status.ACTIVE,
+                              joined_on=timezone.localdate() - datetime.timedelta(days=1))
+    return organization
+
+
+def test_an_anonymous_page_is_served_again_until_a_write_commits():
+    load_cast()
+    bump()
+    api = APIClient()
+    first, queries = _get(api)
+    assert queries >= 1
+    again, queries = _get(api)
+    assert (again, queries) == (first, 0)
+    _new_member(Alliance.objects.get(name=HIGH_TECH))
+    after, queries = _get(api)
+    assert queries >= 1 and after["count"] == first["count"] + 1
+
+
+def test_a_signed_in_caller_and_another_language_are_never_served_what_was_kept():
+    load_cast()
+    bump()
+    anonymous = APIClient()
+    _get(anonymous)
+    assert _get(anonymous)[1] == 0
+    assert _get(anonymous, HTTP_ACCEPT_LANGUAGE="en")[1] >= 1
+    signed_in = APIClient()
+    signed_in.force_authenticate(User.objects.get(username="official"))
+    assert _get(signed_in)[1] >= 1 and _get(signed_in)[1] >= 1
+
+
+def test_the_version_moves_on_a_commit_only_and_not_for_records_no_list_shows():
+    load_cast()
+    before = data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        OrganizationFactory()
+        raise RuntimeError("rolled back")
+    assert data_version() == before
+    Session.objects.create(session_key="k" * 32, session_data="", expire_date=timezone.now())
+    assert data_version() == before
+    OrganizationFactory()
+    assert data_version() > before
