@@ -115,6 +115,8 @@ MIDDLEWARE = [
     # The health probes (and /metrics) are answered first: see kernel/health.py.
     "kernel.health.OperationsMiddleware",
     "kernel.logs.RequestIdMiddleware",
+    # Moves the data's version on after a request that may have written (kernel/versions.py).
+    "kernel.versions.DataVersionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,30 +1,28 @@
-"""The version of the data: a number in the shared cache that moves on after every committed write, so that an
-answer computed from the data can be kept under the version it was computed at and is never served after a change.
+"""The version of the data: a number in the shared cache that moves on after every request that may have written
+(any method but GET, HEAD, OPTIONS and TRACE) and after every Celery task, so that an answer computed from the data
+can be kept under the version it was computed at and is never served after a change.
 
-Every model's save, delete and many-to-many change schedules a bump for after its transaction commits (a write
-rolled back moves nothing). Writes to records no public answer shows (sessions, tokens, the audit log, login
-attempts, two-factor devices, notifications) are left out, so a signed-in request does not throw away what was
-kept. A write that sends no signal (QuerySet.update, bulk_create, raw SQL, a restored database) does not move the
-version: whatever is kept under it also expires after a short time (kernel/api/lists.py: PUBLIC_LIST_SECONDS).
+The bump comes once the request's answer is ready (or the task has run): the services' transactions have
+committed by then (requests are not wrapped in one), so an answer computed before the change is kept under the
+old version, and one computed after it under the old version too but with the change in it: neither is wrong. A
+write outside requests and tasks (a management command, a restored database) does not move the version: whatever
+is kept under it also expires after a short time (kernel/api/lists.py: PUBLIC_LIST_SECONDS).
 
 The cache unreachable: the version is None and nothing is kept or served from it (callers compute afresh); after a
-failure this process does not try again for RETRY_AFTER seconds, so that writes and reads do not each wait for the
-cache's timeout while it is down.
+failure this process does not try again for RETRY_AFTER seconds, so that requests do not each wait for the cache's
+timeout while it is down.
 """
 
 import logging
 import time
 
+from celery.signals import task_postrun
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
 
 KEY = "kernel:data-version"
-# Records no public answer shows: their writes leave the version alone.
-UNSEEN_APPS = {"admin", "auditlog", "axes", "knox", "otp_static", "otp_totp", "sessions"}
-UNSEEN_MODELS = {"kernel.notification"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 RETRY_AFTER = 10.0
 _down_until = 0.0
 
@@ -54,10 +52,10 @@ def data_version() -> int | None:
         return None
 
 
-def bump() -> None:
-    """Move the version on (after a commit; also called by the benchmark after loading data without signals).
-    While the cache is down nothing was kept, so there is nothing to outdate; whatever is kept from before
-    expires by its time."""
+def bump(**_signal) -> None:
+    """Move the version on (after a request that may have written, after a task; also called by the benchmark
+    after loading its data). While the cache is down nothing was kept, so there is nothing to outdate; whatever
+    is kept from before expires by its time."""
     if _down():
         return
     try:
@@ -68,23 +66,19 @@ def bump() -> None:
         _failed(error)
 
 
-def _seen(sender) -> bool:
-    meta = getattr(sender, "_meta", None)
-    return meta is not None and meta.app_label not in UNSEEN_APPS and meta.label_lower not in UNSEEN_MODELS
+class DataVersionMiddleware:
+    """Moves the data's version on after each request that may have written."""
 
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-def _written(sender, **kwargs) -> None:
-    if kwargs.get("raw") or not _seen(sender):
-        return
-    transaction.on_commit(bump, using=kwargs.get("using"))
-
-
-def _m2m_written(sender, instance, action, **kwargs) -> None:
-    if action.startswith("post_") and _seen(type(instance)):
-        transaction.on_commit(bump, using=kwargs.get("using"))
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in SAFE_METHODS:
+            bump()
+        return response
 
 
 def connect() -> None:
-    post_save.connect(_written, dispatch_uid="kernel.versions.save")
-    post_delete.connect(_written, dispatch_uid="kernel.versions.delete")
-    m2m_changed.connect(_m2m_written, dispatch_uid="kernel.versions.m2m")
+    """After every Celery task (a task may write: the outbox, suggestions, the nightly checks)."""
+    task_postrun.connect(bump, dispatch_uid="kernel.versions.task", weak=False)

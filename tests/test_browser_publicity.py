@@ -85,7 +85,7 @@ def the_public_finds_it(browser, base_url, name, alliance_pk, case_pk):
         expect(page).to_have_url(re.compile(rf"/news/{case_pk}/$"))
         picture_shown = page.locator("#news-item img.news-image")
         expect(picture_shown).to_have_attribute("alt", "产业学院实训车间")
-        page.wait_for_function("document.querySelector('#news-item img.news-image').naturalWidth === 640")
+        page.wait_for_function("() => document.querySelector('#news-item img.news-image').naturalWidth === 640")
         expect(page.locator("#news-body p")).to_have_count(2)
         assert fits_the_screen(page)
         assert_no_browser_errors(page)

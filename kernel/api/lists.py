@@ -36,8 +36,8 @@ MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pag
 COUNT_ALL = Func(template="COUNT(*)", output_field=IntegerField())
 
 
-# How long an anonymous caller's page is kept at most (a write moves the data's version on at once; this bounds
-# what a write that sends no signal could leave behind: kernel/versions.py).
+# How long an anonymous caller's page is kept at most (a request or task that writes moves the data's version on;
+# this bounds what a write outside them could leave behind: kernel/versions.py).
 PUBLIC_LIST_SECONDS = 60
 
 
