@@ -929,6 +929,45 @@ def time_reports(subjects: dict, *, runs: dict, budget: float) -> list[dict]:
     return rows
 
 
+DASHBOARD_RUNS = 9
+
+
+def time_dashboard(runs: int = DASHBOARD_RUNS) -> list[str]:
+    """The official's assessment dashboard (/assessments/dashboard/) of step 6's city, 150 alliances decided, timed
+    in-process (django.test.Client, the floor view likewise, interleaved); issue 14 aims every list within 2x the
+    floor. Markdown lines. (Its queries are counted by tests/test_query_counts.py, flat with alliances.)"""
+    from django.test import Client
+
+    from members.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="assessment-official"),
+                       backend="django.contrib.auth.backends.ModelBackend")
+    paths = {"dashboard": "/assessments/dashboard/", "floor": "/bench/floor/"}
+    for path in paths.values():
+        if client.get(path).status_code != 200:  # warm, and check
+            raise RuntimeError(f"{path}: not 200 in-process")
+    size = len(client.get(paths["dashboard"]).content)
+    times = {name: [] for name in paths}
+    for _run in range(runs):
+        for name, path in paths.items():
+            started = time.perf_counter()
+            client.get(path)
+            times[name].append((time.perf_counter() - started) * 1000)
+    dashboard, floor = statistics.median(times["dashboard"]), statistics.median(times["floor"])
+    ratio = dashboard / floor
+    return [
+        "",
+        "The official's assessment dashboard of the same city (150 alliances decided, every row on one page), "
+        f"in-process, median of {runs} requests interleaved with the floor view's:",
+        "",
+        "| page | median ms | floor ms | × floor | aim | met | HTML |",
+        "|---|---:|---:|---:|---|---|---:|",
+        f"| /assessments/dashboard/ | {dashboard:.1f} | {floor:.1f} | {ratio:.1f}× | ≤ {LIST_AIM:.0f}× | "
+        f"{'yes' if ratio <= LIST_AIM else '**no**'} | {size // 1024} KiB |",
+    ]
+
+
 def assessment_markdown(subjects: dict, rows: list[dict], note: str) -> list[str]:
     lines = [
         "## Assessment reports",
@@ -1180,6 +1219,8 @@ def main() -> int:
         all_reports_met = all(r["met"] for r in report_rows)
         assessment_lines += ["", "Aim (issue 14): the alliance's report within 2 s, the city comparison within 5 s. "
                              f"Overall: {'met' if all_reports_met else '**not met**'}."]
+        assessment_lines += time_dashboard()
+        connection.close()
 
     # 7. Governance: 1,000 ballots over HTTP, then the minutes PDF.
     governance_lines = []

@@ -15,7 +15,7 @@ from django.utils import timezone
 from alliance.demo import HIGH_TECH
 from alliance.models import Alliance, City
 from assessments import frameworks, services
-from assessments.models import Assessment, Cycle, Framework, RectificationItem, Review
+from assessments.models import Assessment, Cycle, EarlyWarning, Framework, RectificationItem, Review
 from members.models import Contact, Organization, RoleGrant, User
 from tests.conftest import cast_users
 from tests.factories import AllianceFactory, MembershipFactory, OrganizationFactory, UserFactory
@@ -705,6 +705,27 @@ def test_the_dashboard_shows_each_alliance_with_its_trend_and_charts(cast, world
     assert "/static/vendor/chartjs/chart.umd.min.js" in html and "/static/js/dashboard.js" in html
     assert "<script>" not in html  # the CSP allows no inline script
     assert "潍坊" not in html
+
+
+def test_the_dashboards_queries_do_not_grow_with_alliances_results_and_warnings(cast, world, client_for, high_tech):
+    browser = client_for(cast["official"])
+    cycle = Cycle.objects.filter(city=high_tech.city).order_by("id").first()
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get("/assessments/dashboard/").status_code == 200
+        return len(queries)
+
+    count()  # warm what is read once per process
+    before = count()
+    for n in range(4):
+        alliance = AllianceFactory(city=high_tech.city, status="established")
+        MembershipFactory(alliance=alliance)
+        Assessment.objects.create(cycle=cycle, alliance=alliance, status="decided", final_score=D(60 + n),
+                                  grade="qualified")
+        EarlyWarning.objects.create(alliance=alliance, rule="council_silent", level="warning", value=D(8),
+                                    threshold=D(6), since=timezone.localdate(), checked_on=timezone.localdate())
+    assert count() == before
 
 
 def test_pages_read_in_english_through_the_language_switch(cast, world, client_for):
