@@ -612,6 +612,9 @@ def review_detail(request, pk):
 
 # The official's dashboard -----------------------------------------------------------------
 
+DASHBOARD_PAGE_SIZE = 50
+
+
 def _dashboard_data(user):
     """Every alliance of the official's cities with its results per cycle: three queries in all."""
     scope = scope_of(user)
@@ -676,7 +679,10 @@ def _dashboard_data(user):
 def dashboard(request):
     if not is_official(request.user):
         raise PermissionDenied(_("Only the city's officials see the dashboard."))
-    return render(request, "assessments/dashboard.html", _dashboard_data(request.user))
+    data = _dashboard_data(request.user)
+    # The charts show every alliance; the table a page of them (with the number of rows, the render's cost).
+    page = Paginator(data["alliances"], DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/dashboard.html", {**data, "alliances": page, "page": page, "query": ""})
 
 
 # Frameworks ---------------------------------------------------------------------------

@@ -958,7 +958,8 @@ def time_dashboard(runs: int = DASHBOARD_RUNS) -> list[str]:
     ratio = dashboard / floor
     return [
         "",
-        "The official's assessment dashboard of the same city (150 alliances decided, every row on one page), "
+        "The official's assessment dashboard of the same city (150 alliances decided: the charts of all, the table "
+        "a page of 50), "
         f"in-process, median of {runs} requests interleaved with the floor view's:",
         "",
         "| page | median ms | floor ms | × floor | aim | met | HTML |",

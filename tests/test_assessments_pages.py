@@ -728,6 +728,23 @@ def test_the_dashboards_queries_do_not_grow_with_alliances_results_and_warnings(
     assert count() == before
 
 
+def test_the_dashboard_pages_its_table_and_charts_every_alliance(cast, world, client_for, high_tech):
+    cycle = Cycle.objects.filter(city=high_tech.city).order_by("id").first()
+    for n in range(55):
+        alliance = AllianceFactory(city=high_tech.city, status="established", name=f"分页测试联合体{n:02d}")
+        Assessment.objects.create(cycle=cycle, alliance=alliance, status="decided", final_score=D(70), grade="qualified")
+    browser = client_for(cast["official"])
+    total = Alliance.objects.filter(city=high_tech.city).count()
+    first = browser.get("/assessments/dashboard/").content.decode()
+    second = browser.get("/assessments/dashboard/?page=2").content.decode()
+    rows = [set(re.findall(r'<tr data-alliance="(\d+)">', html)) for html in (first, second)]
+    assert len(rows[0]) == 50 and rows[0].isdisjoint(rows[1]) and len(rows[0] | rows[1]) == total
+    assert 'class="pager"' in first and "page=2" in first
+    data = json.loads(re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', first,
+                                re.S).group(1))
+    assert "分页测试联合体54" in {series["label"] for series in data["series"]}  # on the second page, in the chart
+
+
 def test_pages_read_in_english_through_the_language_switch(cast, world, client_for):
     browser = client_for(cast["official"])
     browser.post("/i18n/setlang/", {"language": "en", "next": "/assessments/"})
