@@ -80,12 +80,18 @@ def can_get_report(user, kind: str, *, assessment: Assessment | None = None, cyc
     return can_manage_cycle(user, cycle)
 
 
-def can_see_warnings(user, alliance) -> bool:
-    """An alliance's early warnings: its secretariat and its city's officials."""
+def runs_alliance(user, alliance) -> bool:
+    """The alliance's secretariat (or an administrator): it writes the alliance's annual work plan and report."""
     scope = scope_of(user)
-    return is_official_for_city(user, alliance.city_id) or alliance.pk in scope.secretariat_alliance_ids
+    return scope.is_superuser or alliance.pk in scope.secretariat_alliance_ids
 
 
-def watches_warnings(user) -> bool:
-    """Officials and secretariats have early warnings to watch."""
+def oversees_alliance(user, alliance) -> bool:
+    """Its secretariat and its city's officials: they see its early warnings and its annual plan and report."""
+    return runs_alliance(user, alliance) or is_official_for_city(user, alliance.city_id)
+
+
+def oversees_any(user) -> bool:
+    """Officials and secretariats have alliances to watch (early warnings, annual plans and reports)."""
     return is_official(user) or bool(scope_of(user).secretariat_alliance_ids)
+

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.catalogue import category_name
 from cooperation.models import CoreProduct, TalentNeed, TechnologyNeed
+from kernel.downloads import safe_filename
 from kernel.pdf import LANGUAGE, render_pdf
 
 
@@ -40,4 +41,4 @@ def annual_pdf(data: dict) -> bytes:
 def file_stem(alliance, year: int) -> str:
     with translation.override(LANGUAGE):
         stem = f"{alliance.name}-{year}-{_('three lists')}"
-    return "".join("_" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in stem)
+    return safe_filename(stem)

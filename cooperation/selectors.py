@@ -381,6 +381,12 @@ def _overlapping_in(alliance_ids, start: datetime.date, end: datetime.date) -> Q
                                   starts_on__lte=end)
 
 
+def project_choices_for_year(alliance, year: int) -> list[tuple[int, str]]:
+    """(id, title) of the alliance's projects running at some time of the year, for a choice."""
+    return list(_overlapping(alliance, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+                .order_by("starts_on", "id").values_list("id", "title"))
+
+
 def project_figures(alliance, start: datetime.date, end: datetime.date) -> dict:
     """The alliance's project figures of the period from `start` to `end` (both included): the projects whose
     dates overlap it, by kind; the confirmed outcomes of the years it touches, by metric (only confirmed outcomes

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
+from kernel.downloads import XLSX
 from kernel.errors import DomainError
 from kernel.xlsx import read_first_sheet, safe_row
 from matching.models import MAX_VALUE_ADDED, MAX_YEAR, MIN_YEAR, Sector
@@ -159,6 +160,6 @@ def template_response(city) -> HttpResponse:
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                            content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="industry-figures.xlsx"'
     return response

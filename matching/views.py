@@ -4,11 +4,10 @@ of queries."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from alliance.models import City
 from alliance.selectors import alliance_get_for_user
 from cooperation.catalogue import CATEGORY_NAMES, category_name
+from kernel.downloads import XLSX, attachment
 from kernel.errors import DomainError
 from kernel.names import display_name
 from kernel.pages import show_error
@@ -209,21 +209,14 @@ def mapping_edit(request, pk, scheme, category):
         "form": form}, status=status)
 
 
-def _download(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    return response
-
-
 DOCUMENT_KINDS = ("xlsx", "pdf")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _document(request, result, title, stem, kind):
     language = document_language(get_language())
     if kind == "xlsx":
-        return _download(documents.workbook(result, title, language), XLSX, f"{stem}.xlsx")
-    return _download(documents.pdf(result, title, language), "application/pdf", f"{stem}.pdf", inline=True)
+        return attachment(documents.workbook(result, title, language), XLSX, f"{stem}.xlsx")
+    return attachment(documents.pdf(result, title, language), "application/pdf", f"{stem}.pdf", inline=True)
 
 
 @login_required

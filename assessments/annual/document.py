@@ -20,6 +20,7 @@ from assessments.metrics.registry import present
 from assessments.models import AnnualPlan
 from cooperation.models import Outcome, Project
 from cooperation.selectors import participation, project_figures
+from kernel.downloads import safe_filename
 from kernel.names import display_name
 from kernel.pdf import FONT_FAMILY, LANGUAGE, render_pdf
 from members.models import Organization
@@ -157,6 +158,23 @@ def bar_svg(rows: list, *, width: int = 640, bar_colour: str = "#1f6fb2") -> str
     return "".join(parts)
 
 
+def shown(alliance, year: int, report, *, language: str = LANGUAGE) -> dict:
+    """What the year's report shows now: the data frozen when it was submitted, else drawn from the records (with
+    the draft's narratives, if any) in `language`."""
+    if report is not None and report.status == report.Status.SUBMITTED:
+        return report.data
+    return report_data(alliance, year, report.narratives if report is not None else {}, language=language)
+
+
+def pdf_of(alliance, year: int, report) -> tuple[bytes, str]:
+    """The report's PDF and its file name: the file kept when it was submitted, else drawn from the records now."""
+    if report is not None and report.status == report.Status.SUBMITTED and report.file:
+        with report.file.open("rb") as handle:
+            return handle.read(), file_name(report.data)
+    data = shown(alliance, year, report)
+    return render(data), file_name(data)
+
+
 def render(data: dict) -> bytes:
     """The report as a PDF (in Chinese)."""
     charts = {code: bar_svg(rows) for code, rows in data["charts"].items()}
@@ -165,6 +183,5 @@ def render(data: dict) -> bytes:
 
 
 def file_name(data: dict) -> str:
-    stem = "".join("_" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in data["alliance"])
     with translation.override(data["language"]):
-        return f"{stem}-{data['year']}-{_('annual report')}.pdf"
+        return safe_filename(f"{data['alliance']}-{data['year']}-{_('annual report')}.pdf")

@@ -17,7 +17,6 @@ from alliance.selectors import alliances_overseen_by
 from assessments.metrics import Unit, compute_figures, metric, metrics
 from assessments.models import AnnualPlan, AnnualReport, PlanTarget
 from governance.figures import tasks_as_figures
-from kernel.scope import scope_of
 
 # Metrics a target can be set on: those where more is better (not indices or yes/no).
 TARGET_UNITS = (Unit.COUNT, Unit.PERCENT, Unit.YUAN, Unit.PERSON_TIMES)
@@ -49,24 +48,19 @@ def is_target_metric(key: str) -> bool:
     return one is not None and one.unit in TARGET_UNITS
 
 
-# Who sees what ---------------------------------------------------------------------------------------------------
+def is_late(record, due: datetime.date, today: datetime.date | None = None) -> bool:
+    """A plan or report submitted after its deadline, or not submitted (None, or a draft) once it is past."""
+    if record is not None and record.submitted_at:
+        return timezone.localdate(record.submitted_at) > due
+    return (today or timezone.localdate()) > due
 
 
-def can_edit(user, alliance) -> bool:
-    """The alliance's secretariat writes its plan and report."""
-    scope = scope_of(user)
-    return scope.is_superuser or alliance.pk in scope.secretariat_alliance_ids
+def is_open(record) -> bool:
+    """Not started, or a draft: the secretariat may still write it (a submitted plan or report never changes)."""
+    return record is None or record.status == record.Status.DRAFT
 
 
-def can_read(user, alliance) -> bool:
-    """The secretariat and the city's officials read them."""
-    scope = scope_of(user)
-    return can_edit(user, alliance) or alliance.city_id in scope.official_city_ids
-
-
-def takes_part(user) -> bool:
-    scope = scope_of(user)
-    return scope.is_superuser or bool(scope.secretariat_alliance_ids or scope.official_city_ids)
+# Who sees what: the secretariat writes, the city's officials read (assessments.permissions) -------------------
 
 
 def plans_for(user) -> QuerySet[AnnualPlan]:

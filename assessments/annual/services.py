@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from alliance.models import Alliance
 from assessments.annual import document
-from assessments.annual.plans import can_edit, is_target_metric
+from assessments.annual.plans import is_target_metric
 from assessments.models import AnnualPlan, AnnualReport, PlanTarget
+from assessments.permissions import runs_alliance
 from cooperation.models import Project
 from governance.figures import tasks_as_figures
 from kernel.errors import DomainError, NotAllowed, StateConflict
@@ -91,7 +92,7 @@ def plan_save(*, actor, alliance: Alliance, year, summary: str = "", targets=Non
               project_ids=None) -> AnnualPlan:
     """Create the year's plan, or change it while it is a draft: its summary, targets (replaced as a whole), tasks
     and projects."""
-    if not can_edit(actor, alliance):
+    if not runs_alliance(actor, alliance):
         raise NotAllowed(_("Only the alliance's secretariat writes its annual work plan."))
     year = _check_year(year, timezone.localdate())
     cleaned = clean_targets(targets if targets is not None else [])
@@ -122,7 +123,7 @@ def plan_save(*, actor, alliance: Alliance, year, summary: str = "", targets=Non
 def plan_submit(*, actor, plan: AnnualPlan) -> AnnualPlan:
     """Submit the plan (after 31 January too: it is then shown as late). It needs a target or a task."""
     plan = AnnualPlan.objects.select_for_update().select_related("alliance").get(pk=plan.pk)
-    if not can_edit(actor, plan.alliance):
+    if not runs_alliance(actor, plan.alliance):
         raise NotAllowed(_("Only the alliance's secretariat submits its annual work plan."))
     if plan.status != AnnualPlan.Status.DRAFT:
         raise StateConflict(_("The plan is already submitted."), code="submitted")
@@ -153,7 +154,7 @@ def clean_narratives(narratives) -> dict:
 @transaction.atomic
 def report_save(*, actor, alliance: Alliance, year, narratives=None) -> AnnualReport:
     """Create the year's report, or change its narratives (given sections are replaced) while it is a draft."""
-    if not can_edit(actor, alliance):
+    if not runs_alliance(actor, alliance):
         raise NotAllowed(_("Only the alliance's secretariat writes its annual report."))
     today = timezone.localdate()
     year = _check_year(year, today)
@@ -183,7 +184,7 @@ def report_save(*, actor, alliance: Alliance, year, narratives=None) -> AnnualRe
 def report_submit(*, actor, report: AnnualReport) -> AnnualReport:
     """Submit the report: its data is frozen as it is now and its PDF kept (after 31 December too: then late)."""
     report = AnnualReport.objects.select_for_update().select_related("alliance__city").get(pk=report.pk)
-    if not can_edit(actor, report.alliance):
+    if not runs_alliance(actor, report.alliance):
         raise NotAllowed(_("Only the alliance's secretariat submits its annual report."))
     if report.status != AnnualReport.Status.DRAFT:
         raise StateConflict(_("The report is already submitted."), code="submitted")

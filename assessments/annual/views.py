@@ -1,14 +1,11 @@
 """Pages of the annual cycle: the year's plans and reports of the alliances a secretariat runs or an official
 oversees; an alliance's plan (targets, tasks, projects, execution) and its report (figures, narratives, PDF)."""
 
-import datetime
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,16 +16,18 @@ from alliance.selectors import alliances_for_user, alliances_overseen_by
 from assessments.annual import document, services
 from assessments.annual.forms import NarrativesForm, PlanForm
 from assessments.annual.plans import (
-    can_edit,
-    can_read,
+    execution_of,
     executions,
+    is_late,
+    is_open,
     plan_due,
     report_due,
-    takes_part,
 )
 from assessments.models import AnnualPlan, AnnualReport
-from cooperation.models import Project
+from assessments.permissions import oversees_alliance, oversees_any, runs_alliance
+from cooperation.selectors import project_choices_for_year
 from governance.figures import task_choices
+from kernel.downloads import PDF, attachment
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.selectors import get_or_404
@@ -37,24 +36,29 @@ PAGE_SIZE = 50
 YEARS_BACK = 5
 
 
-def _year(value, today: datetime.date) -> int:
+def _known(year: int) -> bool:
+    return 2000 <= year <= timezone.localdate().year + 1
+
+
+def _year(value) -> int:
+    """The year asked for in the list's filter; this year when none (or one out of range) is."""
     try:
         year = int(value)
     except (TypeError, ValueError):
-        return today.year
-    return year if 2000 <= year <= today.year + 1 else today.year
+        return timezone.localdate().year
+    return year if _known(year) else timezone.localdate().year
 
 
 def _alliance(request, alliance_id):
     alliance = get_or_404(alliances_for_user(request.user).select_related("city"), alliance_id)
-    if not can_read(request.user, alliance):
+    if not oversees_alliance(request.user, alliance):
         raise PermissionDenied(_("The annual work plan and report are for the alliance's secretariat and the "
                                  "city's officials."))
     return alliance
 
 
 def _checked_year(year: int) -> int:
-    if not 2000 <= year <= timezone.localdate().year + 1:
+    if not _known(year):
         raise Http404
     return year
 
@@ -63,11 +67,11 @@ def _checked_year(year: int) -> int:
 @require_GET
 def annual_home(request):
     """The year's plans and reports of the alliances the user oversees, with each plan's execution rate."""
-    if not takes_part(request.user):
+    if not oversees_any(request.user):
         raise PermissionDenied(_("The annual work plan and report are for the alliance's secretariat and the "
                                  "city's officials."))
     today = timezone.localdate()
-    year = _year(request.GET.get("year"), today)
+    year = _year(request.GET.get("year"))
     alliances = alliances_overseen_by(request.user).select_related("city").order_by("city_id", "name", "id")
     page = Paginator(alliances, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [alliance.pk for alliance in page]
@@ -75,39 +79,28 @@ def annual_home(request):
     reports = {report.alliance_id: report for report in AnnualReport.objects.filter(alliance_id__in=ids, year=year)}
     rates = executions(plans.values(), today)
     rows = [{"alliance": alliance, "plan": plans.get(alliance.pk), "report": reports.get(alliance.pk),
-             "rate": rates[plans[alliance.pk].pk].rate if alliance.pk in plans else None}
+             "rate": rates[plans[alliance.pk].pk].rate if alliance.pk in plans else None,
+             "plan_late": is_late(plans.get(alliance.pk), plan_due(year), today),
+             "report_late": is_late(reports.get(alliance.pk), report_due(year), today)}
             for alliance in page]
-    for row in rows:
-        row["plan_late"] = _late(row["plan"], plan_due(year), today)
-        row["report_late"] = _late(row["report"], report_due(year), today)
     return render(request, "assessments/annual/home.html", {
         "year": year, "years": list(range(today.year + 1, today.year - YEARS_BACK, -1)), "page": page,
         "rows": rows, "plan_due": plan_due(year), "report_due": report_due(year), "query": f"year={year}",
     })
 
 
-def _late(record, due: datetime.date, today: datetime.date) -> bool:
-    """Submitted after its deadline, or not submitted and the deadline is past."""
-    if record is not None and record.submitted_at:
-        return timezone.localdate(record.submitted_at) > due
-    return today > due
-
-
 def _plan_form(alliance, year, plan, data=None):
-    projects = (Project.objects.filter(alliance=alliance, starts_on__year__lte=year)
-                .exclude(ends_on__year__lt=year).order_by("starts_on", "id").values_list("id", "title"))
     return PlanForm(data, initial=PlanForm.initial_for(plan), task_choices=task_choices(alliance.pk, year),
-                    project_choices=projects)
+                    project_choices=project_choices_for_year(alliance, year))
 
 
 def _plan_page(request, alliance, year, plan, form, status=200):
-    today = timezone.localdate()
-    execution = executions([plan], today)[plan.pk] if plan is not None else None
-    editable = can_edit(request.user, alliance) and (plan is None or plan.status == AnnualPlan.Status.DRAFT)
+    editable = runs_alliance(request.user, alliance) and is_open(plan)
     return render(request, "assessments/annual/plan.html", {
-        "alliance": alliance, "year": year, "plan": plan, "execution": execution,
+        "alliance": alliance, "year": year, "plan": plan,
+        "execution": execution_of(plan) if plan is not None else None,
         "form": form if editable else None, "can_submit": editable and plan is not None,
-        "due": plan_due(year), "late": _late(plan, plan_due(year), today),
+        "due": plan_due(year), "late": is_late(plan, plan_due(year)),
     }, status=status)
 
 
@@ -118,7 +111,7 @@ def plan_detail(request, alliance_id, year):
     plan = AnnualPlan.objects.filter(alliance=alliance, year=year).select_related("submitted_by").first()
     if request.method != "POST":
         return _plan_page(request, alliance, year, plan, _plan_form(alliance, year, plan))
-    if not can_edit(request.user, alliance):
+    if not runs_alliance(request.user, alliance):
         raise PermissionDenied(_("Only the alliance's secretariat writes its annual work plan."))
     form = _plan_form(alliance, year, plan, request.POST)
     if form.is_valid():
@@ -146,15 +139,12 @@ def plan_submit(request, alliance_id, year):
 
 
 def _report_page(request, alliance, year, report, form, status=200):
-    editable = can_edit(request.user, alliance) and (report is None or report.status == AnnualReport.Status.DRAFT)
-    if report is not None and report.status == AnnualReport.Status.SUBMITTED:
-        data = report.data
-    else:
-        data = document.report_data(alliance, year, report.narratives if report else {}, language=get_language())
+    editable = runs_alliance(request.user, alliance) and is_open(report)
+    data = document.shown(alliance, year, report, language=get_language())
     return render(request, "assessments/annual/report.html", {
         "alliance": alliance, "year": year, "report": report, "data": data,
         "form": form if editable else None, "can_submit": editable and report is not None,
-        "due": report_due(year), "late": _late(report, report_due(year), timezone.localdate()),
+        "due": report_due(year), "late": is_late(report, report_due(year)),
         "sections": [(section, form[section["code"]] if editable and section["code"] in form.fields else None)
                      for section in data["sections"]],
     }, status=status)
@@ -168,7 +158,7 @@ def report_detail(request, alliance_id, year):
     if request.method != "POST":
         form = NarrativesForm(initial=report.narratives if report else {})
         return _report_page(request, alliance, year, report, form)
-    if not can_edit(request.user, alliance):
+    if not runs_alliance(request.user, alliance):
         raise PermissionDenied(_("Only the alliance's secretariat writes its annual report."))
     form = NarrativesForm(request.POST)
     if form.is_valid():
@@ -199,11 +189,7 @@ def report_pdf(request, alliance_id, year):
     """The report as a PDF: the file kept when it was submitted, else drawn now from the records."""
     alliance = _alliance(request, alliance_id)
     report = AnnualReport.objects.filter(alliance=alliance, year=_checked_year(year)).first()
-    if report is not None and report.status == AnnualReport.Status.SUBMITTED and report.file:
-        handle, name = report.file.open("rb"), document.file_name(report.data)
-    else:
-        data = document.report_data(alliance, year, report.narratives if report else {})
-        handle, name = io.BytesIO(document.render(data)), document.file_name(data)
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    content, name = document.pdf_of(alliance, year, report)
+    response = attachment(content, PDF, name)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -2,11 +2,7 @@
 official oversees (as the pages show them). Writes go through assessments.annual.services: POST creates the
 year's plan or report (409 when it exists), PATCH changes a draft (409 once submitted), `submit` submits it."""
 
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -17,8 +13,8 @@ from rest_framework.response import Response
 from alliance.selectors import alliance_get_for_user
 from assessments.annual import document, services
 from assessments.annual.plans import (
-    can_read,
     executions,
+    is_late,
     plan_due,
     plans_for,
     report_due,
@@ -26,7 +22,9 @@ from assessments.annual.plans import (
 )
 from assessments.metrics import metric
 from assessments.models import AnnualPlan, AnnualReport
+from assessments.permissions import oversees_alliance
 from kernel.api.schema import NOT_FOUND, documented_errors
+from kernel.downloads import attachment
 from kernel.errors import NotAllowed, StateConflict
 from kernel.selectors import get_or_404
 
@@ -96,19 +94,13 @@ class AnnualPlanOutputSerializer(serializers.ModelSerializer):
 
     def get_late(self, plan) -> bool:
         """Submitted after 31 January, or still not submitted after it."""
-        return _late(plan, plan_due(plan.year))
+        return is_late(plan, plan_due(plan.year))
 
     @extend_schema_field(ExecutionSerializer)
     def get_execution(self, plan):
         execution = self.context["executions"][plan.pk]
         return ExecutionSerializer({"until": execution.until, "rate": execution.rate, "items": [
             {**item, "label": str(item["label"]), "unit": str(item["unit"])} for item in execution.items]}).data
-
-
-def _late(record, due) -> bool:
-    if record.submitted_at:
-        return timezone.localdate(record.submitted_at) > due
-    return timezone.localdate() > due
 
 
 class AnnualPlanInputSerializer(serializers.Serializer):
@@ -147,7 +139,7 @@ class AnnualReportOutputSerializer(serializers.ModelSerializer):
 
     def get_late(self, report) -> bool:
         """Submitted after 31 December, or still not submitted after it."""
-        return _late(report, report_due(report.year))
+        return is_late(report, report_due(report.year))
 
     def get_pdf(self, report) -> str:
         """Where to get the report as a PDF: the file kept at submission, else drawn from the records now."""
@@ -164,9 +156,7 @@ class AnnualReportDetailSerializer(AnnualReportOutputSerializer):
     def get_data(self, report):
         """What the report shows (in Chinese): its sections with their figures and narratives, charts' data,
         participation and the plan's execution; frozen once submitted."""
-        if report.status == AnnualReport.Status.SUBMITTED:
-            return report.data
-        return document.report_data(report.alliance, report.year, report.narratives)
+        return document.shown(report.alliance, report.year, report)
 
 
 class AnnualReportInputSerializer(serializers.Serializer):
@@ -181,7 +171,7 @@ class AnnualReportPatchSerializer(serializers.Serializer):
 
 def _alliance(user, pk):
     alliance = alliance_get_for_user(user, pk)
-    if not can_read(user, alliance):
+    if not oversees_alliance(user, alliance):
         raise NotAllowed(_("The annual work plan and report are for the alliance's secretariat and the city's "
                            "officials."))
     return alliance
@@ -214,11 +204,13 @@ class AnnualPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return page
 
     def get_object(self):
-        plan = get_or_404(self.get_queryset(), self.kwargs["pk"])
-        self._executions = executions([plan])
-        return plan
+        return get_or_404(self.get_queryset(), self.kwargs["pk"])
+
+    def retrieve(self, request, pk=None):
+        return self._output(self.get_object())
 
     def _output(self, plan, code=status.HTTP_200_OK):
+        """The plan as it is now, with its execution (computed here, once)."""
         plan = self.get_queryset().get(pk=plan.pk)
         self._executions = executions([plan])
         return Response(self.get_serializer(plan).data, status=code)
@@ -242,12 +234,13 @@ class AnnualPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """Change a draft plan: the fields given replace the plan's (targets as a whole list)."""
         plan = self.get_object()
         data = _valid(AnnualPlanPatchSerializer, request.data)
-        current = self.get_serializer(plan).data
         plan = services.plan_save(
             actor=request.user, alliance=plan.alliance, year=plan.year,
             summary=data.get("summary", plan.summary),
-            targets=_targets(data["targets"]) if "targets" in data else _targets(current["targets"]),
-            task_ids=data.get("tasks", current["tasks"]), project_ids=data.get("projects", current["projects"]))
+            targets=_targets(data["targets"] if "targets" in data else plan.targets.values(
+                "metric", "target", "weight", "note")),
+            task_ids=data.get("tasks", [task.pk for task in plan.tasks.all()]),
+            project_ids=data.get("projects", [project.pk for project in plan.projects.all()]))
         return self._output(plan)
 
     @extend_schema(request=None, responses={200: AnnualPlanOutputSerializer, **documented_errors(400, 401, 403, 404,
@@ -337,12 +330,5 @@ class AnnualReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def pdf(self, request, pk=None):
         """The report as a PDF in Chinese: the file kept at submission, else drawn from the records now."""
         report = self.get_object()
-        if report.status == AnnualReport.Status.SUBMITTED and report.file:
-            with report.file.open("rb") as handle:
-                content, name = handle.read(), document.file_name(report.data)
-        else:
-            data = document.report_data(report.alliance, report.year, report.narratives)
-            content, name = document.render(data), document.file_name(data)
-        response = HttpResponse(content, content_type="application/octet-stream")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        content, name = document.pdf_of(report.alliance, report.year, report)
+        return attachment(content, "application/octet-stream", name)

@@ -37,7 +37,7 @@ from assessments.api.serializers import (
 from assessments.early_warnings.rules import open_warnings
 from assessments.metrics import compute_figures, described, metrics, stored
 from assessments.models import Cycle, Framework, Indicator
-from assessments.permissions import can_read_figures, can_see_warnings
+from assessments.permissions import can_read_figures, oversees_alliance
 from assessments.scoring import Thresholds
 from assessments.selectors import (
     assessment_get_for_user,
@@ -369,6 +369,6 @@ class AllianceWarningsView(generics.ListAPIView):
 
     def get_queryset(self):
         alliance = alliance_get_for_user(self.request.user, self.kwargs["alliance_id"])
-        if not can_see_warnings(self.request.user, alliance):
+        if not oversees_alliance(self.request.user, alliance):
             raise NotAllowed(_("Early warnings are for the secretariats and the city's officials."))
         return open_warnings().filter(alliance=alliance).order_by("rule", "id")

@@ -312,7 +312,7 @@ def describe(warning: EarlyWarning) -> EarlyWarning:
 
 
 def warnings_for_user(user):
-    """The open warnings of the alliances whose warnings the user sees (assessments.permissions.can_see_warnings)."""
+    """The open warnings of the alliances whose warnings the user sees (assessments.permissions.oversees_alliance)."""
     scope = scope_of(user)
     warnings = open_warnings().select_related("alliance")
     if scope.is_superuser:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.selectors import alliances_overseen_by
 from assessments.early_warnings.rules import RULES, describe, evaluate, warnings_for_user
-from assessments.permissions import watches_warnings
+from assessments.permissions import oversees_any
 
 PAGE_SIZE = 50
 LEVEL_ORDER = {"serious": 0, "warning": 1, "notice": 2}
@@ -19,7 +19,7 @@ LEVEL_ORDER = {"serious": 0, "warning": 1, "notice": 2}
 
 @login_required
 def warning_list(request):
-    if not watches_warnings(request.user):
+    if not oversees_any(request.user):
         raise PermissionDenied(_("Early warnings are for the secretariats and the city's officials."))
     rule = request.GET.get("rule", "")
     warnings = warnings_for_user(request.user).order_by("alliance__name", "alliance_id", "rule")
@@ -37,7 +37,7 @@ def warning_list(request):
 @require_POST
 def warning_check(request):
     """Check now the alliances the user oversees (as secretariat or official)."""
-    if not watches_warnings(request.user):
+    if not oversees_any(request.user):
         raise PermissionDenied(_("Early warnings are for the secretariats and the city's officials."))
     counts = evaluate(alliance_ids=list(alliances_overseen_by(request.user).values_list("id", flat=True)))
     messages.success(request, _("Checked: %(opened)d new warnings, %(ended)d ended, %(updated)d still open.")

@@ -19,6 +19,7 @@ from assessments.models import Assessment, Cycle, Report
 from assessments.permissions import can_get_report
 from assessments.reports import documents
 from assessments.reports.tasks import build_report
+from kernel.downloads import safe_filename
 from kernel.errors import DomainError, NotAllowed, StateConflict
 from kernel.names import display_name
 from kernel.pdf import document_language
@@ -37,8 +38,7 @@ def download_name(report: Report) -> str:
         stem = f"{display_name(report.assessment.alliance, report.language)}-{report.assessment.cycle.title}"
     else:
         stem = f"{display_name(report.cycle.city, report.language)}-{report.cycle.title}"
-    stem = "".join("_" if char in '/\\:*?"<>|' or ord(char) < 32 else char for char in stem)
-    return f"{stem}.{documents.EXTENSIONS[report.kind]}"
+    return f"{safe_filename(stem)}.{documents.EXTENSIONS[report.kind]}"
 
 
 # Writes ----------------------------------------------------------------------------------

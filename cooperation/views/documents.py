@@ -3,11 +3,9 @@ export too), and the three lists of a year as one workbook and one PDF in Chines
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from alliance.selectors import alliance_get_for_user
@@ -16,15 +14,8 @@ from cooperation.forms import ImportForm, YearForm
 from cooperation.kinds import kind_named
 from cooperation.permissions import can_curate, can_read_all
 from cooperation.views.common import refused
+from kernel.downloads import XLSX, attachment
 from kernel.errors import DomainError
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
-    return response
 
 
 @login_required
@@ -35,7 +26,7 @@ def list_export(request, alliance_id, kind):
         return refused(request, _("Only the alliance's secretariat and the city's officials export its lists."))
     rows = (kind.model.objects.filter(alliance=alliance).select_related("organization", "chain")
             .order_by("organization__name", "id"))
-    return _attachment(excel.export_list(kind.model, rows), XLSX,
+    return attachment(excel.export_list(kind.model, rows), XLSX,
                        f"{kind.slug}-{alliance.pk}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -78,7 +69,7 @@ def annual_workbook(request, alliance_id):
     if not can_read_all(request.user, alliance):
         return refused(request, _("Only the alliance's secretariat and the city's officials download its lists."))
     data = documents.annual_lists(alliance, year)
-    return _attachment(excel.annual_workbook(data), XLSX, f"{documents.file_stem(alliance, year)}.xlsx")
+    return attachment(excel.annual_workbook(data), XLSX, f"{documents.file_stem(alliance, year)}.xlsx")
 
 
 @login_required
@@ -87,5 +78,5 @@ def annual_pdf(request, alliance_id):
     if not can_read_all(request.user, alliance):
         return refused(request, _("Only the alliance's secretariat and the city's officials download its lists."))
     data = documents.annual_lists(alliance, year)
-    return _attachment(documents.annual_pdf(data), "application/pdf", f"{documents.file_stem(alliance, year)}.pdf",
+    return attachment(documents.annual_pdf(data), "application/pdf", f"{documents.file_stem(alliance, year)}.pdf",
                        inline=True)

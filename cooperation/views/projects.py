@@ -7,11 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,7 +46,7 @@ from cooperation.permissions import (
 )
 from cooperation.services import projects as services
 from cooperation.views.common import PAGE_SIZE, act, fail, query_without_page, refused
-from cooperation.views.documents import XLSX
+from kernel.downloads import XLSX, attachment
 from kernel.errors import DomainError
 from kernel.names import display_name
 from kernel.selectors import get_or_404
@@ -352,10 +351,8 @@ def outcome_export(request, alliance_id):
         return refused(request, _("Only the alliance's secretariat and the city's officials export its outcomes."))
     outcomes = (Outcome.objects.filter(project__alliance=alliance).select_related("project")
                 .order_by("project_id", "year", "metric"))
-    response = HttpResponse(excel.export_outcomes(outcomes.iterator(chunk_size=2000)), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"outcomes-{alliance.pk}-{timezone.localdate():%Y%m%d}.xlsx")
-    return response
+    return attachment(excel.export_outcomes(outcomes.iterator(chunk_size=2000)), XLSX,
+                      f"outcomes-{alliance.pk}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
