@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from alliance.selectors import (
 )
 from kernel import audit
 from kernel.collation import pinyin
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of

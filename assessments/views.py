@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -72,6 +71,7 @@ from assessments.selectors import (
     review_get_for_user,
     reviews_for_user,
 )
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from kernel.pages import act, form_error, show_error
 from kernel.scope import scope_of

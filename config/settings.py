@@ -320,7 +320,7 @@ if REDIS_URL:
     # request (the login throttle then lets it through, see kernel/api/throttling.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kernel.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

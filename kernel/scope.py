@@ -1,7 +1,27 @@
-"""What a user may act on, read once per request from role grants, contacts and seats."""
+"""What a user may act on, read from role grants, contacts and seats once per request, and kept between requests
+under the data's version.
 
+Every signed-in request needs the scope (three queries: role grants, contacts, seats; about a quarter of an
+official's list request, and of a ballot's). It is kept in the cache under the data's version (kernel/versions.py),
+which moves on after every request that may have written and every task, so a scope is never used after a change
+to grants, contacts or seats made through them. As with every kept answer, a change made outside requests and tasks
+(a management command) is seen within SCOPE_SECONDS. Nothing is kept or read inside a transaction (it may hold
+writes not committed yet, and the suite's tests run in one) or while the cache is unreachable; after
+`forget_scope` (a service changed the user's grants) the request computes the scope from the database again.
+"""
+
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+
+from kernel.versions import data_version
+
+logger = logging.getLogger(__name__)
+
+SCOPE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -48,22 +68,53 @@ def contributes_to_scope(provider: ScopeProvider) -> ScopeProvider:
     return provider
 
 
+def _scope_key(user) -> str | None:
+    if getattr(user, "_scope_changed", False) or connection.in_atomic_block:
+        return None
+    version = data_version()
+    return None if version is None else f"scope:{version}:{user.pk}:{int(user.is_superuser)}"
+
+
+def _kept_scope(key: str | None) -> "Scope | None":
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # the cache unreachable: read the database
+        return None
+
+
+def _keep_scope(key: str | None, scope: "Scope") -> None:
+    if key is None:
+        return
+    try:
+        cache.set(key, scope, timeout=SCOPE_SECONDS)
+    except Exception:
+        logger.warning("a scope was not kept: the cache is unreachable")
+
+
 def scope_of(user) -> Scope:
-    """The user's scope, computed once and cached on the user object."""
+    """The user's scope: cached on the user object for the request, kept in the cache between requests."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_alliance_scope", None)
     if cached is not None:
         return cached
-    fields = {}
-    for provider in _providers:
-        fields.update(provider(user))
-    scope = Scope(is_authenticated=True, is_superuser=user.is_superuser, **fields)
+    key = _scope_key(user)
+    scope = _kept_scope(key)
+    if scope is None:
+        fields = {}
+        for provider in _providers:
+            fields.update(provider(user))
+        scope = Scope(is_authenticated=True, is_superuser=user.is_superuser, **fields)
+        _keep_scope(key, scope)
     user._alliance_scope = scope
     return scope
 
 
 def forget_scope(user) -> None:
-    """Drop the cached scope after the user's grants changed."""
+    """Drop the scope after the user's grants changed: read from the database for the rest of the request (the
+    data's version moves on when the request ends)."""
     if hasattr(user, "_alliance_scope"):
         del user._alliance_scope
+    user._scope_changed = True

@@ -8,6 +8,8 @@ old version, and one computed after it under the old version too but with the ch
 write outside requests and tasks (a management command, a restored database) does not move the version: whatever
 is kept under it also expires after a short time (kernel/api/lists.py: PUBLIC_LIST_SECONDS).
 
+A request reads the version once (the first time it is asked for), however many kept things it looks up.
+
 The cache unreachable: the version is None and nothing is kept or served from it (callers compute afresh); after a
 failure this process does not try again for RETRY_AFTER seconds, so that requests do not each wait for the cache's
 timeout while it is down.
@@ -15,6 +17,7 @@ timeout while it is down.
 
 import logging
 import time
+from contextvars import ContextVar
 
 from celery.signals import task_postrun
 from django.core.cache import cache
@@ -25,6 +28,8 @@ KEY = "kernel:data-version"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 RETRY_AFTER = 10.0
 _down_until = 0.0
+_OUTSIDE, _UNREAD = object(), object()
+_read = ContextVar("data_version_read", default=_OUTSIDE)  # in a request: the version it read, once
 
 
 def _down() -> bool:
@@ -38,7 +43,17 @@ def _failed(error) -> None:
 
 
 def data_version() -> int | None:
-    """The current version, or None when the cache cannot be reached."""
+    """The current version, or None when the cache cannot be reached; in a request, the one it read first."""
+    read = _read.get()
+    if read is not _OUTSIDE and read is not _UNREAD:
+        return read
+    version = _fetch()
+    if read is _UNREAD:
+        _read.set(version)
+    return version
+
+
+def _fetch() -> int | None:
     if _down():
         return None
     try:
@@ -59,7 +74,10 @@ def bump(**_signal) -> None:
     if _down():
         return
     try:
-        cache.incr(KEY)
+        if hasattr(cache, "incr_or_create"):  # Redis (kernel/cache.py): one INCR
+            cache.incr_or_create(KEY)
+        else:
+            cache.incr(KEY)
     except ValueError:  # not there yet (or evicted): any new value outdates what was kept under the old one
         cache.add(KEY, 1, timeout=None)
     except Exception as error:
@@ -73,7 +91,11 @@ class DataVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        token = _read.set(_UNREAD)
+        try:
+            response = self.get_response(request)
+        finally:
+            _read.reset(token)
         if request.method not in SAFE_METHODS:
             bump()
         return response

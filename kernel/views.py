@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from kernel.api.exceptions import suspicious_message
+from kernel.counts import Paginator
 from kernel.notify import mark_all_read, mark_read, notifications_for_user, unread_count
 from kernel.selectors import get_or_404
 

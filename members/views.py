@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from alliance.selectors import (
     alliances_overseen_by,
 )
 from kernel.collation import pinyin
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.models import Alliance, City
 from alliance.selectors import alliance_get_for_user
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from members.models import Organization

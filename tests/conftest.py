@@ -26,6 +26,7 @@ from rest_framework.test import APIClient
 from alliance.demo import HIGH_TECH
 from alliance.models import Alliance, City
 from config.demo import load_demo
+from kernel import versions
 from members.models import RoleGrant, User
 from members.uscc import make_uscc
 from tests.schema_validation import check_response
@@ -73,6 +74,14 @@ def default_language():
     active on the thread, which a next test calling a service directly would otherwise inherit."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def cache_reachable_again():
+    """A test that took the cache away (tests/test_redis_down.py) leaves this process not trying it for ten
+    seconds (kernel/versions.py); the next test starts with the cache there."""
+    yield
+    versions._down_until = 0.0
 
 
 @pytest.fixture(autouse=True)

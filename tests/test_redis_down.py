@@ -162,7 +162,7 @@ def test_with_redis_down_the_api_answers_and_membership_mail_waits_in_the_outbox
 def test_the_login_throttle_lets_requests_through_with_a_warning_when_its_cache_is_down(
         settings, doomed_redis, caplog):  # noqa: F811
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": doomed_redis.url}
+        "default": {"BACKEND": "kernel.cache.RedisCache", "LOCATION": doomed_redis.url}
     }
     doomed_redis.stop()
 

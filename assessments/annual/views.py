@@ -4,7 +4,6 @@ oversees; an alliance's plan (targets, tasks, projects, execution) and its repor
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,6 +26,7 @@ from assessments.models import AnnualPlan, AnnualReport
 from assessments.permissions import oversees_alliance, oversees_any, runs_alliance
 from cooperation.selectors import project_choices_for_year
 from governance.figures import task_choices
+from kernel.counts import Paginator
 from kernel.downloads import PDF, attachment
 from kernel.errors import DomainError
 from kernel.pages import act, show_error

@@ -4,7 +4,6 @@ check on demand (the beat checks every night)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from alliance.selectors import alliances_overseen_by
 from assessments.early_warnings.rules import RULES, describe, evaluate, warnings_for_user
 from assessments.permissions import oversees_any
+from kernel.counts import Paginator
 
 PAGE_SIZE = 50
 LEVEL_ORDER = {"serious": 0, "warning": 1, "notice": 2}

@@ -3,7 +3,6 @@ contacts, the secretariat), curate (the secretariat), respond and decide (techno
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from cooperation.services import entries, responses
 from cooperation.services.entries import CLOSABLE, FIELDS
 from cooperation.suggestions import describe
 from cooperation.views.common import PAGE_SIZE, act, fail, query_without_page, refused
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from members.permissions import can_act_for
 

@@ -4,7 +4,6 @@ of outcomes. Every write goes through cooperation/services/projects.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -46,6 +45,7 @@ from cooperation.permissions import (
 )
 from cooperation.services import projects as services
 from cooperation.views.common import PAGE_SIZE, act, fail, query_without_page, refused
+from kernel.counts import Paginator
 from kernel.downloads import XLSX, attachment
 from kernel.errors import DomainError
 from kernel.names import display_name

@@ -321,7 +321,9 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def vote(self, request, pk=None):
         """Cast a seat's ballot: the caller's own seat, or `seat` when voting as proxy or alternate. One ballot
         per seat (409 for a second); the answer carries no `choice` on a secret ballot."""
-        motion = self.get_object()
+        # The ballot needs the motion and its meeting, not the alliance and body the other actions read.
+        motion = get_or_404(selectors.motions_for_user(request.user).select_related(None).select_related("meeting"),
+                            pk)
         serializer = VoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ballot = votes.ballot_cast(motion=motion, actor=request.user, **serializer.validated_data)

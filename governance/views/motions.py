@@ -5,7 +5,6 @@ resolutions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +30,7 @@ from governance.rules import matching_preset, working
 from governance.services import minutes as minutes_services
 from governance.services import votes as vote_services
 from governance.views.common import PAGE_SIZE, _next_or, _secretariat_only
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from kernel.pages import act, form_error, show_error
 from kernel.scope import scope_of

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from governance.models import Task
 from governance.permissions import can_manage, can_report_on_task
 from governance.services import tasks as task_services
 from governance.views.common import PAGE_SIZE, _secretariat_only
+from kernel.counts import Paginator
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 

@@ -2,8 +2,9 @@
 
 At national scale (30,000 needs and offers, 15,000 units) these lists are what portals poll. DRF's generic list costs two
 queries (the page and the paginator's COUNT) and builds a model instance and a serializer field for every
-value. Here the page and the number of rows come from one query (the page's columns read with `values()`,
-and the count as an uncorrelated subquery), and each row is the output serializer's own representation written out from
+value. Here the page and the number of rows come from one query (the page's columns read with `values()`, and the
+count as an uncorrelated subquery; once counted, the number is kept under the data's version, kernel/counts.py, and
+the page alone is read), and each row is the output serializer's own representation written out from
 those values. The answer has the shape and values the output serializer gives (tests/test_cooperation_api.py
 compares the two); the serializer remains what the schema documents and what detail endpoints answer.
 
@@ -26,6 +27,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from kernel.counts import count_key, keep_count, kept_count
 from kernel.versions import data_version
 
 logger = logging.getLogger(__name__)
@@ -127,21 +129,33 @@ class OneQueryListMixin:
         queryset = self.filter_queryset(self.get_queryset())
         size = paginator.get_page_size(request)
         number = self._page_number(request, paginator)
+        # The number of rows the caller may see, kept under the data's version (kernel/counts.py) once counted.
+        key = count_key(queryset)
+        total = kept_count(key)
         if number is None:
-            number = max(1, -(-queryset.count() // size))
+            if total is None:
+                total = queryset.count()
+                keep_count(key, total)
+            number = max(1, -(-total // size))
         lookups = list(self.list_fields.values())
         offset = (number - 1) * size
-        # The number of rows as an uncorrelated subquery: PostgreSQL counts once, on the list's own filters,
-        # while the page's joins and per-row subqueries run for the rows of the page only.
-        total = queryset.order_by().annotate(_n=COUNT_ALL).values("_n")
-        rows = list(queryset.annotate(_total=Coalesce(Subquery(total, output_field=IntegerField()), 0))
-                    .values(*lookups, "_total")[offset:offset + size])
-        if rows:
-            total = rows[0]["_total"]
-        elif number == 1:
-            total = 0
-        else:
+        if total is None:
+            # Counted with the page, as an uncorrelated subquery: PostgreSQL counts once, on the list's own
+            # filters, while the page's joins and per-row subqueries run for the rows of the page only.
+            counted = queryset.order_by().annotate(_n=COUNT_ALL).values("_n")
+            rows = list(queryset.annotate(_total=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
+                        .values(*lookups, "_total")[offset:offset + size])
+            if rows:
+                total = rows[0]["_total"]
+            elif number == 1:
+                total = 0
+            else:
+                raise NotFound(_("Invalid page."))
+            keep_count(key, total)
+        elif offset >= total and number > 1:
             raise NotFound(_("Invalid page."))
+        else:
+            rows = list(queryset.values(*lookups)[offset:offset + size]) if total else []
         zone = timezone.get_current_timezone()
         columns = list(zip(self.list_fields, lookups, _converters(queryset.model, lookups), strict=True))
         results = [{name: _write(row[lookup], converter, zone) for name, lookup, converter in columns}

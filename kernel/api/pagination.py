@@ -1,12 +1,16 @@
 """The API's pages: `?page=` and `?page_size=` (1 to 200; more is capped). A page size that is not a whole
-number from 1 up is a 400 naming `page_size`, not silently the default."""
+number from 1 up is a 400 naming `page_size`, not silently the default. The number of rows is kept under the
+data's version once counted (kernel/counts.py)."""
 
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
+from kernel.counts import Paginator
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    django_paginator_class = Paginator
     page_size_query_param = "page_size"
     max_page_size = 200
 
