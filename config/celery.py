@@ -6,6 +6,7 @@ from celery.schedules import crontab
 from django.conf import settings
 
 from kernel.logs import bind_task, unbind_task
+from kernel.pdf import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -72,3 +73,13 @@ def _bind_task(task_id=None, task=None, **kwargs):
 @signals.task_postrun.connect
 def _unbind_task(**kwargs):
     unbind_task()
+
+
+@signals.worker_process_init.connect
+def _warm_up_pdf(**kwargs):
+    """Each worker process lays out a tiny PDF when it starts (kernel/pdf.py), so that its first report does not
+    pay for WeasyPrint's and the font's set-up."""
+    try:
+        warm_up()
+    except Exception:  # a worker without the PDF libraries still runs every other task
+        logging.getLogger(__name__).warning("the PDF warm-up failed", exc_info=True)

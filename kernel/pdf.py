@@ -34,3 +34,12 @@ def render_pdf(template: str, context: dict, *, language: str = LANGUAGE) -> byt
     with translation.override(language):
         html = render_to_string(template, {**context, "font_family": FONT_FAMILY})
     return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+
+
+def warm_up() -> None:
+    """Lay out a one-line document in the documents' font, so that WeasyPrint's imports and Pango's and the CJK
+    font's set-up are paid when a worker process starts (config/celery.py), not by its first report."""
+    from weasyprint import HTML
+
+    HTML(string=f'<p style="font-family: \'{FONT_FAMILY}\'">市域产教联合体 Alliance 2026</p>',
+         url_fetcher=url_fetcher()).write_pdf()

@@ -70,3 +70,18 @@ def test_nothing_is_notified_or_mailed_when_the_transaction_rolls_back():
     with tasks_seen() as seen, start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         assert seen.wait(send_notifications.delay()), "the worker did not run send_notifications"
     assert mail.outbox == []
+
+
+def test_a_worker_process_lays_out_a_pdf_when_it_starts(caplog):
+    """Prefork worker processes get `worker_process_init`: each lays out a one-line PDF in the documents' font
+    (kernel.pdf.warm_up), so that its first report does not pay for WeasyPrint's set-up."""
+    import sys
+
+    from celery import signals
+
+    from config.celery import _warm_up_pdf
+
+    assert _warm_up_pdf in [receiver() for _key, receiver in signals.worker_process_init.receivers]
+    signals.worker_process_init.send(sender=None)
+    assert "weasyprint" in sys.modules
+    assert "PDF warm-up failed" not in caplog.text
