@@ -182,6 +182,12 @@ ENDPOINTS = [
     ("post", "/api/v1/motions/{open}/remind/", {}, SECRETARIAT_ONLY),
     ("post", "/api/v1/motions/{open}/vote/", {"choice": "yes"},
      _expect(404, anonymous=401, official=403, secretariat=403, director=201)),
+    # A ballot's refusals (bad input, a closed vote) tell an outsider nothing: 404 as for a motion they cannot see.
+    ("post", "/api/v1/motions/{open}/vote/", {"choice": "maybe"},
+     _expect(404, anonymous=401, official=400, secretariat=400, director=400)),
+    ("post", "/api/v1/motions/{closed}/vote/", {"choice": "yes"},
+     _expect(404, anonymous=401, official=409, secretariat=409, director=409)),
+    ("post", "/api/v1/motions/{published}/vote/", {"choice": "yes"}, _expect(409, anonymous=401)),
     ("post", "/api/v1/motions/{open}/conflict/", {"reason": "本单位为合同相对方"},
      _expect(404, anonymous=401, official=403, secretariat=403, director=201)),
     ("post", "/api/v1/motions/{closed}/publish/", {}, SECRETARIAT_ONLY),

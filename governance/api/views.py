@@ -9,6 +9,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
@@ -51,6 +52,7 @@ from governance.services import meetings, seats, tasks, votes
 from kernel.api.filters import IsoDateTimeFromToRangeFilter
 from kernel.api.parsers import JSONParser
 from kernel.api.schema import ACTION_ERRORS, documented_errors
+from kernel.errors import DomainError
 from kernel.selectors import get_or_404
 
 # Bodies and seats -------------------------------------------------------------
@@ -321,12 +323,18 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def vote(self, request, pk=None):
         """Cast a seat's ballot: the caller's own seat, or `seat` when voting as proxy or alternate. One ballot
         per seat (409 for a second); the answer carries no `choice` on a secret ballot."""
-        # The ballot needs the motion and its meeting, not the alliance and body the other actions read.
-        motion = get_or_404(selectors.motions_for_user(request.user).select_related(None).select_related("meeting"),
-                            pk)
-        serializer = VoteInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ballot = votes.ballot_cast(motion=motion, actor=request.user, **serializer.validated_data)
+        # A ballot is cast only for a seat of the motion's body that the caller holds, stands in for or carries
+        # the proxy of, which is stricter than reading the motion: the motion is read by its id, without the
+        # caller's scope (three queries a ballot), and a refusal of any kind is answered as for a motion the
+        # caller cannot see (404) when they cannot see it, so that nothing tells an outsider it exists.
+        motion = get_or_404(Motion.objects.select_related("meeting"), pk)
+        try:
+            serializer = VoteInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            ballot = votes.ballot_cast(motion=motion, actor=request.user, **serializer.validated_data)
+        except (DomainError, ValidationError):
+            self.get_object()
+            raise
         return Response(ballot_serializer_class(motion)(ballot).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ConflictInputSerializer, responses={201: ConflictOutputSerializer, **ACTION_ERRORS})
