@@ -6,6 +6,7 @@ maps to 400 (bad input), 403 (not allowed) or 409 (the state does not allow it).
 """
 
 import django_filters
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -53,7 +54,8 @@ from kernel.api.filters import IsoDateTimeFromToRangeFilter
 from kernel.api.parsers import JSONParser
 from kernel.api.schema import ACTION_ERRORS, documented_errors
 from kernel.errors import DomainError
-from kernel.selectors import get_or_404
+from kernel.rows import rows_where
+from kernel.selectors import get_or_404, pk_or_404
 
 # Bodies and seats -------------------------------------------------------------
 
@@ -326,8 +328,12 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         # A ballot is cast only for a seat of the motion's body that the caller holds, stands in for or carries
         # the proxy of, which is stricter than reading the motion: the motion is read by its id, without the
         # caller's scope (three queries a ballot), and a refusal of any kind is answered as for a motion the
-        # caller cannot see (404) when they cannot see it, so that nothing tells an outsider it exists.
-        motion = get_or_404(Motion.objects.select_related("meeting"), pk)
+        # caller cannot see (404) when they cannot see it, so that nothing tells an outsider it exists. The read
+        # is a statement written once per process (kernel/rows.py).
+        found = rows_where(Motion, "id", pk_or_404(pk), related="meeting")
+        if not found:
+            raise Http404
+        motion = found[0]
         try:
             serializer = VoteInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
