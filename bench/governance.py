@@ -7,11 +7,11 @@
    `motion_open`, which also puts 1,000 "vote open" notifications into the outbox). Each
    director gets a knox token, created directly in the database (as `POST /api/v1/auth/token/`
    would, without 1,000 password hashes).
-2. Starts gunicorn (4 gthread workers x 4 threads, DEBUG off) on a free port and, for each round of
-   ROUNDS (16 clients on a named ballot, 64 clients on a named ballot, 16 clients on a secret ballot: one
+2. Starts gunicorn as deployed (config/gunicorn.py: WORKERS sync workers, DEBUG off) on a free port
+   and, for each round of ROUNDS (16 clients on a named ballot, 64 clients on a named ballot, 16 clients on a secret ballot: one
    open motion each, all at the same meeting), casts the 1,000 ballots with
-   `POST /api/v1/motions/<id>/vote/` from that many client threads (requests, one keep-alive session per
-   thread), timing each request, while a sampler reads `pg_stat_activity` every SAMPLE_MS for backends
+   `POST /api/v1/motions/<id>/vote/` from that many client threads (http.client; each ballot on a
+   connection of its own, as the sync workers close theirs after answering), timing each request, while a sampler reads `pg_stat_activity` every SAMPLE_MS for backends
    of the bench database waiting on a lock (issue 14: the lock waits). Right after, the same clients
    request the one-query floor view 1,000 times: ballots/s and p95 are also given as ratios to the
    floor measured in the same minute, on the same (shared) machine.
@@ -23,13 +23,16 @@
 """
 
 import datetime
+import http.client
 import io
+import json
 import os
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 N_SEATS = 1_000
 ROUNDS = ((16, "named"), (64, "named"), (16, "secret"))  # (client threads, ballot) per motion
@@ -37,8 +40,7 @@ SAMPLE_MS = 10
 AIM_P95_MS = 100  # issue 14: p95 <= 100 ms with 16 clients (about 200 ballots/s)
 AIM_RATE = 200
 AIM_CPU_MS = 10  # issue 14: about 10 ms of CPU per ballot, all told, for 200 ballots/s on two cores
-WORKERS = 4
-WORKER_THREADS = 4
+WORKERS = 3  # sync workers, as deployed (config/gunicorn.py; WEB_CONCURRENCY's default in docker-compose.yml)
 PDF_RUNS = 5
 CITY = ("日照市", "Rizhao", "山东省", "371100")
 ALLIANCE_PREFIX = "日照市会员大会基准产教联合体"
@@ -231,49 +233,64 @@ class CpuMeter:
                 for side in ("web", "db")}
 
 
+class Connections:
+    """An HTTP connection per client thread, with http.client (as step 3's list timings; `requests` spent 2.4 times
+    the client's CPU per ballot, on the same two cores as the server). The sync workers close each connection
+    after their answer and http.client opens a new one: every ballot comes on a connection of its own, as from
+    1,000 directors' phones, and reaches whichever worker is free."""
+
+    def __init__(self, base: str):
+        self.host, self.port = urlsplit(base).hostname, urlsplit(base).port
+        self.local = threading.local()
+
+    def request(self, method: str, path: str, *, token: str | None = None, payload: dict | None = None):
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        headers = {"Authorization": f"Token {token}"} if token else {}
+        body = None
+        if payload is not None:
+            body, headers["Content-Type"] = json.dumps(payload).encode(), "application/json"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+
+
 def cast_ballots(base: str, motion_id: int, tokens: list[str], clients: int) -> dict:
-    """Each director's ballot from a pool of client threads; one keep-alive session per thread."""
-    import requests
-
-    url = f"{base}/api/v1/motions/{motion_id}/vote/"
-    local = threading.local()
-
-    def session():
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
-        return local.session
+    """Each director's ballot from a pool of client threads (see Connections). Also the CPU the client threads
+    used (this process's), per ballot."""
+    client = Connections(base)
+    path = f"/api/v1/motions/{motion_id}/vote/"
 
     def cast(index_token):
         index, token = index_token
         started = time.perf_counter()
-        response = session().post(url, json={"choice": CHOICES[index % len(CHOICES)]},
-                                  headers={"Authorization": f"Token {token}"}, timeout=120)
-        return (time.perf_counter() - started) * 1000, response.status_code, response.text[:300]
+        status, body = client.request("POST", path, token=token, payload={"choice": CHOICES[index % len(CHOICES)]})
+        return (time.perf_counter() - started) * 1000, status, body[:300].decode(errors="replace")
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(cast, enumerate(tokens)))
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     statuses = {}
     for _ms, status, _body in results:
         statuses[status] = statuses.get(status, 0) + 1
     failures = [body for _ms, status, body in results if status != 201][:3]
     latencies = [ms for ms, _status, _body in results]
-    return {"latencies": latencies, "wall": wall, "statuses": statuses, "failures": failures}
+    return {"latencies": latencies, "wall": wall, "statuses": statuses, "failures": failures,
+            "client_cpu_ms": cpu * 1000 / len(tokens)}
 
 
 def floor_requests(base: str, clients: int, count: int = N_SEATS) -> dict:
     """The one-query floor view from the same number of clients, right after a round: the same minute's
     yardstick on a shared machine."""
-    import requests
-
-    local = threading.local()
+    client = Connections(base)
 
     def get(_n):
-        if not hasattr(local, "session"):
-            local.session = requests.Session()
         started = time.perf_counter()
-        local.session.get(f"{base}/bench/floor/", timeout=60).raise_for_status()
+        status, _body = client.request("GET", "/bench/floor/")
+        if status != 200:
+            raise RuntimeError(f"/bench/floor/: HTTP {status}")
         return (time.perf_counter() - started) * 1000
 
     started = time.perf_counter()
@@ -309,11 +326,9 @@ def check_closed(motion_id: int, expected: dict) -> bool:
 
 
 def repeat_ballot(base: str, motion_id: int, token: str) -> int:
-    import requests
-
-    response = requests.post(f"{base}/api/v1/motions/{motion_id}/vote/", json={"choice": "no"},
-                             headers={"Authorization": f"Token {token}"}, timeout=30)
-    return response.status_code
+    status, _body = Connections(base).request("POST", f"/api/v1/motions/{motion_id}/vote/", token=token,
+                                            payload={"choice": "no"})
+    return status
 
 
 def minutes_ready(subjects: dict) -> None:
@@ -398,6 +413,7 @@ def run_round(base: str, database_url: str, server_pid: int, motion_id: int, tok
     with LockSampler(database_url) as sampler:
         cast = cast_ballots(base, motion_id, tokens, clients)
     cpu = {side: seconds * 1000 / len(tokens) for side, seconds in meter.used(cpu_before, meter.snapshot()).items()}
+    cpu["client"] = cast["client_cpu_ms"]
     load_after = os.getloadavg()[0]
     floor = floor_requests(base, clients)
     repeated = repeat_ballot(base, motion_id, tokens[0])
@@ -427,7 +443,8 @@ def _round_rows(rounds: list[dict]) -> list[str]:
             f"{locks['max']} ({events}) (aim 0) "
             f"| {tally['counted']['yes']}/{tally['counted']['no']}/{tally['counted']['abstain']} "
             f"{'exact' if tally['ok'] and r['closed_ok'] else '**WRONG**'} (aim exact) | HTTP {r['repeated']} "
-            f"| {r['cpu']['web']:.1f} + {r['cpu']['db']:.1f} = {r['cpu']['web'] + r['cpu']['db']:.1f} (aim ≈ {AIM_CPU_MS}) "
+            f"| {r['cpu']['web']:.1f} + {r['cpu']['db']:.1f} = {r['cpu']['web'] + r['cpu']['db']:.1f} (aim ≈ {AIM_CPU_MS}; "
+            f"the clients {r['cpu']['client']:.1f}) "
             f"| {r['load'][0]:.1f} → {r['load'][1]:.1f} "
             f"| {'met' if all_201 and tally['ok'] and r['closed_ok'] and r['repeated'] == 409 else '**not met**'} |")
     return rows
@@ -465,7 +482,7 @@ def run_step(database_url: str, results_dir) -> list[str]:
     base = f"http://127.0.0.1:{port}"
     rounds = []
     with open(results_dir / "gunicorn-governance.log", "w") as log_file:
-        server = start_gunicorn(database_url, port, log_file, workers=WORKERS, threads=WORKER_THREADS)
+        server = start_gunicorn(database_url, port, log_file, workers=WORKERS, threads=None)
         try:
             wait_until_up(server, base)
             probe = requests.get(f"{base}/api/v1/motions/{subjects['motion_id']}/",
@@ -475,7 +492,7 @@ def run_step(database_url: str, results_dir) -> list[str]:
             for _ in range(4 * WORKERS):  # every worker loads its code and opens its connection first
                 requests.get(base + "/bench/floor/", timeout=30).raise_for_status()
             for (clients, ballot), motion_id in zip(ROUNDS, subjects["motion_ids"], strict=True):
-                log(f"gunicorn up on {base} ({WORKERS} workers x {WORKER_THREADS} threads); casting {N_SEATS:,} "
+                log(f"gunicorn up on {base} ({WORKERS} sync workers, as deployed); casting {N_SEATS:,} "
                     f"{ballot} ballots from {clients} threads ...")
                 result = run_round(base, database_url, server.pid, motion_id, subjects["tokens"], clients)
                 result.update(clients=clients, ballot=ballot, motion_id=motion_id)
@@ -514,8 +531,9 @@ def run_step(database_url: str, results_dir) -> list[str]:
         f"{len(ROUNDS)} open motions (the first a charter amendment: {subjects['rule']}). Built in "
         f"{sum(t.values()):.1f} s (bulk data and {N_SEATS:,} knox tokens {t['data']:.1f} s; meeting, agenda and "
         f"attendance through the services {t['meeting']:.1f} s; `motion_create` + `motion_open` {t['motion']:.1f} s). "
-        f"gunicorn: {WORKERS} gthread workers × {WORKER_THREADS} threads, DEBUG off; per round, that many client "
-        f"threads (requests, keep-alive), `POST /api/v1/motions/<id>/vote/` with each director's token, then the "
+        f"gunicorn as deployed (config/gunicorn.py): {WORKERS} sync workers, DEBUG off; per round, that many client "
+        f"threads (http.client, each ballot on a connection of its own), `POST /api/v1/motions/<id>/vote/` with "
+        f"each director's token, then the "
         f"one-query floor view 1,000 times from as many clients. Lock waits: `pg_stat_activity` sampled every "
         f"{SAMPLE_MS} ms during the ballots, backends of this database in `wait_event_type = 'Lock'`.",
         "",

@@ -461,13 +461,19 @@ def server_env(database_url: str) -> dict:
     return env
 
 
-def start_gunicorn(database_url: str, port: int, log_file, *, workers: int = 2, threads: int = 1) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, log_file, *, workers: int = 2,
+                   threads: int | None = 1) -> subprocess.Popen:
+    """gthread workers of `threads` threads (keep-alive); threads=None: as deployed (config/gunicorn.py, the
+    Dockerfile's command: sync workers, each taking a new connection only when it is free)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--chdir", str(BASE_DIR),
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "300",
-        "--timeout", "60", "--log-level", "warning",
+        "--workers", str(workers), "--timeout", "60", "--log-level", "warning",
     ]
+    if threads is None:
+        command[1:1] = ["-c", str(BASE_DIR / "config" / "gunicorn.py")]
+    else:
+        command += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "300"]
     return subprocess.Popen(command, env=server_env(database_url), stdout=log_file, stderr=subprocess.STDOUT,
                             cwd=BASE_DIR)
 
