@@ -1136,13 +1136,15 @@ def main() -> int:
         endpoints.append((label, path, client, headers, narrow_path, rows))
         who.append(key)
         aims[label] = cooperation_bench.AIM if path.startswith("/api/") else None
-    # An anonymous caller's API page is kept under the data's version (kernel/api/lists.py): each such list is
-    # timed as polled (the kept answer, after the first request) and computed afresh (Cache-Control: no-cache).
-    for index in [i for i, key in enumerate(who) if key == "anonymous" and endpoints[i][1].startswith("/api/")]:
+    # An API list's page is kept under the data's version (kernel/api/lists.py): each is timed as polled (the kept
+    # answer, after the first request) and computed afresh (Cache-Control: no-cache; a signed-in caller's count and
+    # scope stay kept: kernel/counts.py, kernel/scope.py).
+    for index in [i for i, key in enumerate(who)
+                  if key in ("anonymous", "official-token") and endpoints[i][1].startswith("/api/")]:
         label, path, client, headers, narrow_path, rows = endpoints[index]
         endpoints.append((f"{label}, computed (no-cache)", path, client, {**headers, "HTTP_CACHE_CONTROL": "no-cache"},
                           narrow_path, rows))
-        who.append("anonymous-fresh")
+        who.append(f"{who[index]}-fresh")
         aims[endpoints[-1][0]] = aims[label]
     bump()  # the data set was loaded without signals: nothing kept from an earlier run may answer
     query_rows, explains = [], []
@@ -1181,6 +1183,7 @@ def main() -> int:
                 "official-session": headers_of(login_session(base, data["official"])),
                 "official-token": headers_of(token_session(base, data["official"])),
             }
+            headers["official-token-fresh"] = {**headers["official-token"], "Cache-Control": "no-cache"}
             load_before = os.getloadavg()[0]
             timed = [Endpoint(port, path, headers[key]) for (_label, path, *_rest), key in zip(endpoints, who,
                                                                                               strict=True)]

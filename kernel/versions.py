@@ -6,7 +6,7 @@ The bump comes once the request's answer is ready (or the task has run): the ser
 committed by then (requests are not wrapped in one), so an answer computed before the change is kept under the
 old version, and one computed after it under the old version too but with the change in it: neither is wrong. A
 write outside requests and tasks (a management command, a restored database) does not move the version: whatever
-is kept under it also expires after a short time (kernel/api/lists.py: PUBLIC_LIST_SECONDS).
+is kept under it also expires after a short time (kernel/api/lists.py: LIST_SECONDS).
 
 A request reads the version once (the first time it is asked for), however many kept things it looks up.
 

@@ -1,7 +1,7 @@
-"""What an anonymous caller gets from the one-query lists is kept in the cache under the data's version
-(kernel/versions.py, kernel/api/lists.py): served again without the database until a request that may have written
-(or a task) moves the version on; never for a signed-in caller; kept apart per language; `Cache-Control: no-cache`
-computes afresh. These tests commit (transaction=True): inside a transaction nothing is kept, which is what the
+"""What a caller gets from the one-query lists is kept in the cache under the data's version (kernel/versions.py,
+kernel/api/lists.py): served again without the database until a request that may have written (or a task) moves
+the version on; a signed-in caller's apart from the anonymous one and from another scope's; kept apart per
+language; `Cache-Control: no-cache` computes afresh. These tests commit (transaction=True): inside a transaction nothing is kept, which is what the
 rest of the suite runs in."""
 
 import datetime
@@ -54,16 +54,23 @@ def test_an_anonymous_page_is_served_again_until_a_request_that_writes():
     assert queries >= 1 and after["count"] == first["count"] + 1
 
 
-def test_a_signed_in_caller_and_another_language_are_never_served_what_was_kept():
+def test_a_signed_in_caller_and_another_language_are_never_served_what_another_was():
     load_cast()
+    OrganizationFactory(city=Alliance.objects.get(name=HIGH_TECH).city)  # the official sees it, the public does not
     bump()
     anonymous = APIClient()
-    _get(anonymous)
+    public, _queries = _get(anonymous)
     assert _get(anonymous)[1] == 0
     assert _get(anonymous, HTTP_ACCEPT_LANGUAGE="en")[1] >= 1
-    signed_in = APIClient()
-    signed_in.force_authenticate(User.objects.get(username="official"))
-    assert _get(signed_in)[1] >= 1 and _get(signed_in)[1] >= 1
+    official = APIClient()
+    official.force_authenticate(User.objects.get(username="official"))
+    own, queries = _get(official)
+    assert queries >= 1 and own["count"] == public["count"] + 1  # not the anonymous page: the official's own
+    assert _get(official) == (own, 0)  # kept under the SQL of the official's list, which carries their scope
+    outsider = APIClient()
+    outsider.force_authenticate(User.objects.get(username="outsider"))
+    theirs, queries = _get(outsider)
+    assert queries >= 1 and theirs["count"] == public["count"]
 
 
 def test_the_version_moves_after_a_writing_request_or_a_task_and_not_after_a_read():

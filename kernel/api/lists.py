@@ -8,15 +8,17 @@ the page alone is read), and each row is the output serializer's own representat
 those values. The answer has the shape and values the output serializer gives (tests/test_cooperation_api.py
 compares the two); the serializer remains what the schema documents and what detail endpoints answer.
 
-What an anonymous caller gets (published records only, the same for every anonymous caller) is kept in the cache
-under the data's version (kernel/versions.py), so that portals polling the lists are answered without the
-database until something is written; throttling, content negotiation and the checks of the query still run first.
+A page is kept in the cache under the data's version (kernel/versions.py), so that portals polling the lists are
+answered without the database until something is written; throttling, content negotiation and the checks of the
+query still run first. An anonymous caller's page (published records only, the same for every anonymous caller) is
+found by its path; a signed-in caller's by its path and the SQL of their list, which carries their scope.
 """
 
 import hashlib
 import logging
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
@@ -38,22 +40,34 @@ MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pag
 COUNT_ALL = Func(template="COUNT(*)", output_field=IntegerField())
 
 
-# How long an anonymous caller's page is kept at most (a request or task that writes moves the data's version on;
-# this bounds what a write outside them could leave behind: kernel/versions.py).
-PUBLIC_LIST_SECONDS = 60
+# How long a page is kept at most (a request or task that writes moves the data's version on; this bounds what a
+# write outside them could leave behind: kernel/versions.py).
+LIST_SECONDS = 60
 
 
-def public_list_key(request) -> str | None:
-    """Where an anonymous caller's page is kept: the data's version, the day (lists that depend on dates), the
-    language, the host (the page's links are absolute) and the full path with its query. None for anyone signed
-    in, or inside a transaction (which may hold writes not committed yet), or when the cache is unreachable."""
-    if request.user.is_authenticated or request.META.get("HTTP_AUTHORIZATION") or connection.in_atomic_block:
+def list_key(request, queryset=None) -> str | None:
+    """Where a page is kept: the data's version, the day (lists that depend on dates), the language and time zone,
+    the host (the page's links are absolute), the full path with its query, and for a signed-in caller the SQL of
+    their filtered list with its parameters, which carry their scope: callers share a page only when they list the
+    same rows. Every anonymous caller lists the same rows, so theirs is found before any query is built. None
+    inside a transaction (which may hold writes not committed yet) or when the cache is unreachable."""
+    if connection.in_atomic_block:
+        return None
+    signed_in = request.user.is_authenticated or bool(request.META.get("HTTP_AUTHORIZATION"))
+    if signed_in and queryset is None:
         return None
     version = data_version()
     if version is None:
         return None
-    path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"public-list:{version}:{timezone.localdate().isoformat()}:{get_language()}:{path}"
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
+    if signed_in:
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        digest.update(f"\n{queryset.db}\n{sql}\n{params!r}".encode())
+    return (f"list:{version}:{timezone.localdate().isoformat()}:{get_language()}:"
+            f"{timezone.get_current_timezone_name()}:{digest.hexdigest()}")
 
 
 def _converters(model, lookups) -> list:
@@ -106,8 +120,13 @@ class OneQueryListMixin:
         return number
 
     def list(self, request, *args, **kwargs):
-        """The page; for an anonymous caller kept in the cache under the data's version (public_list_key)."""
-        key = public_list_key(request)
+        """The page, kept in the cache under the data's version (list_key): an anonymous caller's found before any
+        query is built, a signed-in caller's once their filtered list (their scope in it) is built."""
+        queryset = None
+        key = list_key(request)
+        if key is None and request.user.is_authenticated:
+            queryset = self.filter_queryset(self.get_queryset())
+            key = list_key(request, queryset)
         # A caller asking for a fresh answer (Cache-Control: no-cache) gets one computed now, which is then kept.
         if key is not None and "no-cache" not in request.META.get("HTTP_CACHE_CONTROL", ""):
             try:
@@ -116,17 +135,18 @@ class OneQueryListMixin:
                 kept, key = None, None
             if kept is not None:
                 return Response(kept)
-        page = self._page(request)
+        page = self._page(request, queryset)
         if key is not None:
             try:
-                cache.set(key, page, timeout=PUBLIC_LIST_SECONDS)
+                cache.set(key, page, timeout=LIST_SECONDS)
             except Exception:
-                logger.warning("a public list page was not kept: the cache is unreachable")
+                logger.warning("a list page was not kept: the cache is unreachable")
         return Response(page)
 
-    def _page(self, request) -> dict:
+    def _page(self, request, queryset=None) -> dict:
         paginator = self.paginator
-        queryset = self.filter_queryset(self.get_queryset())
+        if queryset is None:
+            queryset = self.filter_queryset(self.get_queryset())
         size = paginator.get_page_size(request)
         number = self._page_number(request, paginator)
         # The number of rows the caller may see, kept under the data's version (kernel/counts.py) once counted.
