@@ -12,60 +12,47 @@ unreachable: the count is then computed as before.
 """
 
 import hashlib
-import logging
 
 from django.core import paginator
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from kernel.versions import data_version
-
-logger = logging.getLogger(__name__)
+from kernel.versions import data_version, keep, kept
 
 COUNT_SECONDS = 60
+
+
+def query_digest(queryset: QuerySet) -> str | None:
+    """A digest of the queryset's SQL with its parameters (which rows it reads); None for one that reads none."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none(), or a filter on an empty list: no query to key
+        return None
+    return hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
 
 
 def count_key(queryset: QuerySet) -> str | None:
     """Where the queryset's count is kept; None when it may not be (see the module's text)."""
     if connections[queryset.db].in_atomic_block:
         return None
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # .none(), or a filter on an empty list: no query to key
-        return None
-    version = data_version()
+    digest = query_digest(queryset.order_by())
+    version = None if digest is None else data_version()
     if version is None:
         return None
-    digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
     return f"count:{version}:{timezone.localdate().isoformat()}:{digest}"
 
 
-def kept_count(key: str | None) -> int | None:
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:  # the cache unreachable: count in the database
-        return None
-
-
 def keep_count(key: str | None, count: int) -> None:
-    if key is None:
-        return
-    try:
-        cache.set(key, count, timeout=COUNT_SECONDS)
-    except Exception:
-        logger.warning("a count was not kept: the cache is unreachable")
+    keep(key, count, seconds=COUNT_SECONDS, what="a count")
 
 
 def count(queryset: QuerySet) -> int:
     """The queryset's number of rows: the kept one, else counted in the database and kept."""
     key = count_key(queryset)
-    total = kept_count(key)
+    total = kept(key)
     if total is None:
         total = queryset.count()
         keep_count(key, total)

@@ -10,16 +10,12 @@ writes not committed yet, and the suite's tests run in one) or while the cache i
 `forget_scope` (a service changed the user's grants) the request computes the scope from the database again.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db import connection
 
-from kernel.versions import data_version
-
-logger = logging.getLogger(__name__)
+from kernel.versions import data_version, keep, kept
 
 SCOPE_SECONDS = 60
 
@@ -75,24 +71,6 @@ def _scope_key(user) -> str | None:
     return None if version is None else f"scope:{version}:{user.pk}:{int(user.is_superuser)}"
 
 
-def _kept_scope(key: str | None) -> "Scope | None":
-    if key is None:
-        return None
-    try:
-        return cache.get(key)
-    except Exception:  # the cache unreachable: read the database
-        return None
-
-
-def _keep_scope(key: str | None, scope: "Scope") -> None:
-    if key is None:
-        return
-    try:
-        cache.set(key, scope, timeout=SCOPE_SECONDS)
-    except Exception:
-        logger.warning("a scope was not kept: the cache is unreachable")
-
-
 def scope_of(user) -> Scope:
     """The user's scope: cached on the user object for the request, kept in the cache between requests."""
     if user is None or not user.is_authenticated:
@@ -101,13 +79,13 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     key = _scope_key(user)
-    scope = _kept_scope(key)
+    scope = kept(key)
     if scope is None:
         fields = {}
         for provider in _providers:
             fields.update(provider(user))
         scope = Scope(is_authenticated=True, is_superuser=user.is_superuser, **fields)
-        _keep_scope(key, scope)
+        keep(key, scope, seconds=SCOPE_SECONDS, what="a scope")
     user._alliance_scope = scope
     return scope
 

@@ -67,6 +67,26 @@ def _fetch() -> int | None:
         return None
 
 
+def kept(key: str | None):
+    """What is kept under `key`; None when nothing is, when there is no key, or when the cache is unreachable."""
+    if key is None:
+        return None
+    try:
+        return cache.get(key)
+    except Exception:  # the cache unreachable: the caller computes afresh
+        return None
+
+
+def keep(key: str | None, value, *, seconds: int, what: str) -> None:
+    """Keep `value` under `key` (a key made with the data's version) for at most `seconds`."""
+    if key is None:
+        return
+    try:
+        cache.set(key, value, timeout=seconds)
+    except Exception:
+        logger.warning("%s was not kept: the cache is unreachable", what)
+
+
 def bump(**_signal) -> None:
     """Move the version on (after a request that may have written, after a task; also called by the benchmark
     after loading its data). While the cache is down nothing was kept, so there is nothing to outdate; whatever

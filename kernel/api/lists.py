@@ -15,10 +15,7 @@ found by its path; a signed-in caller's by its path and the SQL of their list, w
 """
 
 import hashlib
-import logging
 
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
@@ -29,10 +26,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from kernel.counts import count_key, keep_count, kept_count
-from kernel.versions import data_version
-
-logger = logging.getLogger(__name__)
+from kernel.counts import count_key, keep_count, query_digest
+from kernel.versions import data_version, keep, kept
 
 MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
 # COUNT(*) as a plain function, not an aggregate: Django adds no GROUP BY, and PostgreSQL answers one row,
@@ -61,11 +56,10 @@ def list_key(request, queryset=None) -> str | None:
         return None
     digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
     if signed_in:
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:
+        listed = query_digest(queryset)
+        if listed is None:
             return None
-        digest.update(f"\n{queryset.db}\n{sql}\n{params!r}".encode())
+        digest.update(listed.encode())
     return (f"list:{version}:{timezone.localdate().isoformat()}:{get_language()}:"
             f"{timezone.get_current_timezone_name()}:{digest.hexdigest()}")
 
@@ -128,19 +122,12 @@ class OneQueryListMixin:
             queryset = self.filter_queryset(self.get_queryset())
             key = list_key(request, queryset)
         # A caller asking for a fresh answer (Cache-Control: no-cache) gets one computed now, which is then kept.
-        if key is not None and "no-cache" not in request.META.get("HTTP_CACHE_CONTROL", ""):
-            try:
-                kept = cache.get(key)
-            except Exception:  # the cache unreachable: answer from the database
-                kept, key = None, None
-            if kept is not None:
-                return Response(kept)
+        if "no-cache" not in request.META.get("HTTP_CACHE_CONTROL", ""):
+            page = kept(key)
+            if page is not None:
+                return Response(page)
         page = self._page(request, queryset)
-        if key is not None:
-            try:
-                cache.set(key, page, timeout=LIST_SECONDS)
-            except Exception:
-                logger.warning("a list page was not kept: the cache is unreachable")
+        keep(key, page, seconds=LIST_SECONDS, what="a list page")
         return Response(page)
 
     def _page(self, request, queryset=None) -> dict:
@@ -151,7 +138,7 @@ class OneQueryListMixin:
         number = self._page_number(request, paginator)
         # The number of rows the caller may see, kept under the data's version (kernel/counts.py) once counted.
         key = count_key(queryset)
-        total = kept_count(key)
+        total = kept(key)
         if number is None:
             if total is None:
                 total = queryset.count()
