@@ -368,7 +368,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "kernel.api.filters.DjangoFilterBackend",  # the filter form only when a filter is asked for
         "kernel.api.filters.SearchFilter",
         "kernel.api.filters.OrderingFilter",
     ],

@@ -7,7 +7,6 @@ state does not allow it).
 """
 
 import django_filters
-import django_filters.rest_framework
 from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -37,6 +36,7 @@ from cooperation.models import CoreProduct, Offer, TalentNeed, TechnologyNeed
 from cooperation.models import Response as NeedResponse
 from cooperation.permissions import can_see_suggestions
 from cooperation.services import entries, responses
+from kernel.api.filters import DjangoFilterBackend
 from kernel.api.lists import OneQueryListMixin
 from kernel.api.schema import ACTION_ERRORS, documented_errors
 from kernel.selectors import get_or_404
@@ -55,18 +55,7 @@ def _entry_schema(output, input_serializer, *, extra=None):
     )
 
 
-class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
-    """django-filter's backend, which builds the filter form only when the request names one of its filters:
-    a list asked for without filters (what portals poll) skips the form's few milliseconds."""
-
-    def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not set(filterset_class.base_filters) & set(request.query_params):
-            return queryset
-        return super().filter_queryset(request, queryset, view)
-
-
-FILTER_BACKENDS = [FilterBackend, SearchFilter, OrderingFilter]
+FILTER_BACKENDS = [DjangoFilterBackend, SearchFilter, OrderingFilter]
 
 
 # How the one-query lists read each output field (cooperation/api/lists.py).

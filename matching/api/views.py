@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from alliance.models import City
 from alliance.selectors import alliance_get_for_user
-from cooperation.api.views import FilterBackend, IdFilter
+from cooperation.api.views import IdFilter
+from kernel.api.filters import DjangoFilterBackend
 from kernel.api.schema import ACTION_ERRORS, documented_errors
 from kernel.errors import NotAllowed
 from kernel.selectors import get_or_404
@@ -51,7 +52,7 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
     (`gbt4754`, no city)."""
 
     serializer_class = SectorSerializer
-    filter_backends = [FilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = SectorFilter
     permission_classes = [permissions.AllowAny]
 
@@ -78,7 +79,7 @@ class SectorMappingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     with no rows here follows the default mapping."""
 
     serializer_class = SectorMappingSerializer
-    filter_backends = [FilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = MappingFilter
 
     def get_queryset(self):
@@ -120,7 +121,7 @@ class IndustryFigureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     """The city's value added (yuan) and jobs per sector and year, entered by its official."""
 
     serializer_class = IndustryFigureSerializer
-    filter_backends = [FilterBackend]
+    filter_backends = [DjangoFilterBackend]
     filterset_class = FigureFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
