@@ -2,13 +2,18 @@
 (any method but GET, HEAD, OPTIONS and TRACE) and after every Celery task, so that an answer computed from the data
 can be kept under the version it was computed at and is never served after a change.
 
+A request with a safe method that wrote all the same (opening an announcement records that it was read) moves the
+version on too: its statements are watched for INSERT, UPDATE and DELETE.
+
 The bump comes once the request's answer is ready (or the task has run): the services' transactions have
 committed by then (requests are not wrapped in one), so an answer computed before the change is kept under the
 old version, and one computed after it under the old version too but with the change in it: neither is wrong. A
 write outside requests and tasks (a management command, a restored database) does not move the version: whatever
 is kept under it also expires after a short time (kernel/api/lists.py: LIST_SECONDS).
 
-A request reads the version once (the first time it is asked for), however many kept things it looks up.
+A request reads the version once (the first time it is asked for), however many kept things it looks up. A request
+that may write, and a task, read none: nothing kept is used or kept while they run, since what they wrote is not
+under a new version until they end (a page drawn after its own write must count what was written).
 
 The cache unreachable: the version is None and nothing is kept or served from it (callers compute afresh); after a
 failure this process does not try again for RETRY_AFTER seconds, so that requests do not each wait for the cache's
@@ -19,8 +24,9 @@ import logging
 import time
 from contextvars import ContextVar
 
-from celery.signals import task_postrun
+from celery.signals import task_postrun, task_prerun
 from django.core.cache import cache
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +35,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 RETRY_AFTER = 10.0
 _down_until = 0.0
 _OUTSIDE, _UNREAD = object(), object()
-_read = ContextVar("data_version_read", default=_OUTSIDE)  # in a request: the version it read, once
+# In a request: the version it read (once), or None in one that may write or in a task; _OUTSIDE elsewhere.
+_read = ContextVar("data_version_read", default=_OUTSIDE)
 
 
 def _down() -> bool:
@@ -45,12 +52,12 @@ def _failed(error) -> None:
 def data_version() -> int | None:
     """The current version, or None when the cache cannot be reached; in a request, the one it read first."""
     read = _read.get()
-    if read is not _OUTSIDE and read is not _UNREAD:
-        return read
-    version = _fetch()
+    if read is _OUTSIDE:
+        return _fetch()
     if read is _UNREAD:
-        _read.set(version)
-    return version
+        read = _fetch()
+        _read.set(read)
+    return read
 
 
 def _fetch() -> int | None:
@@ -111,16 +118,47 @@ class DataVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _read.set(_UNREAD)
+        safe = request.method in SAFE_METHODS
+        token = _read.set(_UNREAD if safe else None)
+        wrote = []
         try:
-            response = self.get_response(request)
+            if safe:
+                with connection.execute_wrapper(_Writes(wrote)):
+                    response = self.get_response(request)
+            else:
+                response = self.get_response(request)
         finally:
             _read.reset(token)
-        if request.method not in SAFE_METHODS:
+        if not safe or wrote:
             bump()
         return response
 
 
+class _Writes:
+    """Notes whether any statement writes (for a request whose method says it does not)."""
+
+    WRITES = ("INSERT", "UPDATE", "DELETE")
+
+    def __init__(self, wrote: list):
+        self.wrote = wrote
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.wrote and sql.lstrip()[:6].upper() in self.WRITES:
+            self.wrote.append(True)
+        return execute(sql, params, many, context)
+
+
+def _task_starts(**_signal) -> None:
+    _read.set(None)
+
+
+def _task_ends(**_signal) -> None:
+    _read.set(_OUTSIDE)
+    bump()
+
+
 def connect() -> None:
-    """After every Celery task (a task may write: the outbox, suggestions, the nightly checks)."""
-    task_postrun.connect(bump, dispatch_uid="kernel.versions.task", weak=False)
+    """Nothing kept is used while a Celery task runs, and the version moves on after it (a task may write: the
+    outbox, suggestions, the nightly checks)."""
+    task_prerun.connect(_task_starts, dispatch_uid="kernel.versions.task-starts", weak=False)
+    task_postrun.connect(_task_ends, dispatch_uid="kernel.versions.task", weak=False)

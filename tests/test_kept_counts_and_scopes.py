@@ -131,3 +131,54 @@ def test_revoking_a_grant_on_its_page_takes_effect_on_the_next_request():
     official.force_login(User.objects.get(username="official"))
     assert official.post(f"/roles/{grant.pk}/revoke/").status_code == 302
     assert _counted(_api("outsider"))[0] == public  # the scope and the count moved on with the version
+
+
+def test_nothing_kept_is_used_in_a_request_that_may_write_or_in_a_task():
+    """What such a request or task writes is not under a new version until it ends: a page it draws after its own
+    write must count what it wrote."""
+    from celery.signals import task_postrun, task_prerun
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from kernel.versions import DataVersionMiddleware, data_version
+
+    seen = {}
+
+    def view(request):
+        seen[request.method] = data_version()
+        return HttpResponse()
+
+    middleware = DataVersionMiddleware(view)
+    middleware(RequestFactory().get("/"))
+    middleware(RequestFactory().post("/"))
+    assert seen["GET"] is not None and seen["POST"] is None
+    task_prerun.send(sender=None)
+    assert data_version() is None
+    task_postrun.send(sender=None)
+    assert data_version() is not None
+
+
+def test_a_read_that_writes_all_the_same_moves_the_version_on():
+    """Opening an announcement records that it was read, with a GET: the version moves on after it as after a
+    POST; a GET that only reads leaves it."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from kernel.versions import DataVersionMiddleware, data_version
+
+    load_cast()
+    outsider = User.objects.get(username="outsider")
+
+    def reads(request):
+        list(User.objects.filter(pk=outsider.pk))
+        return HttpResponse()
+
+    def writes(request):
+        User.objects.filter(pk=outsider.pk).update(full_name="局外人")
+        return HttpResponse()
+
+    before = data_version()
+    DataVersionMiddleware(reads)(RequestFactory().get("/"))
+    assert data_version() == before
+    DataVersionMiddleware(writes)(RequestFactory().get("/"))
+    assert data_version() > before
