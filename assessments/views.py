@@ -72,6 +72,7 @@ from assessments.selectors import (
     reviews_for_user,
 )
 from kernel.counts import Paginator
+from kernel.downloads import attachment
 from kernel.errors import DomainError
 from kernel.pages import act, form_error, show_error
 from kernel.scope import scope_of
@@ -756,10 +757,8 @@ def framework_detail(request, pk):
 
 def framework_export(request, pk):
     framework = get_or_404(frameworks_for_user(request.user), pk)
-    response = HttpResponse(json.dumps(frameworks.export(framework), ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="framework-{framework.pk}-v{framework.version}.json"'
-    return response
+    return attachment(json.dumps(frameworks.export(framework), ensure_ascii=False, indent=2).encode(),
+                      "application/json; charset=utf-8", f"framework-{framework.pk}-v{framework.version}.json")
 
 
 def _framework_write(request, pk, call, success):

@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from alliance.models import Alliance
@@ -40,8 +41,9 @@ from governance.models import (
     Task,
 )
 from governance.rules import quorum_met
+from kernel.rows import rows_where
 from kernel.scope import scope_of
-from kernel.selectors import get_or_404
+from kernel.selectors import get_or_404, pk_or_404
 from members.models import Organization
 
 
@@ -231,6 +233,18 @@ def motions_for_user(user) -> QuerySet[Motion]:
 
 def motion_get_for_user(user, pk) -> Motion:
     return get_or_404(motions_for_user(user), pk)
+
+
+def motion_for_ballot(pk) -> Motion:
+    """The motion a ballot is cast on, with its meeting, read by its id alone: casting needs a seat of the
+    motion's body that the caller holds, stands in for or carries the proxy of (`votes.ballot_cast` checks it),
+    which is stricter than `motions_for_user`; a refusal is answered as for a motion the caller cannot see when
+    they cannot (the `vote` action). One statement written once per process (kernel/rows.py), not the caller's
+    scope and a permission filter on every ballot."""
+    found = rows_where(Motion, "id", pk_or_404(pk), related="meeting")
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def published_resolutions() -> QuerySet[Motion]:

@@ -15,7 +15,6 @@ import hashlib
 
 from django.core import paginator
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -36,8 +35,6 @@ def query_digest(queryset: QuerySet) -> str | None:
 
 def count_key(queryset: QuerySet) -> str | None:
     """Where the queryset's count is kept; None when it may not be (see the module's text)."""
-    if connections[queryset.db].in_atomic_block:
-        return None
     digest = query_digest(queryset.order_by())
     version = None if digest is None else data_version()
     if version is None:

@@ -13,8 +13,6 @@ writes not committed yet, and the suite's tests run in one) or while the cache i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection
-
 from kernel.versions import data_version, keep, kept
 
 SCOPE_SECONDS = 60
@@ -65,7 +63,7 @@ def contributes_to_scope(provider: ScopeProvider) -> ScopeProvider:
 
 
 def _scope_key(user) -> str | None:
-    if getattr(user, "_scope_changed", False) or connection.in_atomic_block:
+    if getattr(user, "_scope_changed", False):
         return None
     version = data_version()
     return None if version is None else f"scope:{version}:{user.pk}:{int(user.is_superuser)}"

@@ -15,6 +15,9 @@ A request reads the version once (the first time it is asked for), however many 
 that may write, and a task, read none: nothing kept is used or kept while they run, since what they wrote is not
 under a new version until they end (a page drawn after its own write must count what was written).
 
+Inside a transaction (which may hold writes not committed yet; the suite's tests run in one) the version is None
+too, so nothing kept is used or kept there.
+
 The cache unreachable: the version is None and nothing is kept or served from it (callers compute afresh); after a
 failure this process does not try again for RETRY_AFTER seconds, so that requests do not each wait for the cache's
 timeout while it is down.
@@ -50,7 +53,10 @@ def _failed(error) -> None:
 
 
 def data_version() -> int | None:
-    """The current version, or None when the cache cannot be reached; in a request, the one it read first."""
+    """The current version; None inside a transaction, in a request that may write, in a task, or when the cache
+    cannot be reached. In a request, the one it read first."""
+    if connection.in_atomic_block:
+        return None
     read = _read.get()
     if read is _OUTSIDE:
         return _fetch()
@@ -112,7 +118,7 @@ def bump(**_signal) -> None:
 
 
 class DataVersionMiddleware:
-    """Moves the data's version on after each request that may have written."""
+    """Moves the data's version on after each request that may have written, or that wrote."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -120,16 +126,16 @@ class DataVersionMiddleware:
     def __call__(self, request):
         safe = request.method in SAFE_METHODS
         token = _read.set(_UNREAD if safe else None)
-        wrote = []
+        writes = _Writes()
         try:
             if safe:
-                with connection.execute_wrapper(_Writes(wrote)):
+                with connection.execute_wrapper(writes):
                     response = self.get_response(request)
             else:
                 response = self.get_response(request)
         finally:
             _read.reset(token)
-        if not safe or wrote:
+        if not safe or writes.seen:
             bump()
         return response
 
@@ -138,13 +144,11 @@ class _Writes:
     """Notes whether any statement writes (for a request whose method says it does not)."""
 
     WRITES = ("INSERT", "UPDATE", "DELETE")
-
-    def __init__(self, wrote: list):
-        self.wrote = wrote
+    seen = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.wrote and sql.lstrip()[:6].upper() in self.WRITES:
-            self.wrote.append(True)
+        if not self.seen and sql.lstrip()[:6].upper() in self.WRITES:
+            self.seen = True
         return execute(sql, params, many, context)
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
-from kernel.downloads import XLSX
+from kernel.downloads import XLSX, attachment
 from kernel.errors import DomainError
 from kernel.xlsx import read_first_sheet, safe_row
 from matching.models import MAX_VALUE_ADDED, MAX_YEAR, MIN_YEAR, Sector
@@ -159,7 +159,4 @@ def template_response(city) -> HttpResponse:
         sheet.append(safe_row(["", sector.code, sector.name, "", ""]))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="industry-figures.xlsx"'
-    return response
+    return attachment(buffer.getvalue(), XLSX, "industry-figures.xlsx")

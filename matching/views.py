@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from alliance.models import City
 from alliance.selectors import alliance_get_for_user
 from cooperation.catalogue import CATEGORY_NAMES, category_name
-from kernel.downloads import XLSX, attachment
+from kernel.downloads import PDF, XLSX, attachment
 from kernel.errors import DomainError
 from kernel.names import display_name
 from kernel.pages import show_error
@@ -216,7 +216,7 @@ def _document(request, result, title, stem, kind):
     language = document_language(get_language())
     if kind == "xlsx":
         return attachment(documents.workbook(result, title, language), XLSX, f"{stem}.xlsx")
-    return attachment(documents.pdf(result, title, language), "application/pdf", f"{stem}.pdf", inline=True)
+    return attachment(documents.pdf(result, title, language), PDF, f"{stem}.pdf", inline=True)
 
 
 @login_required

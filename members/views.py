@@ -19,6 +19,7 @@ from alliance.selectors import (
 )
 from kernel.collation import pinyin
 from kernel.counts import Paginator
+from kernel.downloads import XLSX, attachment
 from kernel.errors import DomainError
 from kernel.pages import act, show_error
 from kernel.scope import scope_of
@@ -90,13 +91,8 @@ def register(request):
 @login_required
 def register_export(request):
     _form, memberships = _filtered_register(request)
-    response = HttpResponse(
-        excel.export_register(memberships, reader=request.user),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"member-register-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(excel.export_register(memberships, reader=request.user), XLSX,
+                      f"member-register-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from assessments import frameworks
 from assessments.models import Assessment, Cycle, Indicator, Report, Review
 from assessments.scoring import mean
+from kernel.downloads import PDF, XLSX
 from kernel.errors import StateConflict
 from kernel.names import display_name
 from kernel.pdf import FONT_FAMILY, LANGUAGE, render_pdf
@@ -35,10 +36,7 @@ from kernel.xlsx import safe_row
 LAYOUT_VERSION = 3
 
 EXTENSIONS = {Report.Kind.ASSESSMENT_PDF: "pdf", Report.Kind.CITY_PDF: "pdf", Report.Kind.CITY_XLSX: "xlsx"}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"pdf": PDF, "xlsx": XLSX}
 
 # The heat map's colour scale (the same in the PDF and in Excel's conditional format): red, amber, green.
 HEAT_LOW, HEAT_MID, HEAT_HIGH = "F8696B", "FFEB84", "63BE7B"

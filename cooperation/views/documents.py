@@ -14,7 +14,7 @@ from cooperation.forms import ImportForm, YearForm
 from cooperation.kinds import kind_named
 from cooperation.permissions import can_curate, can_read_all
 from cooperation.views.common import refused
-from kernel.downloads import XLSX, attachment
+from kernel.downloads import PDF, XLSX, attachment
 from kernel.errors import DomainError
 
 
@@ -78,5 +78,5 @@ def annual_pdf(request, alliance_id):
     if not can_read_all(request.user, alliance):
         return refused(request, _("Only the alliance's secretariat and the city's officials download its lists."))
     data = documents.annual_lists(alliance, year)
-    return attachment(documents.annual_pdf(data), "application/pdf", f"{documents.file_stem(alliance, year)}.pdf",
+    return attachment(documents.annual_pdf(data), PDF, f"{documents.file_stem(alliance, year)}.pdf",
                        inline=True)

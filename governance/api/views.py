@@ -6,7 +6,6 @@ maps to 400 (bad input), 403 (not allowed) or 409 (the state does not allow it).
 """
 
 import django_filters
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -54,8 +53,7 @@ from kernel.api.filters import IsoDateTimeFromToRangeFilter
 from kernel.api.parsers import JSONParser
 from kernel.api.schema import ACTION_ERRORS, documented_errors
 from kernel.errors import DomainError
-from kernel.rows import rows_where
-from kernel.selectors import get_or_404, pk_or_404
+from kernel.selectors import get_or_404
 
 # Bodies and seats -------------------------------------------------------------
 
@@ -325,15 +323,9 @@ class MotionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def vote(self, request, pk=None):
         """Cast a seat's ballot: the caller's own seat, or `seat` when voting as proxy or alternate. One ballot
         per seat (409 for a second); the answer carries no `choice` on a secret ballot."""
-        # A ballot is cast only for a seat of the motion's body that the caller holds, stands in for or carries
-        # the proxy of, which is stricter than reading the motion: the motion is read by its id, without the
-        # caller's scope (three queries a ballot), and a refusal of any kind is answered as for a motion the
-        # caller cannot see (404) when they cannot see it, so that nothing tells an outsider it exists. The read
-        # is a statement written once per process (kernel/rows.py).
-        found = rows_where(Motion, "id", pk_or_404(pk), related="meeting")
-        if not found:
-            raise Http404
-        motion = found[0]
+        # Any refusal is answered as for a motion the caller cannot see (404) when they cannot see it, so that
+        # nothing tells an outsider it exists (the motion is read without their scope: selectors.motion_for_ballot).
+        motion = selectors.motion_for_ballot(pk)
         try:
             serializer = VoteInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +18,7 @@ from governance import calendar, minutes_pdf
 from governance.models import CalendarFeed
 from governance.selectors import calendar_meetings, meeting_get_for_user, minutes_for_user
 from governance.services.meetings import calendar_feed_renew
+from kernel.downloads import PDF, attachment
 from kernel.pdf import document_language
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -33,9 +33,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_GET
 def meeting_ics(request, pk):
     meeting = meeting_get_for_user(request.user, pk)
-    response = HttpResponse(calendar.meeting_ics(meeting), content_type=ICS_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"meeting-{meeting.pk}.ics")
-    return _private(response)
+    return _private(attachment(calendar.meeting_ics(meeting), ICS_TYPE, f"meeting-{meeting.pk}.ics"))
 
 
 @require_GET
@@ -77,6 +75,5 @@ def minutes_document(request, pk):
     if minutes is None:
         raise Http404
     language = document_language(get_language())
-    response = HttpResponse(minutes_pdf.minutes_pdf(meeting, minutes, language=language), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, minutes_pdf.file_name(meeting, language=language))
-    return _private(response)
+    return _private(attachment(minutes_pdf.minutes_pdf(meeting, minutes, language=language), PDF,
+                               minutes_pdf.file_name(meeting, language=language), inline=True))

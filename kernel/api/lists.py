@@ -16,7 +16,7 @@ found by its path; a signed-in caller's by its path and the SQL of their list, w
 
 import hashlib
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,7 +26,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from kernel.counts import count_key, keep_count, query_digest
+from kernel.counts import count, count_key, keep_count, query_digest
 from kernel.versions import data_version, keep, kept
 
 MAX_PAGE = 2**31 - 1  # beyond it an OFFSET overflows; no list has that many pages
@@ -42,20 +42,15 @@ LIST_SECONDS = 60
 
 def list_key(request, queryset=None) -> str | None:
     """Where a page is kept: the data's version, the day (lists that depend on dates), the language and time zone,
-    the host (the page's links are absolute), the full path with its query, and for a signed-in caller the SQL of
-    their filtered list with its parameters, which carry their scope: callers share a page only when they list the
-    same rows. Every anonymous caller lists the same rows, so theirs is found before any query is built. None
-    inside a transaction (which may hold writes not committed yet) or when the cache is unreachable."""
-    if connection.in_atomic_block:
-        return None
-    signed_in = request.user.is_authenticated or bool(request.META.get("HTTP_AUTHORIZATION"))
-    if signed_in and queryset is None:
-        return None
+    the host (the page's links are absolute), the full path with its query, and for a signed-in caller (`queryset`:
+    their filtered list) its SQL with its parameters, which carry their scope: callers share a page only when they
+    list the same rows. Every anonymous caller lists the same rows, so theirs is found before any query is built.
+    None when nothing may be kept (kernel/versions.py: data_version)."""
     version = data_version()
     if version is None:
         return None
     digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode())
-    if signed_in:
+    if queryset is not None:
         listed = query_digest(queryset)
         if listed is None:
             return None
@@ -116,11 +111,8 @@ class OneQueryListMixin:
     def list(self, request, *args, **kwargs):
         """The page, kept in the cache under the data's version (list_key): an anonymous caller's found before any
         query is built, a signed-in caller's once their filtered list (their scope in it) is built."""
-        queryset = None
-        key = list_key(request)
-        if key is None and request.user.is_authenticated:
-            queryset = self.filter_queryset(self.get_queryset())
-            key = list_key(request, queryset)
+        queryset = self.filter_queryset(self.get_queryset()) if request.user.is_authenticated else None
+        key = list_key(request, queryset)
         # A caller asking for a fresh answer (Cache-Control: no-cache) gets one computed now, which is then kept.
         if "no-cache" not in request.META.get("HTTP_CACHE_CONTROL", ""):
             page = kept(key)
@@ -140,9 +132,7 @@ class OneQueryListMixin:
         key = count_key(queryset)
         total = kept(key)
         if number is None:
-            if total is None:
-                total = queryset.count()
-                keep_count(key, total)
+            total = count(queryset) if total is None else total
             number = max(1, -(-total // size))
         lookups = list(self.list_fields.values())
         offset = (number - 1) * size
